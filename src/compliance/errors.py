@@ -1,0 +1,49 @@
+"""One exception hierarchy. Bad input is collected as ``Problem``s and raised once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one input file, located to the line of the offending value."""
+
+    path: str
+    line: int
+    column: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        field = f" {self.field}:" if self.field else ""
+        return f"{self.path}:{self.line}:{self.column}:{field} {self.message}"
+
+
+class ComplianceError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class InputError(ComplianceError):
+    """The rules or plan data are invalid; carries every problem found in one run."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class UsageError(ComplianceError):
+    """A command-line value is unusable (bad date, unknown rule id, ...)."""
+
+
+class EngineError(ComplianceError):
+    """The rules engine misbehaved; never swallowed, never partially reported."""
+
+
+def display_path(path: Path) -> str:
+    """Paths relative to the working directory when possible, as editors and CI expect."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

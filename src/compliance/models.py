@@ -1,0 +1,312 @@
+"""Typed, engine-neutral form of the rules and the plan state (pydantic 2).
+
+Every model forbids unknown keys so a typo is an error, not a silently ignored field.
+Cross-references (rule -> unit, record -> activity, ...) are checked in ``load``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from compliance.dates import parse_date
+
+Date = Annotated[dt.date, BeforeValidator(parse_date)]
+Id = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+StaffId = Annotated[str, Field(pattern=r"^[A-Z][0-9]{2,4}$")]
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+Every = Literal["year", "half-year", "quarter", "month", "week", "workday"]
+Severity = Literal["high", "medium", "low"]
+RecordField = Literal["evidence", "unit", "staff", "hours", "note"]
+NUMERIC_FIELDS = ("hours",)
+_MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Text(Model):
+    """A text in both output languages."""
+
+    zh_TW: NonEmpty = Field(alias="zh-TW")
+    en: NonEmpty
+
+    def get(self, lang: str) -> str:
+        return self.zh_TW if lang == "zh-TW" else self.en
+
+
+# --- rules -----------------------------------------------------------------------------
+
+
+class Source(Model):
+    clause: NonEmpty = Field(description="Where in the plan, e.g. '附件一 戶籍資料課 6-1'")
+    quote: NonEmpty = Field(description="Verbatim plan text (whitespace may differ)")
+
+
+class Condition(Model):
+    """A test on one field of a record or entity: exactly one of present / equals / in."""
+
+    field: NonEmpty
+    present: bool | None = None
+    equals: str | int | float | bool | None = None
+    in_: list[str | int | float | bool] | None = Field(default=None, alias="in", min_length=1)
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Condition:
+        given = [t for t in (self.present, self.equals, self.in_) if t is not None]
+        if len(given) != 1:
+            raise ValueError("a condition needs exactly one of 'present', 'equals' or 'in'")
+        return self
+
+
+class Total(Model):
+    """Sum of a numeric record field that must be reached in each period."""
+
+    field: Literal["hours"]
+    at_least: float = Field(gt=0)
+
+
+class Trigger(Model):
+    """A record of ``activity`` opens a window that closes ``within_workdays`` later."""
+
+    activity: Id
+    within_workdays: int = Field(ge=0, le=250)
+
+
+class Constraint(Model):
+    """Every entity of a kind to which ``applies`` holds must meet ``require``."""
+
+    entity: Literal["document"]
+    applies: list[Condition] = Field(default_factory=list)
+    require: list[Condition] = Field(min_length=1)
+
+
+class Rule(Model):
+    """One obligation of the plan."""
+
+    id: Id
+    title: Text
+    unit: Id
+    severity: Severity
+    source: Source
+    interpretation: str | None = Field(
+        default=None, description="How a vague clause was read; required where the plan is vague"
+    )
+    activity: Id | None = Field(default=None, description="Activity a record must carry")
+    at_least: int = Field(default=1, ge=1, le=1000)
+    total: Total | None = None
+    where: list[Condition] = Field(default_factory=list)
+    for_each: Literal["unit", "staff"] | None = None
+    every: Every | None = None
+    months: list[Annotated[int, Field(ge=1, le=12)]] | None = Field(default=None, min_length=1)
+    by: str | None = Field(default=None, description="Fixed due date in the year, MM-DD")
+    after: Trigger | None = None
+    constraint: Constraint | None = None
+    lead_days: int = Field(default=7, ge=0, le=366, description="Reminder lead time, calendar days")
+
+    @model_validator(mode="after")
+    def _one_schedule(self) -> Rule:
+        kinds = [k for k in ("every", "by", "after", "constraint") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError("a rule needs exactly one of 'every', 'by', 'after' or 'constraint'"
+                             + (f" (has {', '.join(kinds)})" if kinds else ""))
+        if self.by is not None and not _MONTH_DAY.match(self.by):
+            raise ValueError(f"'by' must be a day of the year as MM-DD, e.g. 01-15, not {self.by!r}")
+        if self.months is not None and self.every is None:
+            raise ValueError("'months' only limits a recurrence ('every')")
+        if self.constraint is None and self.activity is None:
+            raise ValueError("a calendar rule needs the 'activity' its records carry")
+        if self.constraint is not None and (self.activity or self.for_each or self.total):
+            raise ValueError("a constraint rule takes no 'activity', 'for_each' or 'total'")
+        return self
+
+    @property
+    def kind(self) -> str:
+        if self.every:
+            return self.every
+        if self.by:
+            return "fixed-date"
+        if self.after:
+            return "trigger"
+        return "constraint"
+
+
+class Activity(Model):
+    id: Id
+    title: Text
+
+
+class RuleFile(Model):
+    activities: list[Activity] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
+
+
+# --- plan state ------------------------------------------------------------------------
+
+
+class Unit(Model):
+    id: Id
+    name: Text
+
+
+class Staff(Model):
+    id: StaffId
+    unit: Id | None = None
+    title: NonEmpty = Field(description="Job title (職稱), e.g. 課員")
+
+
+class Role(Model):
+    """A seat on the task force (附件二 任務編組)."""
+
+    id: Id
+    role: NonEmpty = Field(description="職別, e.g. 主任委員")
+    title: NonEmpty = Field(description="職稱, e.g. 主任")
+    staff: StaffId
+    task: NonEmpty
+
+
+class WorkItem(Model):
+    """One row of the schedule control tables (附件一)."""
+
+    id: Id
+    unit: Id
+    number: NonEmpty = Field(description="Row number in the annex, e.g. '6-1'")
+    item: NonEmpty
+    content: NonEmpty
+    months: list[Annotated[int, Field(ge=1, le=12)]] = Field(min_length=1)
+    status: Literal["已開始執行", "依期程執行"]
+    remark: str | None = None
+    rules: list[Id] = Field(default_factory=list, description="Rules that encode this row")
+
+
+class Plan(Model):
+    agency: NonEmpty
+    title: NonEmpty
+    roc_year: int = Field(ge=1, le=300)
+    adopted: Date
+    document_number: NonEmpty
+    start: Date | None = None
+    end: Date | None = None
+    source_text: str | None = Field(default=None, description="Plan text file, for quote checks")
+    note: str | None = None
+
+    @property
+    def year(self) -> int:
+        return self.roc_year + 1911
+
+    @property
+    def first_day(self) -> dt.date:
+        return self.start or dt.date(self.year, 1, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.end or dt.date(self.year, 12, 31)
+
+
+class Evidence(Model):
+    doc_no: str | None = Field(default=None, description="文號, official document number")
+    file: str | None = None
+    url: str | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> Evidence:
+        if not (self.doc_no or self.file or self.url):
+            raise ValueError("evidence needs at least one of doc_no, file or url")
+        return self
+
+
+class Record(Model):
+    """A dated record that something was done."""
+
+    id: Id
+    activity: Id
+    date: Date
+    unit: Id | None = None
+    staff: StaffId | None = None
+    hours: float | None = Field(default=None, ge=0, le=1000)
+    evidence: Evidence | None = None
+    note: str | None = None
+
+
+class UnitReport(Model):
+    unit: Id
+    summary: NonEmpty
+
+
+class Meeting(Model):
+    """An office meeting (所務會議) or review meeting; yields records of its own."""
+
+    id: Id
+    date: Date
+    activity: Id = "office-meeting"
+    reports: list[UnitReport] = Field(default_factory=list)
+    evidence: Evidence | None = None
+    note: str | None = None
+
+
+class Waiver(Model):
+    id: Id
+    rule: Id
+    entity: str | None = None
+    from_: Date = Field(alias="from", description="First day of the periods it covers")
+    to: Date = Field(description="Last day of the periods it covers")
+    reason: NonEmpty
+    approver: Id = Field(description="Task-force role that approved it")
+    granted: Date
+    expires: Date = Field(description="Last day it is valid (inclusive)")
+
+    @model_validator(mode="after")
+    def _dates(self) -> Waiver:
+        if self.to < self.from_:
+            raise ValueError("'to' is before 'from'")
+        if self.expires < self.granted:
+            raise ValueError("'expires' is before 'granted'")
+        if self.expires > _one_year_after(self.granted):
+            raise ValueError("a waiver is valid for at most one year: 'expires' must be on or "
+                             f"before {_one_year_after(self.granted).isoformat()}")
+        return self
+
+
+def _one_year_after(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+class Document(Model):
+    """A document the office publishes (陸 措施五(一))."""
+
+    id: Id
+    title: NonEmpty
+    format: Literal["odt", "ods", "odp", "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "html"]
+    editable: bool
+    published: Date
+    url: str | None = None
+
+
+class PlanFile(Model):
+    """A file of plan data; the files of a plan folder are merged."""
+
+    plan: Plan | None = None
+    units: list[Unit] = Field(default_factory=list)
+    staff: list[Staff] = Field(default_factory=list)
+    roles: list[Role] = Field(default_factory=list)
+    work_items: list[WorkItem] = Field(default_factory=list)
+    records: list[Record] = Field(default_factory=list)
+    meetings: list[Meeting] = Field(default_factory=list)
+    waivers: list[Waiver] = Field(default_factory=list)
+    documents: list[Document] = Field(default_factory=list)
+
+
+def entity_fields(obj: Any) -> dict[str, Any]:
+    """Flat field values of a record or document, as conditions see them."""
+    data = obj.model_dump(by_alias=False)
+    if "evidence" in data:
+        data["evidence"] = data["evidence"] is not None
+    return data
