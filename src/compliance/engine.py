@@ -1,0 +1,231 @@
+"""The one module that talks to durable-rules 2.0.28.
+
+durable-rules has measured traps (see ``shared/notes/durable-rules.md``); each is
+neutralised here, once, so the rest of the package sees a plain function
+``run(definition, facts) -> firings``:
+
+- P1 order-dependent negation: every rule must start with ``GO`` and the go fact is
+  asserted last, after all other facts (``compile`` enforces the first part).
+- P2 background threads: ``_Host._run`` is a no-op, so no timer thread ever starts and
+  every action runs on the calling thread, inside the assert that triggered it.
+- P3 batch asserts drop actions: facts are asserted one at a time.
+- P4 32-bit FNV-1a id hashing: callers' ids never reach the engine; each fact gets an
+  engine id chosen so that no two hashes collide in the session, and session ids are
+  checked the same way; ``MessageObservedException`` is a hard error.
+- P5 swallowed action errors: the action is wrapped, the traceback kept, and
+  ``EngineError`` raised after the assert.
+- B1/B2 join conditions: enforced by ``compile`` (terminating always-true conjunct, no
+  nested groups in joins); ``check_definition`` verifies it before registering.
+- B3 ``delete_state`` on a session where no action ran: a sentinel rule on the go fact
+  guarantees one action per session; a session aborted before go is never deleted.
+- B4 1,024 live sessions and memory never freed: exactly one live session at a time,
+  deleted after each run; rulesets are cached (bounded) and unregistered on eviction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import traceback
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import durable_rules_engine as _dre
+from durable import engine as _durable
+
+from compliance.errors import EngineError
+
+GO_TYPE = "go"
+GO = {"g": {"t": GO_TYPE}}  # first pattern of every rule (P1)
+ALWAYS_TRUE = {"$neq": {"t": {"p": "t"}}}  # last conjunct of every join (B1)
+ACTION = "collect"
+_SENTINEL = "__sentinel"
+_MAX_RULESETS = 16
+
+
+@dataclass(frozen=True)
+class Firing:
+    """One rule firing: the rule's name and, per pattern alias, the caller's fact id."""
+
+    rule: str
+    facts: dict[str, str]
+
+
+def fnv1a32(text: str) -> int:
+    """The hash durable-rules compares ids and sids by (P4)."""
+    h = 0x811C9DC5
+    for byte in text.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+class _Host(_durable.Host):
+    """A Host that starts no threads (P2) and resolves every action to the collector."""
+
+    def __init__(self, collector: _Collector):
+        self._collector = collector
+        super().__init__()
+
+    def _run(self) -> None:  # no dispatch or timer threads
+        return None
+
+    def get_action(self, action_name: str):
+        # The rule's name rides in its action name, so the collector knows what fired.
+        prefix, _, rule = action_name.partition(":")
+        if prefix != ACTION:
+            raise EngineError(f"unknown action {action_name!r}")
+        collector = self._collector
+        return lambda c: collector(rule, c)
+
+    def unregister(self, name: str) -> None:
+        ruleset = self._ruleset_directory.pop(name)
+        self._ruleset_list.remove(ruleset)
+        _dre.delete_ruleset(ruleset._handle)
+
+
+class _Collector:
+    """The only action. Records firings; never lets an exception vanish (P5)."""
+
+    def __init__(self) -> None:
+        self.firings: list[tuple[str, dict[str, str]]] = []
+        self.errors: list[str] = []
+        self.fail_next = False
+
+    def __call__(self, rule: str, c: Any) -> None:
+        try:
+            if self.fail_next:
+                self.fail_next = False
+                raise RuntimeError("injected action failure (test hook)")
+            ids = {alias: fact["id"] for alias, fact in c._m.items()}
+            self.firings.append((rule, ids))
+        except Exception:  # noqa: BLE001 - re-raised as EngineError after the assert (P5)
+            self.errors.append(traceback.format_exc())
+
+
+class Engine:
+    """Runs compiled rulesets, one session at a time, and returns firings."""
+
+    def __init__(self) -> None:
+        self._collector = _Collector()
+        self._host = _Host(self._collector)
+        self._rulesets: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._sids = itertools.count(1)
+
+    # -- rulesets ---------------------------------------------------------------------
+
+    def _ruleset(self, definition: dict[str, Any]) -> str:
+        text = json.dumps(definition, sort_keys=True, ensure_ascii=False)
+        name = "rs" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+        if name in self._rulesets:
+            self._rulesets.move_to_end(name)
+            return name
+        check_definition(definition)
+        full = {rule: self._with_action(rule, body) for rule, body in definition.items()}
+        full[_SENTINEL] = {"all": [GO], "run": f"{ACTION}:{_SENTINEL}"}  # B3
+        self._host.register_rulesets({name: full})
+        self._rulesets[name] = definition
+        while len(self._rulesets) > _MAX_RULESETS:
+            old, _ = self._rulesets.popitem(last=False)
+            self._host.unregister(old)
+        return name
+
+    @staticmethod
+    def _with_action(rule: str, body: dict[str, Any]) -> dict[str, Any]:
+        return {**body, "run": f"{ACTION}:{rule}"}
+
+    # -- sessions ---------------------------------------------------------------------
+
+    def run(self, definition: dict[str, Any], facts: list[dict[str, Any]]) -> list[Firing]:
+        """Assert ``facts`` (each with a unique string ``id`` and a type ``t``) into a fresh
+        session of the ruleset, then the go fact; return every firing except the sentinel's."""
+        name = self._ruleset(definition)
+        sid = f"s{next(self._sids)}"
+        engine_ids, back = _engine_ids([f["id"] for f in facts])
+        ruleset = self._host.get_ruleset(name)
+        collector = self._collector
+        collector.firings, collector.errors = [], []
+        reached_go = False
+        try:
+            for fact, eid in zip(facts, engine_ids):
+                self._assert(name, {**fact, "id": eid, "sid": sid})
+            reached_go = True
+            self._assert(name, {"id": _go_id(engine_ids), "t": GO_TYPE, "sid": sid})
+        finally:
+            if reached_go:
+                ruleset.delete_state(sid)
+        if collector.errors:
+            raise EngineError("a rule action failed:\n" + "\n".join(collector.errors))
+        return self._firings(back)
+
+    def _assert(self, name: str, fact: dict[str, Any]) -> None:
+        try:
+            self._host.assert_fact(name, fact)
+        except _durable.MessageNotHandledException:
+            return  # no rule looks at this fact: nothing to do
+        except _durable.MessageObservedException as exc:
+            raise EngineError(f"engine saw fact {fact['id']!r} twice (id hash collision?)") from exc
+
+    def _firings(self, back: dict[str, str]) -> list[Firing]:
+        out = [Firing(rule, {a: back[i] for a, i in ids.items() if a != "g"})
+               for rule, ids in self._collector.firings if rule != _SENTINEL]
+        self._collector.firings = []
+        return out
+
+    @property
+    def fail_next_action(self) -> bool:
+        return self._collector.fail_next
+
+    @fail_next_action.setter
+    def fail_next_action(self, value: bool) -> None:
+        """Test hook: make the next action raise, to prove errors are not swallowed (P5)."""
+        self._collector.fail_next = value
+
+
+def _engine_ids(ids: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Short engine ids whose FNV-1a-32 hashes are pairwise distinct (P4)."""
+    if len(set(ids)) != len(ids):
+        dupes = sorted({i for i in ids if ids.count(i) > 1})[:5]
+        raise EngineError(f"duplicate fact ids: {dupes}")
+    seen: set[int] = {fnv1a32(f"go{len(ids)}")}
+    out, back = [], {}
+    for n, original in enumerate(ids):
+        candidate, salt = f"f{n}", 0
+        while fnv1a32(candidate) in seen:
+            salt += 1
+            candidate = f"f{n}.{salt}"
+        seen.add(fnv1a32(candidate))
+        out.append(candidate)
+        back[candidate] = original
+    return out, back
+
+
+def _go_id(engine_ids: list[str]) -> str:
+    return f"go{len(engine_ids)}"
+
+
+def check_definition(definition: dict[str, Any]) -> None:
+    """Refuse rule shapes known to misbehave (P1, B1, B2)."""
+    for rule, body in definition.items():
+        patterns = body.get("all")
+        if not patterns or patterns[0] != GO:
+            raise EngineError(f"rule {rule!r}: the go pattern must come first (P1)")
+        for pattern in patterns[1:]:
+            (cond,) = pattern.values()
+            if _is_join(cond):
+                conjuncts = cond.get("$and", [cond])
+                if conjuncts[-1] != ALWAYS_TRUE:
+                    raise EngineError(f"rule {rule!r}: a join must end with the always-true conjunct (B1)")
+                if any(k in ("$and", "$or") for c in conjuncts for k in c):
+                    raise EngineError(f"rule {rule!r}: no nested groups inside a join (B2)")
+
+
+def _is_join(cond: Any) -> bool:
+    if isinstance(cond, dict):
+        if "p" in cond and len(cond) == 1 and isinstance(cond["p"], str):
+            return True
+        return any(_is_join(v) for v in cond.values())
+    if isinstance(cond, list):
+        return any(_is_join(v) for v in cond)
+    return False

@@ -1,0 +1,362 @@
+"""Load a rules folder and a plan folder into a validated ``Bundle``.
+
+Every problem in every file is collected (``Problem``) and raised once as ``InputError``;
+a bundle is only returned when there is none, so a partial load is never used.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from compliance import models as m
+from compliance._yaml import PathKey, SourceMap, format_path, read_yaml
+from compliance.errors import InputError, Problem, display_path
+
+_EMPTY_HINT = ("If it is meant to hold nothing, say so explicitly, e.g. `records: []` "
+               "or `rules: []`.")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an object was defined: the file's source map and the path inside it."""
+
+    source: SourceMap
+    loc: PathKey
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    @property
+    def line(self) -> int:
+        return self.source.locate(self.loc)[0]
+
+    def problem(self, sub: PathKey, message: str) -> Problem:
+        return self.source.problem(self.loc + sub, message)
+
+
+@dataclass
+class RuleBook:
+    activities: dict[str, m.Activity] = field(default_factory=dict)
+    rules: dict[str, m.Rule] = field(default_factory=dict)
+    origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
+
+
+@dataclass
+class Bundle:
+    """Everything one evaluation needs, validated and cross-checked."""
+
+    rulebook: RuleBook
+    plan: m.Plan
+    units: dict[str, m.Unit]
+    staff: dict[str, m.Staff]
+    roles: dict[str, m.Role]
+    work_items: dict[str, m.WorkItem]
+    records: dict[str, m.Record]
+    meetings: dict[str, m.Meeting]
+    waivers: dict[str, m.Waiver]
+    documents: dict[str, m.Document]
+    origins: dict[tuple[str, str], Origin]
+
+    @property
+    def rules(self) -> dict[str, m.Rule]:
+        return self.rulebook.rules
+
+    @property
+    def activities(self) -> dict[str, m.Activity]:
+        return self.rulebook.activities
+
+    def origin(self, kind: str, ident: str) -> Origin | None:
+        return self.origins.get((kind, ident)) or self.rulebook.origins.get((kind, ident))
+
+
+# --- reading and schema validation ---------------------------------------------------------
+
+
+def _yaml_files(folder: Path, problems: list[Problem]) -> list[Path]:
+    if not folder.is_dir():
+        problems.append(Problem(display_path(folder), 1, 1, "", "folder not found"))
+        return []
+    files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    if not files:
+        problems.append(Problem(display_path(folder), 1, 1, "", "folder holds no .yaml files"))
+    return files
+
+
+def _validate(model: type[BaseModel], data: Any, source: SourceMap) -> tuple[Any, list[Problem]]:
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, [_problem(model, err, source) for err in exc.errors()]
+
+
+def _problem(model: type[BaseModel], err: dict[str, Any], source: SourceMap) -> Problem:
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    message = err["msg"].removeprefix("Value error, ")
+    if kind == "extra_forbidden":
+        message = f"unknown key {loc[-1]!r}" + _did_you_mean(model, loc)
+        return source.problem(loc, message, key=True)
+    if kind == "missing":
+        message = f"required key {loc[-1]!r} is missing"
+    elif kind == "list_type" and err.get("input") is None:
+        message += f"; for none write `{loc[-1]}: []`"
+    return source.problem(loc, message)
+
+
+def _did_you_mean(model: type[BaseModel], loc: PathKey) -> str:
+    names = _field_names_at(model, loc[:-1])
+    close = difflib.get_close_matches(str(loc[-1]), names, n=1)
+    return f"; did you mean {close[0]!r}?" if close else f"; expected one of {', '.join(sorted(names))}"
+
+
+def _field_names_at(model: type[BaseModel], loc: PathKey) -> list[str]:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part) or next(
+            (f for f in current.model_fields.values() if f.alias == part), None)
+        if info is None:
+            return []
+        current = _model_in(info.annotation)
+        if current is None:
+            return []
+    return [f.alias or name for name, f in current.model_fields.items()]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _model_in(arg)
+        if found:
+            return found
+    return None
+
+
+def _read(folder: Path, model: type[BaseModel], problems: list[Problem]) -> Iterator[tuple[Any, SourceMap]]:
+    for file in _yaml_files(folder, problems):
+        data, source, found = read_yaml(file, _EMPTY_HINT)
+        problems.extend(found)
+        if data is None:
+            continue
+        obj, found = _validate(model, data, source)
+        problems.extend(found)
+        if obj is not None and not found:
+            yield obj, source
+
+
+def _collect(kind: str, items: Iterable[tuple[Any, SourceMap, PathKey]], into: dict[str, Any],
+             origins: dict[tuple[str, str], Origin], problems: list[Problem]) -> None:
+    for obj, source, loc in items:
+        if obj.id in into:
+            first = origins[(kind, obj.id)]
+            problems.append(source.problem(loc + ("id",), f"duplicate {kind} id {obj.id!r} "
+                                           f"(first defined at {first.path}:{first.line})"))
+            continue
+        into[obj.id] = obj
+        origins[(kind, obj.id)] = Origin(source, loc)
+
+
+# --- rules ---------------------------------------------------------------------------------
+
+
+def load_rules(folder: Path) -> RuleBook:
+    problems: list[Problem] = []
+    book = _read_rules(folder, problems)
+    problems.extend(_check_rules(book))
+    if problems:
+        raise InputError(problems)
+    return book
+
+
+def _read_rules(folder: Path, problems: list[Problem]) -> RuleBook:
+    book = RuleBook()
+    files = list(_read(folder, m.RuleFile, problems))
+    _collect("activity", ((a, s, ("activities", i)) for f, s in files for i, a in enumerate(f.activities)),
+             book.activities, book.origins, problems)
+    _collect("rule", ((r, s, ("rules", i)) for f, s in files for i, r in enumerate(f.rules)),
+             book.rules, book.origins, problems)
+    return book
+
+
+_RECORD_FIELDS = set(m.Record.model_fields)
+_DOCUMENT_FIELDS = set(m.Document.model_fields)
+
+
+def _check_rules(book: RuleBook) -> Iterator[Problem]:
+    for rule in book.rules.values():
+        at = book.origins[("rule", rule.id)]
+        for sub, activity in (("activity",), rule.activity), (("after", "activity"), rule.after and rule.after.activity):
+            if activity and activity not in book.activities:
+                yield at.problem(sub, f"unknown activity {activity!r}" + _suggest(activity, book.activities))
+        for i, cond in enumerate(rule.where):
+            if cond.field not in _RECORD_FIELDS:
+                yield at.problem(("where", i, "field"), f"records have no field {cond.field!r}"
+                                 + _suggest(cond.field, _RECORD_FIELDS))
+        if rule.constraint:
+            for part in ("applies", "require"):
+                for i, cond in enumerate(getattr(rule.constraint, part)):
+                    if cond.field not in _DOCUMENT_FIELDS:
+                        yield at.problem(("constraint", part, i, "field"),
+                                         f"documents have no field {cond.field!r}"
+                                         + _suggest(cond.field, _DOCUMENT_FIELDS))
+        if rule.after and rule.for_each:
+            yield at.problem(("for_each",), "'for_each' cannot be combined with 'after'")
+
+
+def _suggest(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+# --- plan ----------------------------------------------------------------------------------
+
+_PLAN_LISTS = ("units", "staff", "roles", "work_items", "records", "meetings", "waivers", "documents")
+_KIND = {"units": "unit", "staff": "staff member", "roles": "role", "work_items": "work item",
+         "records": "record", "meetings": "meeting", "waivers": "waiver", "documents": "document"}
+
+
+def load_bundle(rules_dir: Path, plan_dir: Path) -> Bundle:
+    """Load and cross-check rules and plan; raise ``InputError`` with every problem."""
+    problems: list[Problem] = []
+    book = _read_rules(rules_dir, problems)
+    problems.extend(_check_rules(book))
+    files = list(_read(plan_dir, m.PlanFile, problems))
+    plans = [(f.plan, s) for f, s in files if f.plan is not None]
+    tables: dict[str, dict[str, Any]] = {name: {} for name in _PLAN_LISTS}
+    origins: dict[tuple[str, str], Origin] = {}
+    for name in _PLAN_LISTS:
+        _collect(_KIND[name], ((obj, s, (name, i)) for f, s in files for i, obj in enumerate(getattr(f, name))),
+                 tables[name], origins, problems)
+    if not plans:
+        if files or not problems:
+            problems.append(Problem(display_path(plan_dir), 1, 1, "plan",
+                                    "no file defines `plan:` (agency, roc_year, adopted, ...)"))
+        raise InputError(problems)
+    if len(plans) > 1:
+        second = plans[1][1]
+        problems.append(second.problem(("plan",), f"`plan:` is defined twice (also in {plans[0][1].path})"))
+    plan, plan_source = plans[0]
+    origins[("plan", "plan")] = Origin(plan_source, ("plan",))
+    _add_meeting_records(tables, origins, problems)
+    bundle = Bundle(book, plan, origins=origins, **tables)
+    problems.extend(_check_references(bundle))
+    problems.extend(_check_quotes(bundle, plan_dir))
+    if problems:
+        raise InputError(problems)
+    return bundle
+
+
+def meeting_record_id(meeting_id: str, unit: str | None = None) -> str:
+    # A colon cannot appear in a written record id, so derived ids never collide with them.
+    return f"meeting:{meeting_id}" + (f":{unit}" if unit else "")
+
+
+def _add_meeting_records(tables: dict[str, dict[str, Any]], origins: dict[tuple[str, str], Origin],
+                         problems: list[Problem]) -> None:
+    """A meeting is itself a record of its activity, and each unit report one of progress-report."""
+    records = tables["records"]
+    for meeting in tables["meetings"].values():
+        at = origins[("meeting", meeting.id)]
+        rid = meeting_record_id(meeting.id)
+        records[rid] = m.Record.model_construct(
+            id=rid, activity=meeting.activity, date=meeting.date, unit=None, staff=None, hours=None,
+            evidence=meeting.evidence, note=meeting.note)
+        origins[("record", rid)] = at
+        seen: set[str] = set()
+        for i, report in enumerate(meeting.reports):
+            if report.unit in seen:
+                problems.append(at.problem(("reports", i, "unit"), f"unit {report.unit!r} reports twice"))
+                continue
+            seen.add(report.unit)
+            rid = meeting_record_id(meeting.id, report.unit)
+            records[rid] = m.Record.model_construct(
+                id=rid, activity="progress-report", date=meeting.date, unit=report.unit, staff=None,
+                hours=None, evidence=meeting.evidence, note=report.summary)
+            origins[("record", rid)] = Origin(at.source, at.loc + ("reports", i))
+
+
+def _check_references(b: Bundle) -> Iterator[Problem]:
+    def ref(kind: str, ident: str, sub: PathKey, value: str | None, known: dict[str, Any], what: str):
+        if value is not None and value not in known:
+            at = b.origin(kind, ident)
+            yield at.problem(sub, f"unknown {what} {value!r}" + _suggest(value, known))
+
+    for rule in b.rules.values():
+        yield from ref("rule", rule.id, ("unit",), rule.unit, b.units, "unit")
+    for s in b.staff.values():
+        yield from ref("staff member", s.id, ("unit",), s.unit, b.units, "unit")
+    for role in b.roles.values():
+        yield from ref("role", role.id, ("staff",), role.staff, b.staff, "staff member")
+    for item in b.work_items.values():
+        yield from ref("work item", item.id, ("unit",), item.unit, b.units, "unit")
+        for i, rid in enumerate(item.rules):
+            yield from ref("work item", item.id, ("rules", i), rid, b.rules, "rule")
+    for meeting in b.meetings.values():
+        yield from ref("meeting", meeting.id, ("activity",), meeting.activity, b.activities, "activity")
+        for i, report in enumerate(meeting.reports):
+            yield from ref("meeting", meeting.id, ("reports", i, "unit"), report.unit, b.units, "unit")
+        if meeting.reports and "progress-report" not in b.activities:
+            yield b.origin("meeting", meeting.id).problem(
+                ("reports",), "unit reports need the activity 'progress-report' in the rules")
+    for rec in b.records.values():
+        if rec.id.startswith("meeting:"):
+            continue
+        yield from ref("record", rec.id, ("activity",), rec.activity, b.activities, "activity")
+        yield from ref("record", rec.id, ("unit",), rec.unit, b.units, "unit")
+        yield from ref("record", rec.id, ("staff",), rec.staff, b.staff, "staff member")
+    for w in b.waivers.values():
+        yield from _check_waiver(b, w)
+
+
+def _check_waiver(b: Bundle, w: m.Waiver) -> Iterator[Problem]:
+    at = b.origin("waiver", w.id)
+    if w.approver not in b.roles:
+        yield at.problem(("approver",), f"unknown task-force role {w.approver!r}" + _suggest(w.approver, b.roles))
+    rule = b.rules.get(w.rule)
+    if rule is None:
+        yield at.problem(("rule",), f"unknown rule {w.rule!r}" + _suggest(w.rule, b.rules))
+        return
+    if w.entity is not None:
+        known = {"unit": b.units, "staff": b.staff}.get(rule.for_each or "", {})
+        if w.entity not in known:
+            what = rule.for_each or "nothing (the rule does not apply per unit or staff member)"
+            yield at.problem(("entity",), f"entity {w.entity!r} is not a {what} of rule {rule.id!r}")
+
+
+def normalise_quote(text: str) -> str:
+    """Compare quotations as the seed README says: NFKC, whitespace removed."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _check_quotes(b: Bundle, plan_dir: Path) -> Iterator[Problem]:
+    if not b.plan.source_text:
+        return
+    text_file = plan_dir / b.plan.source_text
+    try:
+        plan_text = normalise_quote(text_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        yield b.origins[("plan", "plan")].problem(("source_text",), f"cannot read plan text: {exc}")
+        return
+    for rule in b.rules.values():
+        if normalise_quote(rule.source.quote) not in plan_text:
+            yield b.origin("rule", rule.id).problem(
+                ("source", "quote"), f"quote is not verbatim from {b.plan.source_text} "
+                "(compared after NFKC normalisation, whitespace removed)")
+
+
+def describe(problems: list[Problem]) -> str:
+    return "\n".join(str(p) for p in problems)
+
+
+__all__ = ["Bundle", "Origin", "RuleBook", "load_bundle", "load_rules", "format_path", "meeting_record_id"]

@@ -1,0 +1,199 @@
+"""Taiwan's working-day calendar and the periods and due dates of each rule.
+
+Working days are those of the central government offices: weekdays that are not
+national holidays, plus make-up working Saturdays (補班). Both come from the
+``holidays`` package, so no holiday list is maintained by hand here.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+
+import holidays
+
+from compliance import models as m
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+class WorkCalendar:
+    """Working days of the years asked for; extends itself when a date falls outside."""
+
+    def __init__(self) -> None:
+        self._years: set[int] = set()
+        self._days: list[dt.date] = []
+        self._set: set[dt.date] = set()
+
+    def _ensure(self, year: int) -> None:
+        if year in self._years:
+            return
+        for y in (year - 1, year, year + 1):
+            if y not in self._years:
+                self._years.add(y)
+                self._set |= set(_working_days(y))
+        self._days = sorted(self._set)
+
+    def is_working_day(self, day: dt.date) -> bool:
+        self._ensure(day.year)
+        return day in self._set
+
+    def on_or_after(self, day: dt.date) -> dt.date:
+        """The first working day on or after ``day`` (行政程序法第48條)."""
+        self._ensure(day.year)
+        i = bisect.bisect_left(self._days, day)
+        if i == len(self._days):
+            self._ensure(day.year + 1)
+            return self.on_or_after(day)
+        return self._days[i]
+
+    def last_in(self, start: dt.date, end: dt.date) -> dt.date | None:
+        """The last working day in [start, end], or None if there is none."""
+        self._ensure(start.year)
+        self._ensure(end.year)
+        i = bisect.bisect_right(self._days, end) - 1
+        if i >= 0 and self._days[i] >= start:
+            return self._days[i]
+        return None
+
+    def add_workdays(self, day: dt.date, n: int) -> dt.date:
+        """The ``n``-th working day after ``day``; for 0, ``day`` or the next working day."""
+        if n == 0:
+            return self.on_or_after(day)
+        self._ensure(day.year)
+        self._ensure(day.year + 1 + n // 240)
+        return self._days[bisect.bisect_right(self._days, day) + n - 1]
+
+    def working_days(self, start: dt.date, end: dt.date) -> list[dt.date]:
+        self._ensure(start.year)
+        self._ensure(end.year)
+        lo = bisect.bisect_left(self._days, start)
+        hi = bisect.bisect_right(self._days, end)
+        return self._days[lo:hi]
+
+
+@lru_cache(maxsize=64)
+def _working_days(year: int) -> tuple[dt.date, ...]:
+    calendar = holidays.country_holidays("TW", years=year)
+    day = dt.date(year, 1, 1)
+    out = []
+    while day.year == year:
+        if calendar.is_working_day(day):
+            out.append(day)
+        day += ONE_DAY
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Period:
+    """One instance of an obligation: what must be done between ``start`` and ``close``.
+
+    ``end`` is the end of the period as people name it (the month's last day, the fixed
+    deadline, ...); ``close`` is the last day a record still counts (for fixed-date and
+    triggered obligations, the plan's last day, so a late delivery shows as late, not
+    missing); ``due`` is the working day by which it must be done.
+    """
+
+    rule: str
+    key: str
+    start: dt.date
+    end: dt.date
+    close: dt.date
+    due: dt.date
+    nominal_due: dt.date
+    remind_from: dt.date
+    entity: str | None = None
+    trigger: str | None = None
+
+    @property
+    def due_moved(self) -> bool:
+        return self.due != self.nominal_due
+
+
+def expand(rule: m.Rule, plan: m.Plan, calendar: WorkCalendar, *,
+           entities: list[str] | None = None, triggers: list[m.Record] | None = None) -> list[Period]:
+    """All periods of ``rule`` in the plan year (one per entity for ``for_each`` rules)."""
+    if rule.every:
+        spans = [(key, s, e, e, calendar.last_in(s, e)) for key, s, e in _spans(rule, plan, calendar)]
+    elif rule.by:
+        spans = [_fixed(rule, plan, calendar)]
+    elif rule.after:
+        spans = [_triggered(rule, r, plan, calendar) for r in triggers or []]
+    else:
+        return []
+    out = []
+    for key, start, end, close, due in spans:
+        assert due is not None, "every generated span has a working day"
+        nominal = end if rule.by else due
+        remind = due - dt.timedelta(days=rule.lead_days)
+        trigger = key if rule.after else None
+        for entity in (entities if rule.for_each else [None]):
+            out.append(Period(rule.id, key, start, end, close, due, nominal, remind, entity, trigger))
+    return out
+
+
+def _fixed(rule: m.Rule, plan: m.Plan, calendar: WorkCalendar):
+    month, day = (int(x) for x in rule.by.split("-"))
+    year = plan.year
+    try:
+        deadline = dt.date(year, month, day)
+    except ValueError:  # 02-29 in a common year: the deadline is the last day of February
+        deadline = dt.date(year, 3, 1) - ONE_DAY
+    return (f"{year}-{rule.by}", plan.first_day, deadline, plan.last_day, calendar.on_or_after(deadline))
+
+
+def _triggered(rule: m.Rule, record: m.Record, plan: m.Plan, calendar: WorkCalendar):
+    due = calendar.add_workdays(record.date, rule.after.within_workdays)
+    return (record.id, record.date, due, max(plan.last_day, due), due)
+
+
+def _spans(rule: m.Rule, plan: m.Plan, calendar: WorkCalendar):
+    months = set(rule.months or range(1, 13))
+    first, last = plan.first_day, plan.last_day
+    if rule.every == "workday":
+        for day in calendar.working_days(first, last):
+            if day.month in months:
+                yield day.isoformat(), day, day
+        return
+    if rule.every == "week":
+        yield from _weeks(months, first, last, calendar)
+        return
+    size = {"month": 1, "quarter": 3, "half-year": 6, "year": 12}[rule.every]
+    for year in range(first.year, last.year + 1):
+        for index, start_month in enumerate(range(1, 13, size)):
+            span = set(range(start_month, start_month + size))
+            if not span & months:
+                continue
+            start = dt.date(year, start_month, 1)
+            end = _month_end(year, start_month + size - 1)
+            if end < first or start > last:
+                continue
+            yield _key(rule.every, year, index, start_month), max(start, first), min(end, last)
+
+
+def _weeks(months: set[int], first: dt.date, last: dt.date, calendar: WorkCalendar):
+    monday = first - dt.timedelta(days=first.weekday())
+    while monday <= last:
+        sunday = monday + dt.timedelta(days=6)
+        active = [d for d in calendar.working_days(monday, sunday)
+                  if first <= d <= last and d.month in months]
+        if active:
+            iso = monday.isocalendar()
+            yield f"{iso.year}-W{iso.week:02d}", monday, sunday
+        monday += dt.timedelta(days=7)
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return (dt.date(year + month // 12, month % 12 + 1, 1)) - ONE_DAY
+
+
+def _key(every: str, year: int, index: int, start_month: int) -> str:
+    if every == "year":
+        return str(year)
+    if every == "half-year":
+        return f"{year}-H{index + 1}"
+    if every == "quarter":
+        return f"{year}-Q{index + 1}"
+    return f"{year}-{start_month:02d}"
