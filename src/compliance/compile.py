@@ -1,0 +1,129 @@
+"""Compile rules into durable-rules JSON rulesets (no hand-written Python per rule).
+
+Two rulesets:
+- the *match* ruleset, generated from the rules: joins each period of an obligation
+  with the records that can count for it, and each entity of a constraint rule with
+  its verdict;
+- the *classify* ruleset, fixed: decides the status of every period from its dates.
+Facts are flat: dates as ordinal day numbers, booleans as 0/1, absent values left out.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from compliance import models as m
+from compliance.engine import ALWAYS_TRUE, GO
+
+NEVER = 10**8  # ordinal "met on" of a period whose requirement is not met
+
+
+def fact_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _options(cond: m.Condition) -> list[dict[str, Any]]:
+    """A condition as alternatives of plain conjuncts (``in`` becomes one per value, B2)."""
+    if cond.present is not None:
+        return [{"$ex" if cond.present else "$nex": {cond.field: 1}}]
+    if cond.in_ is not None:
+        return [{cond.field: fact_value(v)} for v in cond.in_]
+    return [{cond.field: fact_value(cond.equals)}]
+
+
+def _alternatives(conds: list[m.Condition]) -> list[list[dict[str, Any]]]:
+    return [list(combo) for combo in itertools.product(*(_options(c) for c in conds))]
+
+
+def match_rule_name(rule_id: str, variant: int) -> str:
+    return f"m|{rule_id}|{variant}"
+
+
+def constraint_rule_name(rule_id: str, verdict: str) -> str:
+    return f"c|{rule_id}|{verdict}"
+
+
+def parse_rule_name(name: str) -> tuple[str, str, str]:
+    kind, rule_id, rest = name.split("|", 2)
+    return kind, rule_id, rest
+
+
+def compile_match(rules: list[m.Rule]) -> dict[str, Any]:
+    definition: dict[str, Any] = {}
+    for rule in sorted(rules, key=lambda r: r.id):
+        if rule.constraint:
+            definition.update(_constraint(rule))
+        else:
+            definition.update(_obligation(rule))
+    return definition
+
+
+def _obligation(rule: m.Rule) -> dict[str, Any]:
+    period = {"$and": [{"t": "period"}, {"rule": rule.id}]}
+    entity = {"unit": {"unit": {"p": "entity"}}, "staff": {"staff": {"p": "entity"}}}
+    out = {}
+    for n, extra in enumerate(_alternatives(rule.where)):
+        record = [
+            {"t": "record"},
+            {"activity": rule.activity},
+            {"$gte": {"date": {"p": "start"}}},
+            {"$lte": {"date": {"p": "close"}}},
+            *([entity[rule.for_each]] if rule.for_each else []),
+            *extra,
+            ALWAYS_TRUE,  # B1
+        ]
+        out[match_rule_name(rule.id, n)] = {"all": [GO, {"p": period}, {"r": {"$and": record}}]}
+    return out
+
+
+def _constraint(rule: m.Rule) -> dict[str, Any]:
+    c = rule.constraint
+    kind = {"t": c.entity}
+    applies = [_any_of(_options(x)) for x in c.applies]
+    require = [_any_of(_options(x)) for x in c.require]
+    broken = {"$or": [_negate(x) for x in c.require]} if len(c.require) > 1 else _negate(c.require[0])
+    return {
+        constraint_rule_name(rule.id, "ok"): {"all": [GO, {"e": {"$and": [kind, *applies, *require]}}]},
+        constraint_rule_name(rule.id, "broken"): {"all": [GO, {"e": {"$and": [kind, *applies, broken]}}]},
+    }
+
+
+def _any_of(options: list[dict[str, Any]]) -> dict[str, Any]:
+    return options[0] if len(options) == 1 else {"$or": options}
+
+
+def _negate(cond: m.Condition) -> dict[str, Any]:
+    # $neq never matches a missing field, so "not equal" must also accept "absent".
+    if cond.present is not None:
+        return {"$nex" if cond.present else "$ex": {cond.field: 1}}
+    values = cond.in_ if cond.in_ is not None else [cond.equals]
+    unequal = [{"$neq": {cond.field: fact_value(v)}} for v in values]
+    return {"$or": [{"$nex": {cond.field: 1}}, {"$and": unequal} if len(unequal) > 1 else unequal[0]]}
+
+
+def _status(*conds: dict[str, Any]) -> dict[str, Any]:
+    return {"all": [GO, {"s": {"$and": [{"t": "status"}, *conds]}}]}
+
+
+def _cmp(op: str, left: str, right: str) -> dict[str, Any]:
+    return {op: {left: {"$m": right}}}
+
+
+_STARTED = _cmp("$lte", "start", "as_of")
+_UNMET = _cmp("$gt", "met_on", "as_of")
+
+# Exhaustive and mutually exclusive; the evaluator checks exactly one fires per period.
+CLASSIFY: dict[str, Any] = {
+    "upcoming": _status(_cmp("$gt", "start", "as_of")),
+    "waived": _status(_STARTED, {"waived": 1}),
+    "satisfied": _status(_STARTED, {"waived": 0}, _cmp("$lte", "met_on", "due")),
+    "late": _status(_STARTED, {"waived": 0}, _cmp("$gt", "met_on", "due"),
+                    _cmp("$lte", "met_on", "as_of")),
+    "violation": _status(_STARTED, {"waived": 0}, _UNMET, _cmp("$lt", "due", "as_of")),
+    "reminder": _status(_STARTED, {"waived": 0}, _UNMET, _cmp("$gte", "due", "as_of"),
+                        _cmp("$lte", "remind_from", "as_of")),
+    "open": _status(_STARTED, {"waived": 0}, _UNMET, _cmp("$gt", "remind_from", "as_of")),
+}

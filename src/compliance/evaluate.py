@@ -1,0 +1,179 @@
+"""Evaluate a plan's state against the calendar: periods -> facts -> engine -> findings.
+
+Returns data only; never prints and never reads the clock (``as_of`` is given).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from compliance import models as m
+from compliance.compile import CLASSIFY, NEVER, compile_match, fact_value, parse_rule_name
+from compliance.engine import Engine
+from compliance.errors import EngineError
+from compliance.findings import Evaluation, Finding, WaiverNote
+from compliance.load import Bundle
+from compliance.periods import Period, WorkCalendar, expand
+
+_ENGINE: Engine | None = None
+_CALENDAR: WorkCalendar | None = None
+
+
+def default_engine() -> Engine:
+    global _ENGINE
+    if _ENGINE is None:
+        _ENGINE = Engine()
+    return _ENGINE
+
+
+def default_calendar() -> WorkCalendar:
+    global _CALENDAR
+    if _CALENDAR is None:
+        _CALENDAR = WorkCalendar()
+    return _CALENDAR
+
+
+def evaluate(bundle: Bundle, as_of: dt.date, *, rules: Iterable[str] | None = None,
+             engine: Engine | None = None, calendar: WorkCalendar | None = None) -> Evaluation:
+    """Findings of every (selected) rule as known on ``as_of``."""
+    engine = engine or default_engine()
+    calendar = calendar or default_calendar()
+    selected = [bundle.rules[r] for r in rules] if rules is not None else list(bundle.rules.values())
+    records = [r for r in bundle.records.values() if r.date <= as_of]
+    periods = plan_periods(bundle, selected, records, calendar)
+    matched, verdicts = _match(engine, selected, periods, records, bundle, as_of)
+    by_id = {r.id: r for r in records}
+    findings = _classify(engine, bundle, periods, matched, by_id, as_of)
+    findings += _constraint_findings(bundle, verdicts, as_of)
+    findings.sort(key=lambda f: (f.rule, f.start, f.entity or "", f.period_key))
+    return Evaluation(as_of, findings)
+
+
+def plan_periods(bundle: Bundle, rules: list[m.Rule], records: list[m.Record],
+                 calendar: WorkCalendar) -> dict[str, Period]:
+    """Every period of every rule, keyed by a fact id."""
+    entities = {"unit": sorted(bundle.units), "staff": sorted(bundle.staff)}
+    plan = bundle.plan
+    out: dict[str, Period] = {}
+    for rule in rules:
+        triggers = None
+        if rule.after:
+            triggers = sorted((r for r in records if r.activity == rule.after.activity
+                               and plan.first_day <= r.date <= plan.last_day),
+                              key=lambda r: (r.date, r.id))
+        for p in expand(rule, plan, calendar, entities=entities.get(rule.for_each or ""),
+                        triggers=triggers):
+            out[f"{p.rule}|{p.key}|{p.entity or ''}"] = p
+    return out
+
+
+def _match(engine: Engine, rules: list[m.Rule], periods: dict[str, Period],
+           records: list[m.Record], bundle: Bundle, as_of: dt.date):
+    wanted = {r.activity for r in rules if r.activity}
+    facts = [_period_fact(pid, p, as_of) for pid, p in periods.items()]
+    facts += [_record_fact(r) for r in records if r.activity in wanted]
+    if any(r.constraint for r in rules):
+        facts += [_document_fact(d) for d in bundle.documents.values() if d.published <= as_of]
+    matched: dict[str, set[str]] = defaultdict(set)
+    verdicts: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for firing in engine.run(compile_match(rules), facts):
+        kind, rule_id, rest = parse_rule_name(firing.rule)
+        if kind == "m":
+            matched[firing.facts["p"]].add(firing.facts["r"])
+        else:
+            verdicts[(rule_id, firing.facts["e"])].add(rest)
+    return matched, verdicts
+
+
+def _period_fact(pid: str, p: Period, as_of: dt.date) -> dict:
+    fact = {"id": pid, "t": "period", "rule": p.rule, "start": p.start.toordinal(),
+            "close": min(p.close, as_of).toordinal()}
+    if p.entity is not None:
+        fact["entity"] = p.entity
+    return fact
+
+
+def _record_fact(r: m.Record) -> dict:
+    fact = {"id": r.id, "t": "record", "activity": r.activity, "date": r.date.toordinal()}
+    for name in ("unit", "staff", "hours", "note"):
+        value = getattr(r, name)
+        if value is not None:
+            fact[name] = fact_value(value)
+    if r.evidence is not None:
+        fact["evidence"] = 1
+    return fact
+
+
+def _document_fact(d: m.Document) -> dict:
+    fact = {"id": d.id, "t": "document"}
+    for name, value in d.model_dump().items():
+        if value is not None and name != "id":
+            fact[name] = value.toordinal() if isinstance(value, dt.date) else fact_value(value)
+    return fact
+
+
+def met_on(rule: m.Rule, counted: list[m.Record]) -> dt.date | None:
+    """The date on which the requirement (count, and total if any) was first met."""
+    count, total = 0, 0.0
+    for rec in counted:
+        count += 1
+        total += rec.hours or 0.0
+        if count >= rule.at_least and (rule.total is None or total >= rule.total.at_least):
+            return rec.date
+    return None
+
+
+def waiver_notes(bundle: Bundle, p: Period, as_of: dt.date) -> tuple[WaiverNote, ...]:
+    """Waivers granted by ``as_of`` whose covered days include the period's due date."""
+    notes = [WaiverNote(w.id, w.expires, as_of > w.expires)
+             for w in sorted(bundle.waivers.values(), key=lambda w: w.id)
+             if w.rule == p.rule and (w.entity is None or w.entity == p.entity)
+             and w.from_ <= p.due <= w.to and w.granted <= as_of]
+    return tuple(notes)
+
+
+def _classify(engine: Engine, bundle: Bundle, periods: dict[str, Period],
+              matched: dict[str, set[str]], records: dict[str, m.Record], as_of: dt.date) -> list[Finding]:
+    staged = {}
+    for pid, p in periods.items():
+        rule = bundle.rules[p.rule]
+        counted = sorted((records[i] for i in matched.get(pid, ())), key=lambda r: (r.date, r.id))
+        notes = waiver_notes(bundle, p, as_of)
+        staged[pid] = (p, rule, counted, met_on(rule, counted), notes)
+    facts = [{"id": pid, "t": "status", "start": p.start.toordinal(), "due": p.due.toordinal(),
+              "remind_from": p.remind_from.toordinal(), "as_of": as_of.toordinal(),
+              "met_on": met.toordinal() if met else NEVER,
+              "waived": int(any(not n.expired for n in notes))}
+             for pid, (p, _, _, met, notes) in staged.items()]
+    status: dict[str, list[str]] = defaultdict(list)
+    for firing in engine.run(CLASSIFY, facts):
+        status[firing.facts["s"]].append(firing.rule)
+    out = []
+    for pid, (p, rule, counted, met, notes) in staged.items():
+        if len(status[pid]) != 1:
+            raise EngineError(f"period {pid} got statuses {status[pid]} (expected exactly one)")
+        out.append(Finding(
+            rule=p.rule, status=status[pid][0], period_key=p.key, start=p.start, end=p.end,
+            due=p.due, nominal_due=p.nominal_due, close=p.close, required=rule.at_least,
+            count=len(counted), records=tuple(r.id for r in counted), met_on=met,
+            required_total=rule.total.at_least if rule.total else None,
+            total=sum(r.hours or 0.0 for r in counted) if rule.total else None,
+            entity=p.entity, trigger=p.trigger, waivers=notes))
+    return out
+
+
+def _constraint_findings(bundle: Bundle, verdicts: dict[tuple[str, str], set[str]],
+                         as_of: dt.date) -> list[Finding]:
+    out = []
+    for (rule_id, doc_id), seen in sorted(verdicts.items()):
+        if len(seen) != 1:
+            raise EngineError(f"document {doc_id} got verdicts {sorted(seen)} from rule {rule_id}")
+        doc = bundle.documents[doc_id]
+        status = "satisfied" if seen == {"ok"} else "violation"
+        out.append(Finding(
+            rule=rule_id, status=status, period_key=doc_id, start=doc.published, end=doc.published,
+            due=doc.published, nominal_due=doc.published, close=doc.published, required=1,
+            count=int(status == "satisfied"), records=(), entity=doc_id))
+    return out

@@ -1,0 +1,67 @@
+"""What an evaluation returns: one finding per period (or entity) of each rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+Status = Literal["violation", "reminder", "open", "satisfied", "late", "waived", "upcoming"]
+STATUSES: tuple[Status, ...] = ("violation", "reminder", "late", "open", "waived", "satisfied",
+                                "upcoming")
+LIGHT = {"violation": "red", "reminder": "yellow", "open": "green", "satisfied": "green",
+         "late": "yellow", "waived": "green", "upcoming": "green"}
+RANK = {status: n for n, status in enumerate(STATUSES)}
+
+
+@dataclass(frozen=True)
+class WaiverNote:
+    id: str
+    expires: dt.date
+    expired: bool
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    status: Status
+    period_key: str
+    start: dt.date
+    end: dt.date
+    due: dt.date
+    nominal_due: dt.date
+    close: dt.date
+    required: int
+    count: int
+    records: tuple[str, ...]
+    met_on: dt.date | None = None
+    required_total: float | None = None
+    total: float | None = None
+    entity: str | None = None
+    trigger: str | None = None
+    waivers: tuple[WaiverNote, ...] = ()
+
+    @property
+    def light(self) -> str:
+        return LIGHT[self.status]
+
+    @property
+    def due_moved(self) -> bool:
+        return self.due != self.nominal_due
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """Identity across runs: rule, period and entity."""
+        return (self.rule, self.period_key, self.entity or "")
+
+
+@dataclass
+class Evaluation:
+    as_of: dt.date
+    findings: list[Finding] = field(default_factory=list)
+
+    def summary(self) -> dict[str, int]:
+        counts = {status: 0 for status in STATUSES}
+        for f in self.findings:
+            counts[f.status] += 1
+        return counts
