@@ -1,0 +1,333 @@
+"""Command line: a thin click layer over the library.
+
+Heavy modules (the engine, icalendar) are imported inside the commands that need them,
+so `compliance --help` and `compliance validate` stay quick.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from compliance.errors import ComplianceError, InputError, UsageError
+
+TAIPEI = "Asia/Taipei"
+
+
+def taipei_today(now: dt.datetime | None = None) -> dt.date:
+    """Today's date in Taipei: a nightly job at 00:30 Taipei runs at 16:30 UTC the day before."""
+    from zoneinfo import ZoneInfo
+
+    now = now or dt.datetime.now(dt.timezone.utc)
+    return now.astimezone(ZoneInfo(TAIPEI)).date()
+
+
+def default_lang() -> str:
+    lang = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
+    return "zh-TW" if lang.lower().startswith("zh") else "en"
+
+
+def _fail_input(exc: InputError) -> None:
+    for problem in exc.problems:
+        click.echo(str(problem), err=True)
+    n = len(exc.problems)
+    click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was evaluated.", err=True)
+    sys.exit(2)
+
+
+def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Bad input becomes messages and exit 2, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            _fail_input(exc)
+        except UsageError as exc:
+            raise click.UsageError(str(exc)) from None
+        except ComplianceError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(3)
+
+    return wrapper
+
+
+def data_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option("--plan", "plan_dir", type=click.Path(path_type=Path), default=Path("plan_data"),
+                        show_default=True, help="Folder of plan data (YAML).")(func)
+    func = click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=Path("rules"),
+                        show_default=True, help="Folder of rule files (YAML).")(func)
+    return func
+
+
+def lang_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--lang", type=click.Choice(["zh-TW", "en"]), default=None,
+                        help="Output language (default: zh-TW when LANG starts with zh, else en).")(func)
+
+
+def parse_as_of(value: str, bundle: Any = None) -> dt.date:
+    from compliance.dates import DateFormatError, parse_date
+
+    if value == "today":
+        return taipei_today()
+    if value in ("plan-end", "plan-start"):
+        if bundle is None:
+            raise UsageError(f"--as-of {value} needs the plan")
+        return bundle.plan.last_day if value == "plan-end" else bundle.plan.first_day
+    try:
+        return parse_date(value)
+    except DateFormatError as exc:
+        raise UsageError(f"--as-of: {exc}") from None
+
+
+def _load(rules_dir: Path, plan_dir: Path):
+    from compliance.load import load_bundle
+
+    return load_bundle(rules_dir, plan_dir)
+
+
+def _write_atomic(path: Path | None, text: str) -> None:
+    """Write the whole report or nothing: a temporary file renamed into place."""
+    if path is None:
+        click.echo(text, nl=False)
+        return
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="compliance")
+def main() -> None:
+    """Check the service-quality plan's obligations against the calendar.
+
+    \b
+    Example:
+      compliance check --as-of 112/06/30
+    """
+
+
+@main.command()
+@data_options
+@guarded
+def validate(rules_dir: Path, plan_dir: Path) -> None:
+    """Load the rules and plan data and report every problem.
+
+    Problems are printed as path:line:column: field: message; exit 2 if there is any.
+
+    \b
+    Example:
+      compliance validate --rules rules --plan plan_data
+    """
+    bundle = _load(rules_dir, plan_dir)
+    click.echo(f"ok: {len(bundle.rules)} rules, {len(bundle.activities)} activities, "
+               f"{len(bundle.units)} units, {len(bundle.records)} records, "
+               f"{len(bundle.meetings)} meetings, {len(bundle.waivers)} waivers, "
+               f"{len(bundle.documents)} documents")
+
+
+@main.command(name="rules")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=Path("rules"),
+              show_default=True, help="Folder of rule files (YAML).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@lang_option
+@guarded
+def list_rules(rules_dir: Path, fmt: str, lang: str | None) -> None:
+    """List the rules.
+
+    \b
+    Example:
+      compliance rules --format json
+    """
+    from compliance.load import load_rules
+
+    book = load_rules(rules_dir)
+    lang = lang or default_lang()
+    items = [{"id": r.id, "title": {"zh-TW": r.title.zh_TW, "en": r.title.en}, "unit": r.unit,
+              "severity": r.severity, "every": r.kind,
+              "source": {"clause": r.source.clause, "quote": r.source.quote},
+              "interpretation": r.interpretation} for r in book.rules.values()]
+    if fmt == "json":
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    for r in book.rules.values():
+        click.echo(f"{r.id:48} {r.kind:11} {r.unit:13} {r.severity:6} {r.title.get(lang)}")
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("schemas"),
+              show_default=True, help="Folder to write the JSON Schemas into.")
+def schema(out_dir: Path) -> None:
+    """Write JSON Schemas for rule files and plan files, for editors.
+
+    YAML files point at them with a first line such as
+    `# yaml-language-server: $schema=../schemas/rules.schema.json`.
+
+    \b
+    Example:
+      compliance schema --out schemas
+    """
+    from compliance.schema import schemas
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, body in schemas().items():
+        _write_atomic(out_dir / name, body)
+        click.echo(f"wrote {out_dir / name}")
+
+
+@main.command()
+@data_options
+@click.option("--as-of", "as_of", default="today", show_default=True,
+              help="Evaluation date: ISO or ROC date, 'today' (Asia/Taipei) or 'plan-end'.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(["violation", "reminder", "never"]), default="violation",
+              show_default=True, help="Exit 1 when a finding at or above this level exists.")
+@lang_option
+@click.option("--unit", "units", multiple=True, help="Only rules owned by this unit (repeatable).")
+@click.option("--rule", "rule_ids", multiple=True, help="Only this rule (repeatable).")
+@click.option("--all", "show_all", is_flag=True, help="Text: list every finding, not only those to act on.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write the report to this file (atomically) instead of stdout.")
+@guarded
+def check(rules_dir: Path, plan_dir: Path, as_of: str, fmt: str, fail_on: str, lang: str | None,
+          units: tuple[str, ...], rule_ids: tuple[str, ...], show_all: bool, output: Path | None) -> None:
+    """Evaluate the plan as of a date: violations and reminders.
+
+    Exit 0 when nothing is at or above --fail-on, 1 when something is, 2 for bad input.
+
+    \b
+    Examples:
+      compliance check --as-of 2023-06-30
+      compliance check --as-of 112/06/30 --lang zh-TW --unit records
+      compliance check --as-of plan-end --format json -o report.json
+    """
+    from compliance.evaluate import evaluate
+    from compliance.report import formatter
+
+    bundle = _load(rules_dir, plan_dir)
+    day = parse_as_of(as_of, bundle)
+    selected = _select(bundle, units, rule_ids)
+    evaluation = evaluate(bundle, day, rules=selected)
+    buffer = io.StringIO()
+    formatter(fmt)(bundle, evaluation, buffer, lang=lang or default_lang(), show_all=show_all)
+    _write_atomic(output, buffer.getvalue())
+    levels = {"violation": ("violation",), "reminder": ("violation", "reminder"), "never": ()}[fail_on]
+    if any(f.status in levels for f in evaluation.findings):
+        sys.exit(1)
+
+
+def _select(bundle: Any, units: tuple[str, ...], rule_ids: tuple[str, ...]) -> list[str]:
+    for u in units:
+        if u not in bundle.units:
+            raise UsageError(f"--unit: unknown unit {u!r}; known: {', '.join(bundle.units)}")
+    for r in rule_ids:
+        if r not in bundle.rules:
+            raise UsageError(f"--rule: unknown rule {r!r}")
+    return [r.id for r in bundle.rules.values()
+            if (not units or r.unit in units) and (not rule_ids or r.id in rule_ids)]
+
+
+@main.command()
+@data_options
+@click.option("--from", "start", default=None, help="First day (ISO or ROC).")
+@click.option("--to", "end", default=None, help="Last day (ISO or ROC).")
+@click.option("--year", type=int, default=None, help="A whole year (Gregorian or ROC, e.g. 2023 or 112).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "ics"]), default="text",
+              show_default=True)
+@lang_option
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write to this file (atomically) instead of stdout.")
+@guarded
+def calendar(rules_dir: Path, plan_dir: Path, start: str | None, end: str | None, year: int | None,
+             fmt: str, lang: str | None, output: Path | None) -> None:
+    """Every scheduled period with its due date (triggered obligations have none).
+
+    \b
+    Examples:
+      compliance calendar --year 112
+      compliance calendar --from 112/03/01 --to 112/03/31 --format json
+      compliance calendar --year 2023 --format ics -o plan-112.ics
+    """
+    from compliance.dates import format_date
+    from compliance.evaluate import plan_periods
+    from compliance.periods import WorkCalendar
+
+    bundle = _load(rules_dir, plan_dir)
+    lo, hi = _range(bundle, start, end, year)
+    rules = [r for r in bundle.rules.values() if not r.after]
+    periods = [p for p in plan_periods(bundle, rules, [], WorkCalendar()).values() if lo <= p.due <= hi]
+    periods.sort(key=lambda p: (p.due, p.rule, p.entity or ""))
+    lang = lang or default_lang()
+    if fmt == "ics":
+        from compliance.report.ics import write_periods
+
+        buffer = io.StringIO()
+        write_periods(bundle, periods, buffer, lang=lang)
+        _write_atomic(output, buffer.getvalue())
+        return
+    if fmt == "json":
+        items = [{"rule": p.rule, "every": bundle.rules[p.rule].kind, "start": p.start.isoformat(),
+                  "end": p.end.isoformat(), "due": p.due.isoformat(),
+                  **({"entity": p.entity} if p.entity else {})} for p in periods]
+        _write_atomic(output, json.dumps(items, ensure_ascii=False, indent=2) + "\n")
+        return
+    lines = [f"{format_date(p.due, lang)}  {bundle.rules[p.rule].title.get(lang)}"
+             f"{' [' + p.entity + ']' if p.entity else ''}  ({p.key})" for p in periods]
+    _write_atomic(output, "\n".join(lines) + ("\n" if lines else ""))
+
+
+def _range(bundle: Any, start: str | None, end: str | None, year: int | None) -> tuple[dt.date, dt.date]:
+    if year is not None:
+        if start or end:
+            raise UsageError("give either --year or --from/--to, not both")
+        y = year + 1911 if year < 1000 else year
+        return dt.date(y, 1, 1), dt.date(y, 12, 31)
+    lo = parse_as_of(start, bundle) if start else bundle.plan.first_day
+    hi = parse_as_of(end, bundle) if end else bundle.plan.last_day
+    if hi < lo:
+        raise UsageError("--to is before --from")
+    return lo, hi
+
+
+@main.command()
+@click.argument("rule_id")
+@data_options
+@click.option("--as-of", "as_of", default="today", show_default=True,
+              help="Evaluation date: ISO or ROC date, 'today' (Asia/Taipei) or 'plan-end'.")
+@click.option("--period", "period_day", default=None,
+              help="A day inside the period to explain (default: the period holding --as-of).")
+@click.option("--entity", default=None, help="Only this unit, staff member or document.")
+@lang_option
+@guarded
+def explain(rule_id: str, rules_dir: Path, plan_dir: Path, as_of: str, period_day: str | None,
+            entity: str | None, lang: str | None) -> None:
+    """Why a rule has the status it has: period, due date, records, waivers.
+
+    \b
+    Example:
+      compliance explain school-age-children-list-weekly --as-of 2023-06-30 --period 2023-05-17
+    """
+    from compliance.evaluate import evaluate
+    from compliance.explain import pick
+    from compliance.report.explain_text import write
+
+    bundle = _load(rules_dir, plan_dir)
+    if rule_id not in bundle.rules:
+        raise UsageError(f"unknown rule {rule_id!r}")
+    day = parse_as_of(as_of, bundle)
+    target = parse_as_of(period_day, bundle) if period_day else None
+    evaluation = evaluate(bundle, day, rules=[rule_id])
+    findings = [f for f in evaluation.findings if entity is None or f.entity == entity]
+    chosen = pick(findings, target, day)
+    buffer = io.StringIO()
+    write(bundle, chosen, day, buffer, lang=lang or default_lang())
+    click.echo(buffer.getvalue(), nl=False)

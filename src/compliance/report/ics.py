@@ -1,0 +1,38 @@
+"""iCalendar export of due dates (icalendar package): one all-day event per due date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import IO
+
+from compliance.load import Bundle
+from compliance.periods import Period
+
+PRODID = "-//compliance//Daan household registration plan//EN"
+
+
+def write_periods(bundle: Bundle, periods: Iterable[Period], stream: IO[str], *, lang: str) -> None:
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"{bundle.plan.title}")
+    cal.add("x-wr-timezone", "Asia/Taipei")
+    stamp = dt.datetime(bundle.plan.adopted.year, bundle.plan.adopted.month, bundle.plan.adopted.day,
+                        tzinfo=dt.timezone.utc)
+    for p in periods:
+        rule = bundle.rules[p.rule]
+        event = Event()
+        event.add("uid", f"{p.rule}/{p.key}/{p.entity or '-'}@{bundle.plan.roc_year}.compliance")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", p.due)
+        event.add("dtend", p.due + dt.timedelta(days=1))
+        event.add("summary", rule.title.get(lang) + (f" ({p.entity})" if p.entity else ""))
+        event.add("description", f"{rule.source.clause}「{rule.source.quote}」\n"
+                                 f"{p.start.isoformat()} – {p.end.isoformat()}")
+        event.add("categories", [rule.unit])
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
+    stream.write(cal.to_ical().decode("utf-8"))

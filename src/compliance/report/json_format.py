@@ -1,0 +1,60 @@
+"""JSON report: the whole evaluation, dates ISO, for programs."""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any
+
+from compliance.findings import Evaluation, Finding
+from compliance.load import Bundle
+from compliance.report._messages import message
+
+
+def finding_dict(bundle: Bundle, f: Finding, lang: str) -> dict[str, Any]:
+    rule = bundle.rules[f.rule]
+    out: dict[str, Any] = {
+        "rule": f.rule,
+        "title": {"zh-TW": rule.title.zh_TW, "en": rule.title.en},
+        "unit": rule.unit,
+        "severity": rule.severity,
+        "status": f.status,
+        "light": f.light,
+        "period": {"key": f.period_key, "start": f.start.isoformat(), "end": f.end.isoformat()},
+        "due": f.due.isoformat(),
+        "required": f.required,
+        "count": f.count,
+        "records": list(f.records),
+        "met_on": f.met_on.isoformat() if f.met_on else None,
+        "source": {"clause": rule.source.clause, "quote": rule.source.quote},
+        "message": message(bundle, f, lang),
+    }
+    if f.due_moved:
+        out["nominal_due"] = f.nominal_due.isoformat()
+    if f.required_total is not None:
+        out["required_total"] = f.required_total
+        out["total"] = f.total
+    if f.entity is not None:
+        out["entity"] = f.entity
+    if f.trigger is not None:
+        out["trigger"] = f.trigger
+    if f.waivers:
+        out["waivers"] = [{"id": w.id, "expires": w.expires.isoformat(), "expired": w.expired}
+                          for w in f.waivers]
+    return out
+
+
+def document(bundle: Bundle, evaluation: Evaluation, lang: str) -> dict[str, Any]:
+    plan = bundle.plan
+    return {
+        "plan": {"agency": plan.agency, "title": plan.title, "roc_year": plan.roc_year,
+                 "document_number": plan.document_number},
+        "as_of": evaluation.as_of.isoformat(),
+        "summary": evaluation.summary(),
+        "findings": [finding_dict(bundle, f, lang) for f in evaluation.findings],
+    }
+
+
+def write(bundle: Bundle, evaluation: Evaluation, stream: IO[str], *, lang: str,
+          show_all: bool = False) -> None:
+    json.dump(document(bundle, evaluation, lang), stream, ensure_ascii=False, indent=2)
+    stream.write("\n")

@@ -1,0 +1,70 @@
+"""Text report for people: grouped by unit, violations first, with lights and clauses."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import IO
+
+from compliance.dates import format_date
+from compliance.findings import RANK, Evaluation, Finding
+from compliance.load import Bundle
+from compliance.report._messages import LIGHT, LIGHT_MARK, STATUS, long_date, message, period_label
+
+# Shown one by one; the rest are counted in the summary unless --all is given.
+NOTABLE = ("violation", "reminder", "late")
+
+_HEAD = {
+    "zh-TW": {"as_of": "檢核基準日", "summary": "統計", "clause": "依據", "none": "無待處理事項",
+              "hidden": "另有 {n} 筆（已完成、辦理中、免辦或尚未開始）未列出，加上 --all 可全部列出"},
+    "en": {"as_of": "as of", "summary": "summary", "clause": "source", "none": "nothing to act on",
+           "hidden": "{n} more findings (satisfied, open, waived or upcoming) not listed; "
+                     "use --all to list them"},
+}
+
+
+def write(bundle: Bundle, evaluation: Evaluation, stream: IO[str], *, lang: str,
+          show_all: bool = False) -> None:
+    h = _HEAD[lang]
+    plan = bundle.plan
+    stream.write(f"{plan.agency} {plan.title}\n")
+    stream.write(f"{h['as_of']}: {long_date(evaluation.as_of, lang)}\n")
+    summary = evaluation.summary()
+    parts = [f"{STATUS[lang][s]} {n}" for s, n in summary.items() if n]
+    stream.write(f"{h['summary']}: {', '.join(parts) or '-'}\n")
+    shown = [f for f in evaluation.findings if show_all or f.status in NOTABLE
+             or any(w.expired for w in f.waivers)]
+    by_unit: dict[str, list[Finding]] = defaultdict(list)
+    for f in shown:
+        by_unit[bundle.rules[f.rule].unit].append(f)
+    for unit_id in sorted(by_unit, key=lambda u: list(bundle.units).index(u) if u in bundle.units else 99):
+        unit = bundle.units.get(unit_id)
+        stream.write(f"\n== {unit.name.get(lang) if unit else unit_id} ==\n")
+        for f in sorted(by_unit[unit_id], key=lambda f: (RANK[f.status], f.due, f.rule, f.entity or "")):
+            _finding(bundle, f, stream, lang)
+    if not shown:
+        stream.write(f"\n{h['none']}\n")
+    hidden = len(evaluation.findings) - len(shown)
+    if hidden:
+        stream.write("\n" + h["hidden"].format(n=hidden) + "\n")
+
+
+def _finding(bundle: Bundle, f: Finding, stream: IO[str], lang: str) -> None:
+    rule = bundle.rules[f.rule]
+    h = _HEAD[lang]
+    light = f"{LIGHT_MARK[f.light]} {LIGHT[lang][f.light]}"
+    entity = f" [{_entity(bundle, f, lang)}]" if f.entity else ""
+    stream.write(f"{light} {STATUS[lang][f.status]}  {rule.title.get(lang)}{entity}\n")
+    stream.write(f"    {period_label(f, lang)} · {format_date(f.due, lang)} · {f.rule}\n")
+    stream.write(f"    {message(bundle, f, lang)}\n")
+    stream.write(f"    {h['clause']}: {rule.source.clause}「{rule.source.quote}」\n")
+
+
+def _entity(bundle: Bundle, f: Finding, lang: str) -> str:
+    if f.entity in bundle.units:
+        return bundle.units[f.entity].name.get(lang)
+    if f.entity in bundle.staff:
+        s = bundle.staff[f.entity]
+        return f"{s.id} {s.title}"
+    if f.entity in bundle.documents:
+        return bundle.documents[f.entity].title
+    return f.entity or ""

@@ -1,0 +1,17 @@
+"""JSON Schemas of the YAML files, generated from the pydantic models."""
+
+from __future__ import annotations
+
+import json
+
+from compliance.models import PlanFile, RuleFile
+
+
+def schemas() -> dict[str, str]:
+    out = {}
+    for name, model, title in (("rules.schema.json", RuleFile, "compliance rule file"),
+                               ("plan.schema.json", PlanFile, "compliance plan data file")):
+        body = model.model_json_schema(by_alias=True)
+        body = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **body}
+        out[name] = json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return out

@@ -1,0 +1,301 @@
+"""An independent, plain-Python reference evaluator.
+
+Written from the written specification only (not from ``compliance.evaluate`` /
+``compile`` / ``engine`` / ``periods``), so that a bug in the engine-backed evaluator is
+not copied here.  Deliberately naive: simple loops over days, no caching cleverness
+beyond a memo of the holiday calendar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Any
+
+import holidays
+
+from compliance.findings import Finding, WaiverNote
+
+ONE_DAY = dt.timedelta(days=1)
+
+_TW = holidays.country_holidays("TW")
+
+
+@lru_cache(maxsize=None)
+def is_working_day(day: dt.date) -> bool:
+    return _TW.is_working_day(day)
+
+
+class UndefinedBySpec(Exception):
+    """The specification does not say what happens (e.g. a span without a working day)."""
+
+
+# --- calendar helpers ------------------------------------------------------------------------
+
+
+def days(first: dt.date, last: dt.date):
+    d = first
+    while d <= last:
+        yield d
+        d += ONE_DAY
+
+
+def last_working_day(first: dt.date, last: dt.date) -> dt.date:
+    found = None
+    for d in days(first, last):
+        if is_working_day(d):
+            found = d
+    if found is None:
+        raise UndefinedBySpec(f"no working day in [{first}, {last}]")
+    return found
+
+
+def first_working_on_or_after(day: dt.date) -> dt.date:
+    d = day
+    while not is_working_day(d):
+        d += ONE_DAY
+    return d
+
+
+def nth_working_after(day: dt.date, n: int) -> dt.date:
+    d = day
+    seen = 0
+    while seen < n:
+        d += ONE_DAY
+        if is_working_day(d):
+            seen += 1
+    return d
+
+
+def month_end(year: int, month: int) -> dt.date:
+    if month == 12:
+        return dt.date(year, 12, 31)
+    return dt.date(year, month + 1, 1) - ONE_DAY
+
+
+# --- periods ---------------------------------------------------------------------------------
+
+
+class P:
+    """One period (before the entity split)."""
+
+    def __init__(self, key, start, end, due, nominal_due, close, trigger=None):
+        self.key, self.start, self.end = key, start, end
+        self.due, self.nominal_due, self.close = due, nominal_due, close
+        self.trigger = trigger
+
+
+def calendar_spans(every: str, year: int) -> list[tuple[str, list[int]]]:
+    """(key, months) of each calendar span of the year."""
+    if every == "year":
+        return [(f"{year}", list(range(1, 13)))]
+    if every == "half-year":
+        return [(f"{year}-H1", list(range(1, 7))), (f"{year}-H2", list(range(7, 13)))]
+    if every == "quarter":
+        return [(f"{year}-Q{q}", list(range(3 * q - 2, 3 * q + 1))) for q in range(1, 5)]
+    if every == "month":
+        return [(f"{year}-{mo:02d}", [mo]) for mo in range(1, 13)]
+    raise AssertionError(every)
+
+
+def rule_periods(rule, plan, records, as_of) -> list[P]:
+    year = plan.roc_year + 1911
+    first_day = plan.start or dt.date(year, 1, 1)
+    last_day = plan.end or dt.date(year, 12, 31)
+    months = set(rule.months) if rule.months is not None else set(range(1, 13))
+    out: list[P] = []
+
+    if rule.every in ("year", "half-year", "quarter", "month"):
+        for key, span_months in calendar_spans(rule.every, year):
+            if not any(mo in months for mo in span_months):
+                continue
+            span_start = dt.date(year, span_months[0], 1)
+            span_end = month_end(year, span_months[-1])
+            start = max(span_start, first_day)
+            end = min(span_end, last_day)
+            if start > end:
+                # SPEC GAP: a span cut away entirely by plan.start/end.  Read as "no period"
+                # (a period that ends before it starts cannot be met).
+                continue
+            due = last_working_day(start, end)
+            out.append(P(key, start, end, due, due, end))
+    elif rule.every == "week":
+        # every Monday from the Monday on/before first_day to the Monday on/before last_day
+        monday = first_day - dt.timedelta(days=first_day.weekday())
+        while monday <= last_day:
+            sunday = monday + dt.timedelta(days=6)
+            included = False
+            for d in days(monday, sunday):
+                if is_working_day(d) and first_day <= d <= last_day and d.month in months:
+                    included = True
+            if included:
+                iso = monday.isocalendar()
+                key = f"{iso[0]}-W{iso[1]:02d}"
+                due = last_working_day(monday, sunday)
+                out.append(P(key, monday, sunday, due, due, sunday))
+            monday += dt.timedelta(days=7)
+    elif rule.every == "workday":
+        for d in days(first_day, last_day):
+            if is_working_day(d) and d.month in months:
+                out.append(P(d.isoformat(), d, d, d, d, d))
+    elif rule.by is not None:
+        mm, dd = (int(x) for x in rule.by.split("-"))
+        try:
+            deadline = dt.date(year, mm, dd)
+        except ValueError:
+            # SPEC GAP: 02-29 in a common year.  Read as the last day of February (as
+            # ``models._one_year_after`` does for waivers).
+            if (mm, dd) != (2, 29):
+                raise UndefinedBySpec(f"{rule.by} does not exist in {year}") from None
+            deadline = dt.date(year, 2, 28)
+        due = first_working_on_or_after(deadline)
+        out.append(P(f"{year}-{rule.by}", first_day, deadline, due, deadline, last_day))
+    elif rule.after is not None:
+        for rec in records:
+            if rec.activity != rule.after.activity:
+                continue
+            if not (rec.date <= as_of and first_day <= rec.date <= last_day):
+                continue
+            n = rule.after.within_workdays
+            due = first_working_on_or_after(rec.date) if n == 0 else nth_working_after(rec.date, n)
+            out.append(P(rec.id, rec.date, due, due, due, max(last_day, due), trigger=rec.id))
+    else:
+        raise AssertionError("not an obligation rule")
+    return out
+
+
+# --- conditions ------------------------------------------------------------------------------
+
+
+def _norm(v: Any) -> Any:
+    """Bools compare as the numbers 1 and 0."""
+    if isinstance(v, bool):
+        return int(v)
+    return v
+
+
+def condition_holds(cond, value: Any) -> bool:
+    if cond.present is not None:
+        return (value is not None) if cond.present else (value is None)
+    if value is None:
+        return False
+    if cond.in_ is not None:
+        return any(_norm(value) == _norm(v) for v in cond.in_)
+    return _norm(value) == _norm(cond.equals)
+
+
+def record_value(rec, name: str) -> Any:
+    if name == "evidence":
+        return True if rec.evidence is not None else None
+    return getattr(rec, name)
+
+
+def document_value(doc, name: str) -> Any:
+    return getattr(doc, name)
+
+
+# --- evaluation ------------------------------------------------------------------------------
+
+
+def reference_evaluate(bundle, as_of: dt.date) -> list[Finding]:
+    plan = bundle.plan
+    records = [r for r in bundle.records.values() if r.date <= as_of]
+    findings: list[Finding] = []
+
+    for rule in bundle.rulebook.rules.values():
+        if rule.constraint is not None:
+            for doc in bundle.documents.values():
+                if doc.published > as_of:
+                    continue
+                if not all(condition_holds(c, document_value(doc, c.field))
+                           for c in rule.constraint.applies):
+                    continue
+                ok = all(condition_holds(c, document_value(doc, c.field))
+                         for c in rule.constraint.require)
+                findings.append(Finding(
+                    rule=rule.id, status="satisfied" if ok else "violation", period_key=doc.id,
+                    start=doc.published, end=doc.published, due=doc.published,
+                    nominal_due=doc.published, close=doc.published, required=1,
+                    count=1 if ok else 0, records=(), entity=doc.id))
+            continue
+
+        if rule.for_each == "unit":
+            entities = list(bundle.units)
+        elif rule.for_each == "staff":
+            entities = list(bundle.staff)
+        else:
+            entities = [None]
+
+        for period in rule_periods(rule, plan, records, as_of):
+            for entity in entities:
+                findings.append(_obligation_finding(bundle, rule, period, entity, records, as_of))
+
+    findings.sort(key=lambda f: (f.rule, f.start, f.entity or "", f.period_key))
+    return findings
+
+
+def _obligation_finding(bundle, rule, period: P, entity, records, as_of) -> Finding:
+    last_count_day = min(period.close, as_of)
+    counted = []
+    for rec in records:
+        if rec.activity != rule.activity:
+            continue
+        if not (period.start <= rec.date <= last_count_day):
+            continue
+        if rule.for_each == "unit" and rec.unit != entity:
+            continue
+        if rule.for_each == "staff" and rec.staff != entity:
+            continue
+        if not all(condition_holds(c, record_value(rec, c.field)) for c in rule.where):
+            continue
+        counted.append(rec)
+    counted.sort(key=lambda r: (r.date, r.id))
+
+    met_on = None
+    running_hours = 0.0
+    for i, rec in enumerate(counted, start=1):
+        running_hours += rec.hours if rec.hours is not None else 0
+        if i >= rule.at_least and (rule.total is None or running_hours >= rule.total.at_least):
+            met_on = rec.date
+            break
+    total = None
+    if rule.total is not None:
+        total = 0.0
+        for rec in counted:
+            total += rec.hours if rec.hours is not None else 0
+
+    notes = []
+    for w in bundle.waivers.values():
+        if w.rule != rule.id:
+            continue
+        if w.entity is not None and w.entity != entity:
+            continue
+        if not (w.from_ <= period.due <= w.to):
+            continue
+        if w.granted > as_of:
+            continue
+        notes.append(WaiverNote(w.id, w.expires, as_of > w.expires))
+    notes.sort(key=lambda n: n.id)
+
+    remind_from = period.due - dt.timedelta(days=rule.lead_days)
+    if period.start > as_of:
+        status = "upcoming"
+    elif any(not n.expired for n in notes):
+        status = "waived"
+    elif met_on is not None and met_on <= period.due:
+        status = "satisfied"
+    elif met_on is not None:
+        status = "late"
+    elif period.due < as_of:
+        status = "violation"
+    elif remind_from <= as_of:
+        status = "reminder"
+    else:
+        status = "open"
+
+    return Finding(
+        rule=rule.id, status=status, period_key=period.key, start=period.start, end=period.end,
+        due=period.due, nominal_due=period.nominal_due, close=period.close,
+        required=rule.at_least, count=len(counted), records=tuple(r.id for r in counted),
+        met_on=met_on, required_total=rule.total.at_least if rule.total else None,
+        total=total, entity=entity, trigger=period.trigger, waivers=tuple(notes))

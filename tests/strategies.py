@@ -1,0 +1,271 @@
+"""Hypothesis strategies for random, edge-heavy bundles.
+
+Dates are drawn mostly from a pool of "interesting" days around the plan year: the first
+and last day of every month and the days next to them, holidays, working Saturdays,
+weekends, the plan's own first/last day and its neighbours, fixed deadlines and the
+lead-time edges before the last working day of each month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import holidays
+from hypothesis import strategies as st
+
+from compliance import models as m
+from compliance.load import Bundle, RuleBook
+
+ONE = dt.timedelta(days=1)
+UNIT_IDS = ["u-a", "u-b", "u-c"]
+STAFF_IDS = ["A01", "B22", "C333"]
+ACTIVITIES = ["act-a", "act-b", "act-c"]
+RULE_IDS = ["r1", "r2", "r-10", "rb", "r3"]  # "r-10" < "r1" < "r2" < "r3" < "rb"
+EVERY = ["year", "half-year", "quarter", "month", "week", "workday"]
+BY_DAYS = ["01-01", "01-31", "02-28", "02-29", "03-31", "04-04", "04-05", "06-30", "06-17",
+           "09-23", "10-10", "10-09", "12-31", "12-30", "07-01", "03-25", "05-15"]
+HOURS = [0, 0.5, 1, 1.5, 2, 3, 4, 8]
+NOTES = ["x", "y", "1"]
+LEADS = [0, 1, 3, 7, 14, 30]
+FORMATS = ["odt", "pdf", "docx", "html", "ods"]
+
+
+@lru_cache(maxsize=None)
+def _tw():
+    return holidays.country_holidays("TW", years=range(2021, 2027))
+
+
+@lru_cache(maxsize=None)
+def working(day: dt.date) -> bool:
+    return _tw().is_working_day(day)
+
+
+@lru_cache(maxsize=None)
+def interesting_days(year: int) -> tuple[dt.date, ...]:
+    pool: set[dt.date] = set()
+    for mo in range(1, 13):
+        first = dt.date(year, mo, 1)
+        last = (dt.date(year + (mo == 12), mo % 12 + 1, 1)) - ONE
+        pool.update({first - ONE, first, first + ONE, last - ONE, last, last + ONE})
+        lwd = last
+        while not working(lwd):
+            lwd -= ONE
+        for k in (0, 1, 3, 7, 14, 30):
+            pool.add(lwd - dt.timedelta(days=k))
+        pool.add(lwd + ONE)
+    for d in list(_tw().keys()):
+        if year - 1 <= d.year <= year + 1 and abs((d - dt.date(year, 7, 1)).days) < 200:
+            pool.update({d - ONE, d, d + ONE})
+    for d in getattr(_tw(), "weekend_workdays", ()):
+        if d.year == year:
+            pool.update({d - ONE, d, d + ONE})
+    for by in BY_DAYS:
+        mm, dd = (int(x) for x in by.split("-"))
+        try:
+            d = dt.date(year, mm, dd)
+        except ValueError:
+            continue
+        pool.update({d - ONE, d, d + ONE})
+    return tuple(sorted(pool))
+
+
+def some_day(year: int, extra: tuple[dt.date, ...] = ()) -> st.SearchStrategy[dt.date]:
+    pool = tuple(sorted(set(interesting_days(year)) | set(extra)))
+    return st.one_of(
+        st.sampled_from(pool),
+        st.sampled_from(pool),
+        st.sampled_from(pool),
+        st.dates(dt.date(year - 1, 12, 15), dt.date(year + 1, 1, 20)),
+    )
+
+
+def text(s: str) -> dict:
+    return {"zh-TW": s, "en": s}
+
+
+# --- conditions ------------------------------------------------------------------------------
+
+
+def _record_condition(units, staff) -> st.SearchStrategy[dict]:
+    values = {
+        "unit": st.sampled_from(UNIT_IDS),
+        "staff": st.sampled_from(STAFF_IDS),
+        "hours": st.sampled_from([0, 0.5, 1, 2, 3, 8, True, False]),
+        "note": st.sampled_from(NOTES),
+        "evidence": st.sampled_from([True, False, 1]),
+    }
+
+    @st.composite
+    def cond(draw):
+        field = draw(st.sampled_from(list(values)))
+        kind = draw(st.sampled_from(["present", "equals", "in"]))
+        if kind == "present":
+            return {"field": field, "present": draw(st.booleans())}
+        if kind == "equals":
+            return {"field": field, "equals": draw(values[field])}
+        return {"field": field, "in": draw(st.lists(values[field], min_size=1, max_size=3))}
+
+    return cond()
+
+
+@st.composite
+def _document_condition(draw) -> dict:
+    values = {
+        "format": st.sampled_from(FORMATS),
+        "editable": st.sampled_from([True, False, 1, 0]),
+        "url": st.sampled_from(["http://a", "http://b"]),
+        "title": st.sampled_from(["t1", "t2"]),
+    }
+    field = draw(st.sampled_from(list(values)))
+    kind = draw(st.sampled_from(["present", "equals", "in"]))
+    if kind == "present":
+        return {"field": field, "present": draw(st.booleans())}
+    if kind == "equals":
+        return {"field": field, "equals": draw(values[field])}
+    return {"field": field, "in": draw(st.lists(values[field], min_size=1, max_size=3))}
+
+
+# --- rules -----------------------------------------------------------------------------------
+
+
+@st.composite
+def rule_dict(draw, rule_id: str, units, staff) -> dict:
+    base = {
+        "id": rule_id,
+        "title": text(rule_id),
+        "unit": draw(st.sampled_from(units)),
+        "severity": "medium",
+        "source": {"clause": "c", "quote": "q"},
+    }
+    kind = draw(st.sampled_from(["every"] * 6 + ["by", "by", "after", "after", "constraint"]))
+    if kind == "constraint":
+        base["constraint"] = {
+            "entity": "document",
+            "applies": draw(st.lists(_document_condition(), max_size=2)),
+            "require": draw(st.lists(_document_condition(), min_size=1, max_size=2)),
+        }
+        return base
+    base["activity"] = draw(st.sampled_from(ACTIVITIES[:2]))
+    if draw(st.booleans()):
+        base["at_least"] = draw(st.integers(1, 3))
+    if draw(st.integers(0, 3)) == 0:
+        base["total"] = {"field": "hours", "at_least": draw(st.sampled_from([0.5, 1, 2, 3.5, 4]))}
+    if draw(st.booleans()):
+        base["where"] = draw(st.lists(_record_condition(units, staff), min_size=1, max_size=2))
+    if draw(st.booleans()):
+        base["lead_days"] = draw(st.sampled_from(LEADS))
+    if kind == "every":
+        base["every"] = draw(st.sampled_from(EVERY))
+        if draw(st.booleans()):
+            base["months"] = sorted(draw(st.sets(st.integers(1, 12), min_size=1, max_size=4)))
+    elif kind == "by":
+        base["by"] = draw(st.sampled_from(BY_DAYS))
+    else:
+        base["after"] = {"activity": draw(st.sampled_from(ACTIVITIES)),
+                         "within_workdays": draw(st.integers(0, 3))}
+    if kind != "after":
+        choices = ["unit"] + (["staff"] if staff else [])
+        if draw(st.integers(0, 2)) == 0:
+            base["for_each"] = draw(st.sampled_from(choices))
+    return base
+
+
+# --- bundles ---------------------------------------------------------------------------------
+
+
+@st.composite
+def plan_dict(draw) -> dict:
+    year = draw(st.sampled_from([2023, 2024]))
+    plan = {"agency": "a", "title": "t", "roc_year": year - 1911, "adopted": f"{year}-01-03",
+            "document_number": "n"}
+    narrowing = draw(st.integers(0, 3))
+    if narrowing:
+        # first/last days that keep every calendar span non-empty (see the report: a span
+        # cut away entirely by plan.start/end has no working day and the spec is silent)
+        starts = [dt.date(year, 1, 1), dt.date(year, 1, 3), dt.date(year, 1, 2),
+                  dt.date(year, 1, 21), dt.date(year, 2, 1), dt.date(year, 4, 1),
+                  dt.date(year, 4, 3), dt.date(year, 7, 1), dt.date(year, 6, 15)]
+        ends = [dt.date(year, 12, 31), dt.date(year, 12, 29), dt.date(year, 12, 20),
+                dt.date(year, 12, 30), dt.date(year, 9, 30), dt.date(year, 6, 30),
+                dt.date(year, 10, 10), dt.date(year, 7, 5)]
+        if narrowing & 1:
+            plan["start"] = draw(st.sampled_from(starts)).isoformat()
+        if narrowing & 2:
+            plan["end"] = draw(st.sampled_from(ends)).isoformat()
+    return plan
+
+
+@st.composite
+def bundles(draw, max_records: int = 40, max_rules: int = 5):
+    """(bundle, as_of)."""
+    plan = m.Plan.model_validate(draw(plan_dict()))
+    year = plan.year
+    units = draw(st.lists(st.sampled_from(UNIT_IDS), min_size=1, max_size=3, unique=True))
+    staff_ids = draw(st.lists(st.sampled_from(STAFF_IDS), max_size=3, unique=True))
+    staff = {s: m.Staff.model_validate({"id": s, "unit": draw(st.sampled_from(units)),
+                                        "title": "clerk"}) for s in staff_ids}
+    unit_objs = {u: m.Unit.model_validate({"id": u, "name": text(u)}) for u in units}
+
+    rule_ids = draw(st.lists(st.sampled_from(RULE_IDS), min_size=1, max_size=max_rules,
+                             unique=True))
+    rules = {rid: m.Rule.model_validate(draw(rule_dict(rid, units, staff_ids)))
+             for rid in rule_ids}
+    activities = {a: m.Activity.model_validate({"id": a, "title": text(a)}) for a in ACTIVITIES}
+
+    extra = (plan.first_day - ONE, plan.first_day, plan.last_day, plan.last_day + ONE)
+    day = some_day(year, extra)
+
+    n = draw(st.integers(0, max_records))
+    numbers = draw(st.lists(st.integers(0, 999), min_size=n, max_size=n, unique=True))
+    records: dict[str, m.Record] = {}
+    for num in numbers:
+        rid = f"x{num}"
+        if records and draw(st.integers(0, 5)) == 0:
+            # identical content under a different id
+            twin = draw(st.sampled_from(sorted(records)))
+            records[rid] = records[twin].model_copy(update={"id": rid})
+            continue
+        data = {"id": rid, "activity": draw(st.sampled_from(ACTIVITIES)), "date": draw(day)}
+        if draw(st.booleans()):
+            data["unit"] = draw(st.sampled_from(units))
+        if staff_ids and draw(st.booleans()):
+            data["staff"] = draw(st.sampled_from(staff_ids))
+        if draw(st.booleans()):
+            data["hours"] = draw(st.sampled_from(HOURS))
+        if draw(st.booleans()):
+            data["evidence"] = {"doc_no": "d"}
+        if draw(st.integers(0, 2)) == 0:
+            data["note"] = draw(st.sampled_from(NOTES))
+        records[rid] = m.Record.model_validate(data)
+
+    waivers: dict[str, m.Waiver] = {}
+    for i in range(draw(st.integers(0, 3))):
+        rule = draw(st.sampled_from(list(rules.values())))
+        entity = None
+        if rule.for_each and draw(st.booleans()):
+            entity = draw(st.sampled_from(units if rule.for_each == "unit" else staff_ids))
+        a, b = sorted([draw(day), draw(day)])
+        granted = draw(day)
+        expires = min(granted + dt.timedelta(days=draw(st.sampled_from([0, 1, 10, 60, 200]))),
+                      m._one_year_after(granted))
+        wid = f"w{draw(st.integers(0, 99))}"
+        waivers[wid] = m.Waiver.model_validate({
+            "id": wid, "rule": rule.id, "entity": entity, "from": a, "to": b, "reason": "r",
+            "approver": "chief", "granted": granted, "expires": expires})
+
+    documents: dict[str, m.Document] = {}
+    for i in range(draw(st.integers(0, 4))):
+        did = f"d{i}"
+        documents[did] = m.Document.model_validate({
+            "id": did, "title": draw(st.sampled_from(["t1", "t2"])),
+            "format": draw(st.sampled_from(FORMATS)), "editable": draw(st.booleans()),
+            "published": draw(day),
+            "url": draw(st.sampled_from([None, "http://a", "http://b"]))})
+
+    bundle = Bundle(
+        rulebook=RuleBook(activities=activities, rules=rules, origins={}),
+        plan=plan, units=unit_objs, staff=staff, roles={}, work_items={}, records=records,
+        meetings={}, waivers=waivers, documents=documents, origins={})
+    as_of = draw(day)
+    return bundle, as_of

@@ -1,0 +1,197 @@
+"""The durable-rules adapter is immune to each measured trap (shared/notes/durable-rules.md)."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import threading
+
+import pytest
+from durable import engine as raw
+
+from compliance.engine import ALWAYS_TRUE, GO, Engine, check_definition, fnv1a32
+from compliance.errors import EngineError
+
+JOIN = {"m": {"all": [GO, {"p": {"t": "period"}},
+                      {"r": {"$and": [{"t": "record"}, {"activity": {"p": "activity"}},
+                                      {"$gte": {"date": {"p": "start"}}},
+                                      {"$lte": {"date": {"p": "close"}}}, ALWAYS_TRUE]}}]}}
+# A negation: periods with no record of their activity (the P1 trap's shape).
+MISSING = {"missing": {"all": [GO, {"p": {"t": "period"}},
+                               {"r$not": {"$and": [{"t": "record"}, {"activity": {"p": "activity"}},
+                                                   ALWAYS_TRUE]}}]}}
+
+
+def facts(n_periods: int = 20, n_records: int = 60, seed: int = 1) -> list[dict]:
+    rnd = random.Random(seed)
+    out = [{"id": f"P{i}", "t": "period", "activity": f"a{i % 12}", "start": i * 10, "close": i * 10 + 9}
+           for i in range(n_periods)]
+    out += [{"id": f"R{i}", "t": "record", "activity": f"a{rnd.randrange(9)}",
+             "date": rnd.randrange(n_periods * 10)} for i in range(n_records)]
+    return out
+
+
+def expected_matches(fs: list[dict]) -> set[tuple[str, str]]:
+    periods = [f for f in fs if f["t"] == "period"]
+    records = [f for f in fs if f["t"] == "record"]
+    return {(p["id"], r["id"]) for p in periods for r in records
+            if r["activity"] == p["activity"] and p["start"] <= r["date"] <= p["close"]}
+
+
+def matches(firings) -> set[tuple[str, str]]:
+    return {(f.facts["p"], f.facts["r"]) for f in firings}
+
+
+def test_join_matches_plain_python():
+    fs = facts()
+    assert matches(Engine().run(JOIN, fs)) == expected_matches(fs)
+    assert expected_matches(fs)  # the case is not vacuous
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_p1_negation_does_not_depend_on_fact_order(seed):
+    fs = facts(seed=seed)
+    rnd = random.Random(seed)
+    engine = Engine()
+    want = {p["id"] for p in fs if p["t"] == "period"
+            and not any(r["t"] == "record" and r["activity"] == p["activity"] for r in fs)}
+    for order in (fs, fs[::-1], rnd.sample(fs, len(fs))):
+        got = {f.facts["p"] for f in engine.run(MISSING, order)}
+        assert got == want
+    assert want, "the data must leave some period without records"
+
+
+def test_p1_negative_control_go_first_is_wrong():
+    """Asserting the trigger before the records (what the adapter never does) gives wrong
+    answers, so the order test above can fail."""
+    fs = facts(seed=3)
+    host = raw.Host()
+    fired: list[str] = []
+    definition = {"missing": {**MISSING["missing"], "run": lambda c: fired.append(c._m["p"]["id"])}}
+    host.register_rulesets({"p1control": definition})
+    periods = [f for f in fs if f["t"] == "period"]
+    records = [f for f in fs if f["t"] == "record"]
+    for f in [*periods, {"id": "go", "t": "go"}, *records]:
+        try:
+            host.assert_fact("p1control", {**f, "sid": "1"})
+        except raw.MessageNotHandledException:
+            pass
+    with_records = {p["id"] for p in periods if any(r["activity"] == p["activity"] for r in records)}
+    assert set(fired) & with_records, "negation decided before the records arrived"
+
+
+def test_p2_no_background_threads_and_all_actions_done_on_return():
+    before = threading.active_count()
+    engine = Engine()
+    fs = facts(60, 3000)
+    got = engine.run(JOIN, fs)
+    assert threading.active_count() == before
+    assert matches(got) == expected_matches(fs)
+    assert len(got) > 200
+
+
+def test_p3_unhandled_facts_do_not_drop_actions():
+    fs = facts()
+    noise = [{"id": f"N{i}", "t": "noise", "x": i} for i in range(50)]
+    mixed = list(itertools.chain.from_iterable(zip(fs, noise))) + fs[len(noise):]
+    assert matches(Engine().run(JOIN, mixed)) == expected_matches(fs)
+
+
+def colliding_ids() -> tuple[str, str]:
+    seen: dict[int, str] = {}
+    for n in itertools.count():
+        text = f"record-{n}"
+        h = fnv1a32(text)
+        if h in seen:
+            return seen[h], text
+        seen[h] = text
+
+
+def test_p4_fnv_collision_is_real_in_raw_engine():
+    a, b = colliding_ids()
+    assert a != b and fnv1a32(a) == fnv1a32(b)
+    host = raw.Host()
+    host.register_rulesets({"p4raw": {"r": {"all": [{"m": {"t": "record"}}], "run": lambda c: None}}})
+    host.assert_fact("p4raw", {"id": a, "t": "record", "sid": "1"})
+    with pytest.raises(raw.MessageObservedException):
+        host.assert_fact("p4raw", {"id": b, "t": "record", "sid": "1"})
+
+
+def test_p4_adapter_keeps_colliding_ids_apart():
+    a, b = colliding_ids()
+    fs = [{"id": "P", "t": "period", "activity": "x", "start": 0, "close": 10},
+          {"id": a, "t": "record", "activity": "x", "date": 1},
+          {"id": b, "t": "record", "activity": "x", "date": 2}]
+    assert matches(Engine().run(JOIN, fs)) == {("P", a), ("P", b)}
+
+
+def test_p4_duplicate_ids_are_refused():
+    fs = facts()
+    with pytest.raises(EngineError, match="duplicate"):
+        Engine().run(JOIN, fs + [fs[0]])
+
+
+def test_p5_action_errors_are_raised_not_swallowed():
+    engine = Engine()
+    engine.fail_next_action = True
+    with pytest.raises(EngineError, match="injected"):
+        engine.run(JOIN, facts())
+    # and the engine is usable afterwards
+    fs = facts()
+    assert matches(engine.run(JOIN, fs)) == expected_matches(fs)
+
+
+@pytest.mark.parametrize("definition, trap", [
+    ({"x": {"all": [{"p": {"t": "period"}}, GO]}}, "P1"),
+    ({"x": {"all": [GO, {"p": {"t": "period"}},
+                    {"r": {"$and": [{"t": "record"}, {"$gte": {"date": {"p": "start"}}}]}}]}}, "B1"),
+    ({"x": {"all": [GO, {"p": {"t": "period"}},
+                    {"r": {"$and": [{"$or": [{"a": 1}, {"$gte": {"date": {"p": "start"}}}]},
+                                    ALWAYS_TRUE]}}]}}, "B2"),
+])
+def test_b1_b2_unsafe_shapes_are_refused(definition, trap):
+    with pytest.raises(EngineError, match=trap):
+        check_definition(definition)
+
+
+def test_b3_session_where_nothing_matched_is_deleted_safely():
+    engine = Engine()
+    for _ in range(20):
+        assert engine.run(JOIN, [{"id": "x", "t": "noise"}]) == []
+
+
+def test_b4_more_than_1024_sessions_in_one_process():
+    engine = Engine()
+    fs = facts(3, 6)
+    want = expected_matches(fs)
+    for _ in range(1100):
+        assert matches(engine.run(JOIN, fs)) == want
+
+
+def test_many_rulesets_are_evicted_and_unregistered():
+    engine = Engine()
+    fs = facts(5, 20)
+    for n in range(40):
+        variant = {f"m{n}": JOIN["m"]}
+        assert {(f.facts["p"], f.facts["r"]) for f in engine.run(variant, fs)} == expected_matches(fs)
+    assert len(engine._rulesets) <= 16
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def test_memory_stays_flat_over_many_sessions():
+    engine = Engine()
+    fs = facts(40, 200)
+    for _ in range(100):
+        engine.run(JOIN, fs)
+    start = _rss_mb()
+    for _ in range(1500):
+        engine.run(JOIN, fs)
+    # Without delete_state each session keeps ~100 KB+ (1500 sessions: > 150 MB).
+    assert _rss_mb() - start < 40
