@@ -9,8 +9,8 @@ import re
 ROC_OFFSET = 1911
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_ROC = re.compile(r"^(?:民國)?\s*(\d{2,3})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{1,2})$")
-_ROC_CJK = re.compile(r"^(?:民國)?\s*(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
+_ROC = re.compile(r"^(?:民國)?\s*(\d{1,3})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{1,2})$")
+_ROC_CJK = re.compile(r"^(?:民國)?\s*(\d{1,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
 
 
 class DateFormatError(ValueError):
