@@ -80,6 +80,13 @@ def some_day(year: int, extra: tuple[dt.date, ...] = ()) -> st.SearchStrategy[dt
     )
 
 
+def _one_year_after(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
 def text(s: str) -> dict:
     return {"zh-TW": s, "en": s}
 
@@ -189,10 +196,12 @@ def plan_dict(draw) -> dict:
         ends = [dt.date(year, 12, 31), dt.date(year, 12, 29), dt.date(year, 12, 20),
                 dt.date(year, 12, 30), dt.date(year, 9, 30), dt.date(year, 6, 30),
                 dt.date(year, 10, 10), dt.date(year, 7, 5)]
+        start = draw(st.sampled_from(starts)) if narrowing & 1 else dt.date(year, 1, 1)
+        end = draw(st.sampled_from([e for e in ends if e > start + dt.timedelta(days=10)]))
         if narrowing & 1:
-            plan["start"] = draw(st.sampled_from(starts)).isoformat()
+            plan["start"] = start.isoformat()
         if narrowing & 2:
-            plan["end"] = draw(st.sampled_from(ends)).isoformat()
+            plan["end"] = end.isoformat()
     return plan
 
 
@@ -248,7 +257,7 @@ def bundles(draw, max_records: int = 40, max_rules: int = 5):
         a, b = sorted([draw(day), draw(day)])
         granted = draw(day)
         expires = min(granted + dt.timedelta(days=draw(st.sampled_from([0, 1, 10, 60, 200]))),
-                      m._one_year_after(granted))
+                      _one_year_after(granted))
         wid = f"w{draw(st.integers(0, 99))}"
         waivers[wid] = m.Waiver.model_validate({
             "id": wid, "rule": rule.id, "entity": entity, "from": a, "to": b, "reason": "r",

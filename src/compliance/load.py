@@ -149,8 +149,10 @@ def _read(folder: Path, model: type[BaseModel], problems: list[Problem]) -> Iter
         problems.extend(found)
         if data is None:
             continue
-        obj, found = _validate(model, data, source)
-        problems.extend(found)
+        obj, schema_found = _validate(model, data, source)
+        # A value the YAML layer already refused (bad tag, ...) is not reported twice.
+        seen = {(p.line, p.column) for p in found}
+        problems.extend(p for p in schema_found if (p.line, p.column) not in seen)
         if obj is not None and not found:
             yield obj, source
 
@@ -321,6 +323,13 @@ def _check_references(b: Bundle) -> Iterator[Problem]:
 
 def _check_waiver(b: Bundle, w: m.Waiver) -> Iterator[Problem]:
     at = b.origin("waiver", w.id)
+    if w.to < w.from_:
+        yield at.problem(("to",), f"'to' ({w.to.isoformat()}) is before 'from' ({w.from_.isoformat()})")
+    if w.expires < w.granted:
+        yield at.problem(("expires",), "'expires' is before 'granted'")
+    elif w.expires > m.one_year_after(w.granted):
+        yield at.problem(("expires",), "a waiver is valid for at most one year: 'expires' must be "
+                         f"on or before {m.one_year_after(w.granted).isoformat()}")
     if w.approver not in b.roles:
         yield at.problem(("approver",), f"unknown task-force role {w.approver!r}" + _suggest(w.approver, b.roles))
     rule = b.rules.get(w.rule)

@@ -1,0 +1,99 @@
+"""Loading: the bundled data is valid, and every kind of bad input gets its exact message."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from compliance.cli import main
+from compliance.load import normalise_quote
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = sorted((Path(__file__).parent / "bad_input").glob("*.yaml"))
+
+
+def header(case: Path) -> tuple[str, str]:
+    lines = case.read_bytes().split(b"\n")
+    target = lines[0].decode().removeprefix("# target: ")
+    expect = lines[1].decode().removeprefix("# expect: ")
+    return target, expect
+
+
+def test_bundled_rules_and_plan_validate(workdir):
+    result = CliRunner().invoke(main, ["validate"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("ok: 28 rules")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_bad_input_is_reported_with_file_and_line(workdir, case):
+    target, expect = header(case)
+    shutil.copy(case, workdir / target)
+    result = CliRunner().invoke(main, ["validate"])
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert expect in result.stderr.splitlines()
+    assert re.match(r"^[^:]+:\d+:\d+: ", expect)
+
+
+def test_every_problem_is_reported_in_one_run(workdir):
+    cases = [c for c in CASES if header(c)[0] == "plan_data/extra.yaml"
+             and c.stem in ("unknown-unit", "waiver-too-long")]
+    for n, case in enumerate(cases):
+        shutil.copy(case, workdir / f"plan_data/extra{n}.yaml")
+        (workdir / f"plan_data/extra{n}.yaml").write_text(
+            case.read_text(encoding="utf-8").replace("extra-", f"extra{n}-"), encoding="utf-8")
+    shutil.copy(next(c for c in CASES if c.stem == "wrong-type"), workdir / "rules/extra.yaml")
+    result = CliRunner().invoke(main, ["validate"])
+    assert result.exit_code == 2
+    lines = [line for line in result.stderr.splitlines() if re.match(r"^[^:]+:\d+:\d+: ", line)]
+    assert len(lines) == 3
+    assert "3 problems found" in result.stderr
+
+
+def test_bad_input_writes_no_report(workdir):
+    (workdir / "plan_data/records.yaml").write_text("", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--as-of", "2023-06-30", "-o", "report.txt"])
+    assert result.exit_code == 2
+    assert not (workdir / "report.txt").exists()
+
+
+def test_every_quote_is_verbatim_in_the_plan(bundle):
+    plan_text = (ROOT / "plan_data/source/plan-112.txt").read_text(encoding="utf-8")
+    plan = normalise_quote(plan_text)
+    assert len(bundle.rules) >= 25
+    for rule in bundle.rules.values():
+        assert normalise_quote(rule.source.quote) in plan, rule.id
+        assert len(normalise_quote(rule.source.quote)) >= 4, rule.id
+
+
+def test_quote_check_uses_nfkc():
+    # The plan text holds CJK compatibility ideographs (e.g. U+F9B4 領) that NFKC folds.
+    assert unicodedata.normalize("NFKC", "\uf9b4") == "領"
+    assert normalise_quote("初 \uf9b4\n身分證") == "初領身分證"
+
+
+def test_plan_copy_matches_the_seed():
+    seed = ROOT.parent / "shared" / "seed" / "000_53d9f515754f6f91.txt"
+    if not seed.exists():
+        pytest.skip("shared/seed is not beside this checkout")
+    assert seed.read_bytes() == (ROOT / "plan_data/source/plan-112.txt").read_bytes()
+
+
+def test_schemas_are_up_to_date():
+    from compliance.schema import schemas
+
+    for name, body in schemas().items():
+        assert (ROOT / "schemas" / name).read_text(encoding="utf-8") == body, f"run `compliance schema`"
+
+
+def test_bundled_yaml_files_point_at_their_schema():
+    for folder, name in (("rules", "rules"), ("plan_data", "plan")):
+        for file in (ROOT / folder).glob("*.yaml"):
+            first = file.read_text(encoding="utf-8").splitlines()[0]
+            assert first == f"# yaml-language-server: $schema=../schemas/{name}.schema.json", file
