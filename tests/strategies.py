@@ -96,11 +96,11 @@ def text(s: str) -> dict:
 
 def _record_condition(units, staff) -> st.SearchStrategy[dict]:
     values = {
-        "unit": st.sampled_from(UNIT_IDS),
+        "unit": st.sampled_from(UNIT_IDS + UNIT_IDS + [1, True]),
         "staff": st.sampled_from(STAFF_IDS),
-        "hours": st.sampled_from([0, 0.5, 1, 2, 3, 8, True, False]),
-        "note": st.sampled_from(NOTES),
-        "evidence": st.sampled_from([True, False, 1]),
+        "hours": st.sampled_from([0, 0.5, 1, 1.0, 2, 3, 8, True, False, "1", "x"]),
+        "note": st.sampled_from(NOTES + NOTES + [1, 1.0, True]),
+        "evidence": st.sampled_from([True, False, 1, 0, "x"]),
     }
 
     @st.composite
@@ -120,7 +120,7 @@ def _record_condition(units, staff) -> st.SearchStrategy[dict]:
 def _document_condition(draw) -> dict:
     values = {
         "format": st.sampled_from(FORMATS),
-        "editable": st.sampled_from([True, False, 1, 0]),
+        "editable": st.sampled_from([True, False, 1, 0, 1.0, "1", "true"]),
         "url": st.sampled_from(["http://a", "http://b"]),
         "title": st.sampled_from(["t1", "t2"]),
     }
@@ -172,7 +172,7 @@ def rule_dict(draw, rule_id: str, units, staff) -> dict:
         base["after"] = {"activity": draw(st.sampled_from(ACTIVITIES)),
                          "within_workdays": draw(st.integers(0, 3))}
     if kind != "after":
-        choices = ["unit"] + (["staff"] if staff else [])
+        choices = ["unit", "staff"] if staff or draw(st.integers(0, 4)) == 0 else ["unit"]
         if draw(st.integers(0, 2)) == 0:
             base["for_each"] = draw(st.sampled_from(choices))
     return base

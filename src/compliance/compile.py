@@ -38,7 +38,7 @@ def _alternatives(conds: list[m.Condition]) -> list[list[dict[str, Any]]]:
     return [list(combo) for combo in itertools.product(*(_options(c) for c in conds))]
 
 
-def match_rule_name(rule_id: str, variant: int) -> str:
+def match_rule_name(rule_id: str, variant: str) -> str:
     return f"m|{rule_id}|{variant}"
 
 
@@ -62,20 +62,31 @@ def compile_match(rules: list[m.Rule]) -> dict[str, Any]:
 
 
 def _obligation(rule: m.Rule) -> dict[str, Any]:
+    """One engine rule per way a record can count (B2: no disjunction inside a join).
+
+    A record without ``period`` counts when dated inside the period's window; a record
+    naming a ``period`` counts only for that period, from its start on (done late).
+    """
     period = {"$and": [{"t": "period"}, {"rule": rule.id}]}
     entity = {"unit": {"unit": {"p": "entity"}}, "staff": {"staff": {"p": "entity"}}}
+    windows = {
+        "d": [{"$nex": {"period": 1}}, {"$gte": {"date": {"p": "start"}}},
+              {"$lte": {"date": {"p": "close"}}}],
+        "k": [{"period": {"p": "key"}}, {"$gte": {"date": {"p": "start"}}}],
+    }
     out = {}
     for n, extra in enumerate(_alternatives(rule.where)):
-        record = [
-            {"t": "record"},
-            {"activity": rule.activity},
-            {"$gte": {"date": {"p": "start"}}},
-            {"$lte": {"date": {"p": "close"}}},
-            *([entity[rule.for_each]] if rule.for_each else []),
-            *extra,
-            ALWAYS_TRUE,  # B1
-        ]
-        out[match_rule_name(rule.id, n)] = {"all": [GO, {"p": period}, {"r": {"$and": record}}]}
+        for tag, window in windows.items():
+            record = [
+                {"t": "record"},
+                {"activity": rule.activity},
+                *window,
+                *([entity[rule.for_each]] if rule.for_each else []),
+                *extra,
+                ALWAYS_TRUE,  # B1
+            ]
+            out[match_rule_name(rule.id, f"{tag}{n}")] = {
+                "all": [GO, {"p": period}, {"r": {"$and": record}}]}
     return out
 
 

@@ -88,7 +88,7 @@ def _match(engine: Engine, rules: list[m.Rule], periods: dict[str, Period],
 
 
 def _period_fact(pid: str, p: Period, as_of: dt.date) -> dict:
-    fact = {"id": pid, "t": "period", "rule": p.rule, "start": p.start.toordinal(),
+    fact = {"id": pid, "t": "period", "rule": p.rule, "key": p.key, "start": p.start.toordinal(),
             "close": min(p.close, as_of).toordinal()}
     if p.entity is not None:
         fact["entity"] = p.entity
@@ -97,7 +97,7 @@ def _period_fact(pid: str, p: Period, as_of: dt.date) -> dict:
 
 def _record_fact(r: m.Record) -> dict:
     fact = {"id": r.id, "t": "record", "activity": r.activity, "date": r.date.toordinal()}
-    for name in ("unit", "staff", "hours", "note"):
+    for name in ("unit", "staff", "hours", "note", "period"):
         value = getattr(r, name)
         if value is not None:
             fact[name] = fact_value(value)

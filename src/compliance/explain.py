@@ -41,7 +41,8 @@ def considered(bundle: Bundle, f: Finding, as_of: dt.date) -> list[Considered]:
     window = dt.timedelta(days=31)
     out = []
     for rec in sorted(bundle.records.values(), key=lambda r: (r.date, r.id)):
-        if rec.activity != rule.activity or not (f.start - window <= rec.date <= f.close + window):
+        near = f.start - window <= rec.date <= f.close + window or rec.period == f.period_key
+        if rec.activity != rule.activity or not near:
             continue
         counted = rec.id in f.records
         out.append(Considered(rec, counted, "" if counted else _reason(rule, f, rec, as_of)))
@@ -51,9 +52,11 @@ def considered(bundle: Bundle, f: Finding, as_of: dt.date) -> list[Considered]:
 def _reason(rule: m.Rule, f: Finding, rec: m.Record, as_of: dt.date) -> str:
     if rec.date > as_of:
         return "after-as-of"
+    if rec.period is not None and rec.period != f.period_key:
+        return "other-period"
     if rec.date < f.start:
         return "before-period"
-    if rec.date > f.close:
+    if rec.date > f.close and rec.period is None:
         return "after-period"
     if rule.for_each and getattr(rec, rule.for_each) != f.entity:
         return f"other-{rule.for_each}"

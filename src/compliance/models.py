@@ -18,6 +18,9 @@ Date = Annotated[dt.date, BeforeValidator(parse_date)]
 Id = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 StaffId = Annotated[str, Field(pattern=r"^[A-Z][0-9]{2,4}$")]
 NonEmpty = Annotated[str, Field(min_length=1)]
+PeriodKey = Annotated[str, Field(
+    pattern=r"^\d{4}(-(H[12]|Q[1-4]|W\d{2}|\d{2}|\d{2}-\d{2}))?$",
+    description="A period key: 2023, 2023-H1, 2023-Q2, 2023-06, 2023-W20, 2023-06-30 or 2023-01-15")]
 
 Every = Literal["year", "half-year", "quarter", "month", "week", "workday"]
 Severity = Literal["high", "medium", "low"]
@@ -229,6 +232,9 @@ class Record(Model):
     unit: Id | None = None
     staff: StaffId | None = None
     hours: float | None = Field(default=None, ge=0, le=1000)
+    period: PeriodKey | None = Field(
+        default=None, description="The period this record fulfils when done after it ended "
+        "(e.g. 2023-06 for June's report sent in July); it then counts only for that period")
     evidence: Evidence | None = None
     note: str | None = None
 

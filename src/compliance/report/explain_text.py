@@ -17,7 +17,7 @@ _W = {
               "waivers": "免辦核准", "none": "（無）", "nothing": "此日期沒有對應的期間。",
               "required": "需要", "window": "可計入期間",
               "reasons": {"after-as-of": "晚於檢核基準日", "before-period": "早於期間開始",
-                          "after-period": "晚於期間結束", "other-unit": "屬其他課室",
+                          "after-period": "晚於期間結束", "other-period": "指定為其他期間", "other-unit": "屬其他課室",
                           "other-staff": "屬其他同仁", "condition": "不符規則條件"},
               "expired": "已失效", "valid": "有效", "source": "依據", "interpretation": "解釋"},
     "en": {"rule": "rule", "period": "period", "due": "due", "moved": "the deadline {n} is a day off; "
@@ -26,7 +26,7 @@ _W = {
            "waivers": "waivers", "none": "(none)", "nothing": "No period of this rule holds that day.",
            "required": "required", "window": "records count from",
            "reasons": {"after-as-of": "after the as-of date", "before-period": "before the period",
-                       "after-period": "after the period", "other-unit": "another unit's",
+                       "after-period": "after the period", "other-period": "names another period", "other-unit": "another unit's",
                        "other-staff": "another staff member's", "condition": "rule conditions not met"},
            "expired": "expired", "valid": "valid", "source": "source", "interpretation": "interpretation"},
 }
