@@ -15,8 +15,10 @@ NOTABLE = ("violation", "reminder", "late")
 
 _HEAD = {
     "zh-TW": {"as_of": "檢核基準日", "summary": "統計", "clause": "依據", "none": "無待處理事項",
+              "period": "期間", "due": "期限", "broken": "不符規定",
               "hidden": "另有 {n} 筆（已完成、辦理中、免辦或尚未開始）未列出，加上 --all 可全部列出"},
     "en": {"as_of": "as of", "summary": "summary", "clause": "source", "none": "nothing to act on",
+           "period": "period", "due": "due", "broken": "does not comply",
            "hidden": "{n} more findings (satisfied, open, waived or upcoming) not listed; "
                      "use --all to list them"},
 }
@@ -53,8 +55,10 @@ def _finding(bundle: Bundle, f: Finding, stream: IO[str], lang: str) -> None:
     h = _HEAD[lang]
     light = f"{LIGHT_MARK[f.light]} {LIGHT[lang][f.light]}"
     entity = f" [{_entity(bundle, f, lang)}]" if f.entity else ""
-    stream.write(f"{light} {STATUS[lang][f.status]}  {rule.title.get(lang)}{entity}\n")
-    stream.write(f"    {period_label(f, lang)} · {format_date(f.due, lang)} · {f.rule}\n")
+    status = h["broken"] if rule.constraint and f.status == "violation" else STATUS[lang][f.status]
+    stream.write(f"{light} {status}  {rule.title.get(lang)}{entity}\n")
+    stream.write(f"    {h['period']} {period_label(f, lang)} · {h['due']} {format_date(f.due, lang)}"
+                 f" · {f.rule}\n")
     stream.write(f"    {message(bundle, f, lang)}\n")
     stream.write(f"    {h['clause']}: {rule.source.clause}「{rule.source.quote}」\n")
 
