@@ -252,8 +252,9 @@ def bundles(draw, max_records: int = 40, max_rules: int = 5):
     for i in range(draw(st.integers(0, 3))):
         rule = draw(st.sampled_from(list(rules.values())))
         entity = None
-        if rule.for_each and draw(st.booleans()):
-            entity = draw(st.sampled_from(units if rule.for_each == "unit" else staff_ids))
+        pool = units if rule.for_each == "unit" else staff_ids
+        if rule.for_each and pool and draw(st.booleans()):
+            entity = draw(st.sampled_from(pool))
         a, b = sorted([draw(day), draw(day)])
         granted = draw(day)
         expires = min(granted + dt.timedelta(days=draw(st.sampled_from([0, 1, 10, 60, 200]))),
