@@ -188,18 +188,22 @@ def schema(out_dir: Path) -> None:
 @data_options
 @click.option("--as-of", "as_of", default="today", show_default=True,
               help="Evaluation date: ISO or ROC date, 'today' (Asia/Taipei) or 'plan-end'.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "formats", multiple=True,
+              type=click.Choice(["text", "json", "junit", "sarif", "github"]),
+              help="Output format (default text); repeat with --output for several reports "
+                   "from one evaluation.")
+@click.option("-o", "--output", "outputs", multiple=True, type=click.Path(path_type=Path),
+              help="File for the matching --format (written atomically); '-' is stdout.")
 @click.option("--fail-on", type=click.Choice(["violation", "reminder", "never"]), default="violation",
               show_default=True, help="Exit 1 when a finding at or above this level exists.")
 @lang_option
 @click.option("--unit", "units", multiple=True, help="Only rules owned by this unit (repeatable).")
 @click.option("--rule", "rule_ids", multiple=True, help="Only this rule (repeatable).")
 @click.option("--all", "show_all", is_flag=True, help="Text: list every finding, not only those to act on.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="Write the report to this file (atomically) instead of stdout.")
 @guarded
-def check(rules_dir: Path, plan_dir: Path, as_of: str, fmt: str, fail_on: str, lang: str | None,
-          units: tuple[str, ...], rule_ids: tuple[str, ...], show_all: bool, output: Path | None) -> None:
+def check(rules_dir: Path, plan_dir: Path, as_of: str, formats: tuple[str, ...],
+          outputs: tuple[Path, ...], fail_on: str, lang: str | None, units: tuple[str, ...],
+          rule_ids: tuple[str, ...], show_all: bool) -> None:
     """Evaluate the plan as of a date: violations and reminders.
 
     Exit 0 when nothing is at or above --fail-on, 1 when something is, 2 for bad input.
@@ -208,21 +212,36 @@ def check(rules_dir: Path, plan_dir: Path, as_of: str, fmt: str, fail_on: str, l
     Examples:
       compliance check --as-of 2023-06-30
       compliance check --as-of 112/06/30 --lang zh-TW --unit records
-      compliance check --as-of plan-end --format json -o report.json
+      compliance check --as-of plan-end --format json -o report.json --format junit -o junit.xml
+      compliance check --as-of plan-end --format sarif -o compliance.sarif
     """
     from compliance.evaluate import evaluate
-    from compliance.report import formatter
+    from compliance.report import LEVELS, Options, formatter
 
+    targets = _targets(formats, outputs)
     bundle = _load(rules_dir, plan_dir)
     day = parse_as_of(as_of, bundle)
-    selected = _select(bundle, units, rule_ids)
-    evaluation = evaluate(bundle, day, rules=selected)
-    buffer = io.StringIO()
-    formatter(fmt)(bundle, evaluation, buffer, lang=lang or default_lang(), show_all=show_all)
-    _write_atomic(output, buffer.getvalue())
-    levels = {"violation": ("violation",), "reminder": ("violation", "reminder"), "never": ()}[fail_on]
-    if any(f.status in levels for f in evaluation.findings):
+    evaluation = evaluate(bundle, day, rules=_select(bundle, units, rule_ids))
+    options = Options(lang=lang or default_lang(), show_all=show_all, fail_on=fail_on)
+    rendered = []
+    for fmt, path in targets:  # render everything before writing anything
+        buffer = io.StringIO()
+        formatter(fmt)(bundle, evaluation, buffer, options)
+        rendered.append((path, buffer.getvalue()))
+    for path, text in rendered:
+        _write_atomic(path, text)
+    if any(f.status in LEVELS[fail_on] for f in evaluation.findings):
         sys.exit(1)
+
+
+def _targets(formats: tuple[str, ...], outputs: tuple[Path, ...]) -> list[tuple[str, Path | None]]:
+    formats = formats or ("text",)
+    if len(outputs) > len(formats) or (len(formats) > 1 and len(outputs) != len(formats)):
+        raise UsageError("give one --output per --format (use '-' for standard output)")
+    paths = [None if str(p) == "-" else p for p in outputs] or [None]
+    if sum(p is None for p in paths) > 1:
+        raise UsageError("only one report can go to standard output")
+    return list(zip(formats, paths))
 
 
 def _select(bundle: Any, units: tuple[str, ...], rule_ids: tuple[str, ...]) -> list[str]:

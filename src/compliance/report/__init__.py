@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from typing import IO, Protocol
 
 from compliance.findings import Evaluation
 from compliance.load import Bundle
 
-FORMATS = {"text": "text", "json": "json_format"}
+FORMATS = {"text": "text", "json": "json_format", "junit": "junit", "sarif": "sarif",
+           "github": "github"}
+LEVELS = {"violation": ("violation",), "reminder": ("violation", "reminder"), "never": ()}
+
+
+@dataclass(frozen=True)
+class Options:
+    lang: str = "en"
+    show_all: bool = False
+    fail_on: str = "violation"
+
+    @property
+    def failing(self) -> tuple[str, ...]:
+        return LEVELS[self.fail_on]
 
 
 class Formatter(Protocol):
-    def __call__(self, bundle: Bundle, evaluation: Evaluation, stream: IO[str], *, lang: str,
-                 show_all: bool = False) -> None: ...
+    def __call__(self, bundle: Bundle, evaluation: Evaluation, stream: IO[str], options: Options) -> None: ...
 
 
 def formatter(name: str) -> Formatter:

@@ -7,6 +7,7 @@ from typing import IO, Any
 
 from compliance.findings import Evaluation, Finding
 from compliance.load import Bundle
+from compliance.report import Options
 from compliance.report._messages import message
 
 
@@ -54,7 +55,6 @@ def document(bundle: Bundle, evaluation: Evaluation, lang: str) -> dict[str, Any
     }
 
 
-def write(bundle: Bundle, evaluation: Evaluation, stream: IO[str], *, lang: str,
-          show_all: bool = False) -> None:
-    json.dump(document(bundle, evaluation, lang), stream, ensure_ascii=False, indent=2)
+def write(bundle: Bundle, evaluation: Evaluation, stream: IO[str], options: Options) -> None:
+    json.dump(document(bundle, evaluation, options.lang), stream, ensure_ascii=False, indent=2)
     stream.write("\n")

@@ -8,6 +8,7 @@ from typing import IO
 from compliance.dates import format_date
 from compliance.findings import RANK, Evaluation, Finding
 from compliance.load import Bundle
+from compliance.report import Options
 from compliance.report._messages import LIGHT, LIGHT_MARK, STATUS, long_date, message, period_label
 
 # Shown one by one; the rest are counted in the summary unless --all is given.
@@ -24,8 +25,8 @@ _HEAD = {
 }
 
 
-def write(bundle: Bundle, evaluation: Evaluation, stream: IO[str], *, lang: str,
-          show_all: bool = False) -> None:
+def write(bundle: Bundle, evaluation: Evaluation, stream: IO[str], options: Options) -> None:
+    lang, show_all = options.lang, options.show_all
     h = _HEAD[lang]
     plan = bundle.plan
     stream.write(f"{plan.agency} {plan.title}\n")

@@ -1,0 +1,58 @@
+"""JUnit XML: one test case per rule and period; failures at or above --fail-on."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from typing import IO
+
+from compliance.findings import Evaluation, Finding
+from compliance.load import Bundle
+from compliance.report import Options
+from compliance.report._messages import message
+from compliance.report.locations import primary
+
+
+def write(bundle: Bundle, evaluation: Evaluation, stream: IO[str], options: Options) -> None:
+    root = ET.Element("testsuites", name="compliance", timestamp=evaluation.as_of.isoformat())
+    by_unit: dict[str, list[Finding]] = defaultdict(list)
+    for f in evaluation.findings:
+        by_unit[bundle.rules[f.rule].unit].append(f)
+    totals = {"tests": 0, "failures": 0, "skipped": 0}
+    for unit, findings in sorted(by_unit.items()):
+        suite = ET.SubElement(root, "testsuite", name=f"{bundle.plan.title} / {unit}")
+        counts = {"tests": 0, "failures": 0, "skipped": 0}
+        for f in findings:
+            counts["tests"] += 1
+            outcome = _case(bundle, f, suite, options)
+            if outcome:
+                counts[outcome] += 1
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            totals[key] += value
+        suite.set("errors", "0")
+    for key, value in totals.items():
+        root.set(key, str(value))
+    root.set("errors", "0")
+    ET.indent(root)
+    stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    stream.write(ET.tostring(root, encoding="unicode"))
+    stream.write("\n")
+
+
+def _case(bundle: Bundle, f: Finding, suite: ET.Element, options: Options) -> str | None:
+    rule = bundle.rules[f.rule]
+    loc = primary(bundle, f)
+    name = f"{f.period_key}" + (f" [{f.entity}]" if f.entity and f.entity != f.period_key else "")
+    case = ET.SubElement(suite, "testcase", classname=f"{rule.unit}.{f.rule}", name=name,
+                         file=loc.path, line=str(loc.line))
+    text = f"{message(bundle, f, options.lang)}\n{rule.source.clause}「{rule.source.quote}」\n{loc.path}:{loc.line}"
+    if f.status in options.failing:
+        failure = ET.SubElement(case, "failure", message=message(bundle, f, options.lang), type=f.status)
+        failure.text = text
+        return "failures"
+    if f.status in ("upcoming", "waived"):
+        ET.SubElement(case, "skipped", message=f.status)
+        return "skipped"
+    ET.SubElement(case, "system-out").text = f"{f.status}: {message(bundle, f, options.lang)}"
+    return None

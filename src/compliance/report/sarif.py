@@ -1,0 +1,70 @@
+"""SARIF 2.1.0: each finding located at the YAML line of its rule, record or document."""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any
+
+from compliance import __version__
+from compliance.findings import Evaluation, Finding
+from compliance.load import Bundle
+from compliance.report import Options
+from compliance.report._messages import message
+from compliance.report.locations import Location, primary, related
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVEL = {"violation": "error", "reminder": "warning", "late": "note"}
+SEVERITY = {"high": "error", "medium": "warning", "low": "note"}
+
+
+def _physical(loc: Location) -> dict[str, Any]:
+    return {"physicalLocation": {"artifactLocation": {"uri": loc.path, "uriBaseId": "%SRCROOT%"},
+                                 "region": {"startLine": loc.line, "startColumn": loc.column}}}
+
+
+def write(bundle: Bundle, evaluation: Evaluation, stream: IO[str], options: Options) -> None:
+    rules = list(bundle.rules.values())
+    index = {r.id: n for n, r in enumerate(rules)}
+    driver_rules = [{
+        "id": r.id,
+        "name": r.id,
+        "shortDescription": {"text": r.title.get(options.lang)},
+        "fullDescription": {"text": f"{r.source.clause}「{r.source.quote}」"},
+        "help": {"text": (r.interpretation or r.source.quote).strip()},
+        "defaultConfiguration": {"level": SEVERITY[r.severity]},
+        "properties": {"unit": r.unit, "severity": r.severity, "every": r.kind},
+    } for r in rules]
+    results = [_result(bundle, f, index, options) for f in evaluation.findings if f.status in LEVEL]
+    doc = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "compliance", "version": __version__,
+                                "informationUri": "https://example.invalid/compliance",
+                                "rules": driver_rules}},
+            "properties": {"as_of": evaluation.as_of.isoformat(), "plan": bundle.plan.title},
+            "results": results,
+        }],
+    }
+    json.dump(doc, stream, ensure_ascii=False, indent=2)
+    stream.write("\n")
+
+
+def _result(bundle: Bundle, f: Finding, index: dict[str, int], options: Options) -> dict[str, Any]:
+    level = LEVEL[f.status]
+    if level == "error" and f.status not in options.failing:
+        level = "warning"
+    rel = [loc for loc in related(bundle, f) if loc != primary(bundle, f)]
+    out = {
+        "ruleId": f.rule,
+        "ruleIndex": index[f.rule],
+        "level": level,
+        "message": {"text": f"{bundle.rules[f.rule].title.get(options.lang)}: {message(bundle, f, options.lang)}"},
+        "locations": [_physical(primary(bundle, f))],
+        "partialFingerprints": {"findingKey/v1": "|".join(f.key)},
+        "properties": {"status": f.status, "period": f.period_key, "due": f.due.isoformat(),
+                       **({"entity": f.entity} if f.entity else {})},
+    }
+    if rel:
+        out["relatedLocations"] = [{"id": n, **_physical(loc)} for n, loc in enumerate(rel)]
+    return out
