@@ -5,6 +5,7 @@ Returns data only; never prints and never reads the clock (``as_of`` is given).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
@@ -13,7 +14,7 @@ from compliance import models as m
 from compliance.compile import CLASSIFY, NEVER, compile_match, fact_value, parse_rule_name
 from compliance.engine import Engine
 from compliance.errors import EngineError
-from compliance.findings import Evaluation, Finding, WaiverNote
+from compliance.findings import Evaluation, ExplanationNote, Finding, WaiverNote
 from compliance.load import Bundle
 from compliance.periods import Period, WorkCalendar, expand
 
@@ -47,6 +48,7 @@ def evaluate(bundle: Bundle, as_of: dt.date, *, rules: Iterable[str] | None = No
     by_id = {r.id: r for r in records}
     findings = _classify(engine, bundle, periods, matched, by_id, as_of)
     findings += _constraint_findings(bundle, verdicts, as_of)
+    findings = attach_explanations(bundle, findings, as_of)
     findings.sort(key=lambda f: (f.rule, f.start, f.entity or "", f.period_key))
     return Evaluation(as_of, findings)
 
@@ -177,3 +179,18 @@ def _constraint_findings(bundle: Bundle, verdicts: dict[tuple[str, str], set[str
             due=doc.published, nominal_due=doc.published, close=doc.published, required=1,
             count=int(status == "satisfied"), records=(), entity=doc_id))
     return out
+
+
+def attach_explanations(bundle: Bundle, findings: list[Finding], as_of: dt.date) -> list[Finding]:
+    """Explanations from the minutes of meetings held by ``as_of`` (they change no status)."""
+    notes: dict[tuple[str, str, str], list[ExplanationNote]] = defaultdict(list)
+    for meeting in sorted(bundle.meetings.values(), key=lambda mt: (mt.date, mt.id)):
+        if meeting.date > as_of:
+            continue
+        for x in meeting.minutes:
+            notes[(x.rule, x.period, x.entity or "")].append(
+                ExplanationNote(meeting.id, meeting.date, x.explanation, x.action, x.target))
+    if not notes:
+        return findings
+    return [dataclasses.replace(f, explanations=tuple(notes[f.key])) if f.key in notes else f
+            for f in findings]

@@ -44,6 +44,8 @@ def considered(bundle: Bundle, f: Finding, as_of: dt.date) -> list[Considered]:
         near = f.start - window <= rec.date <= f.close + window or rec.period == f.period_key
         if rec.activity != rule.activity or not near:
             continue
+        if rule.for_each and getattr(rec, rule.for_each) not in (f.entity, None):
+            continue  # another unit's or staff member's own record: not a candidate
         counted = rec.id in f.records
         out.append(Considered(rec, counted, "" if counted else _reason(rule, f, rec, as_of)))
     return out

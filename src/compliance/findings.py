@@ -22,6 +22,17 @@ class WaiverNote:
 
 
 @dataclass(frozen=True)
+class ExplanationNote:
+    """An explanation recorded in a meeting's minutes for this finding's period."""
+
+    meeting: str
+    date: dt.date
+    explanation: str
+    action: str
+    target: dt.date | None
+
+
+@dataclass(frozen=True)
 class Finding:
     rule: str
     status: Status
@@ -40,6 +51,7 @@ class Finding:
     entity: str | None = None
     trigger: str | None = None
     waivers: tuple[WaiverNote, ...] = ()
+    explanations: tuple[ExplanationNote, ...] = ()
 
     @property
     def light(self) -> str:

@@ -308,6 +308,8 @@ def _check_references(b: Bundle) -> Iterator[Problem]:
         yield from ref("meeting", meeting.id, ("activity",), meeting.activity, b.activities, "activity")
         for i, report in enumerate(meeting.reports):
             yield from ref("meeting", meeting.id, ("reports", i, "unit"), report.unit, b.units, "unit")
+        for i, note in enumerate(meeting.minutes):
+            yield from ref("meeting", meeting.id, ("minutes", i, "rule"), note.rule, b.rules, "rule")
         if meeting.reports and "progress-report" not in b.activities:
             yield b.origin("meeting", meeting.id).problem(
                 ("reports",), "unit reports need the activity 'progress-report' in the rules")

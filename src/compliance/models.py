@@ -244,6 +244,17 @@ class UnitReport(Model):
     summary: NonEmpty
 
 
+class Explanation(Model):
+    """Minutes of a meeting on an obligation not done as planned (捌 二: 應儘速改善或提出說明)."""
+
+    rule: Id
+    period: PeriodKey = Field(description="Key of the period, e.g. 2023-05 or 2023-W20")
+    entity: str | None = None
+    explanation: NonEmpty = Field(description="說明: why it was not done")
+    action: NonEmpty = Field(description="決議: what was decided to fix it")
+    target: Date | None = Field(default=None, description="New target date")
+
+
 class Meeting(Model):
     """An office meeting (所務會議) or review meeting; yields records of its own."""
 
@@ -251,6 +262,7 @@ class Meeting(Model):
     date: Date
     activity: Id = "office-meeting"
     reports: list[UnitReport] = Field(default_factory=list)
+    minutes: list[Explanation] = Field(default_factory=list)
     evidence: Evidence | None = None
     note: str | None = None
 

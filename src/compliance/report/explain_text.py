@@ -19,7 +19,8 @@ _W = {
               "reasons": {"after-as-of": "晚於檢核基準日", "before-period": "早於期間開始",
                           "after-period": "晚於期間結束", "other-period": "指定為其他期間", "other-unit": "屬其他課室",
                           "other-staff": "屬其他同仁", "condition": "不符規則條件"},
-              "expired": "已失效", "valid": "有效", "source": "依據", "interpretation": "解釋"},
+              "expired": "已失效", "valid": "有效", "source": "依據", "interpretation": "解釋",
+              "explained": "會議說明", "action": "決議", "target": "預定完成"},
     "en": {"rule": "rule", "period": "period", "due": "due", "moved": "the deadline {n} is a day off; "
            "moved to the next working day (Administrative Procedure Act art. 48)",
            "status": "status", "records": "records considered", "counted": "counted", "not": "not counted",
@@ -28,7 +29,8 @@ _W = {
            "reasons": {"after-as-of": "after the as-of date", "before-period": "before the period",
                        "after-period": "after the period", "other-period": "names another period", "other-unit": "another unit's",
                        "other-staff": "another staff member's", "condition": "rule conditions not met"},
-           "expired": "expired", "valid": "valid", "source": "source", "interpretation": "interpretation"},
+           "expired": "expired", "valid": "valid", "source": "source", "interpretation": "interpretation",
+           "explained": "explained at", "action": "action", "target": "target"},
 }
 
 
@@ -64,6 +66,10 @@ def write(bundle: Bundle, findings: list[Finding], as_of: dt.date, stream: IO[st
             if c.record.evidence and c.record.evidence.doc_no:
                 ev = f" {c.record.evidence.doc_no}"
             stream.write(f"  {mark} {d(c.record.date)} {c.record.id}{ev} — {why}\n")
+        for x in f.explanations:
+            target = f"; {w['target']} {d(x.target)}" if x.target else ""
+            stream.write(f"{w['explained']} {x.meeting} ({d(x.date)}): {x.explanation} — "
+                         f"{w['action']}: {x.action}{target}\n")
         if f.waivers:
             stream.write(f"{w['waivers']}:\n")
             for note in f.waivers:

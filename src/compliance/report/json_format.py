@@ -41,6 +41,11 @@ def finding_dict(bundle: Bundle, f: Finding, lang: str) -> dict[str, Any]:
     if f.waivers:
         out["waivers"] = [{"id": w.id, "expires": w.expires.isoformat(), "expired": w.expired}
                           for w in f.waivers]
+    if f.explanations:
+        out["explanations"] = [{"meeting": x.meeting, "date": x.date.isoformat(),
+                                "explanation": x.explanation, "action": x.action,
+                                "target": x.target.isoformat() if x.target else None}
+                               for x in f.explanations]
     return out
 
 
