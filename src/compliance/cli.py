@@ -95,14 +95,17 @@ def _load(rules_dir: Path, plan_dir: Path):
     return load_bundle(rules_dir, plan_dir)
 
 
-def _write_atomic(path: Path | None, text: str) -> None:
+def _write_atomic(path: Path | None, text: str | bytes) -> None:
     """Write the whole report or nothing: a temporary file renamed into place."""
     if path is None:
-        click.echo(text, nl=False)
+        if isinstance(text, bytes):
+            click.get_binary_stream("stdout").write(text)
+        else:
+            click.echo(text, nl=False)
         return
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    from compliance.atomic import write_atomic
+
+    write_atomic(path, text)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -350,3 +353,97 @@ def explain(rule_id: str, rules_dir: Path, plan_dir: Path, as_of: str, period_da
     buffer = io.StringIO()
     write(bundle, chosen, day, buffer, lang=lang or default_lang())
     click.echo(buffer.getvalue(), nl=False)
+
+
+@main.command()
+@data_options
+@click.option("--meeting", "meeting_day", default=None,
+              help="Meeting date (default: the next meeting in the plan data, else today).")
+@click.option("--as-of", "as_of", default=None,
+              help="Evaluation date (default: the meeting date).")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "text", "json", "odt"]),
+              default="markdown", show_default=True)
+@lang_option
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write to this file (atomically); required for odt unless stdout is a file.")
+@guarded
+def checklist(rules_dir: Path, plan_dir: Path, meeting_day: str | None, as_of: str | None, fmt: str,
+              lang: str | None, output: Path | None) -> None:
+    """The checklist for the monthly office meeting (所務會議, 捌 追蹤管考).
+
+    Per unit: overdue obligations (marked where no explanation or waiver is on record),
+    obligations due before the next meeting, what was done since the previous meeting,
+    and the annex work items scheduled for the month.
+
+    \b
+    Examples:
+      compliance checklist --meeting 112/06/14 --lang zh-TW
+      compliance checklist --meeting 2023-07-12 --format odt -o checklist-112-07.odt
+    """
+    from compliance.checklist import build, default_meeting
+    from compliance.evaluate import evaluate
+
+    bundle = _load(rules_dir, plan_dir)
+    meeting = parse_as_of(meeting_day, bundle) if meeting_day else default_meeting(bundle, taipei_today())
+    day = parse_as_of(as_of, bundle) if as_of else meeting
+    lang = lang or default_lang()
+    if fmt == "odt" and output is None and sys.stdout.isatty():
+        raise UsageError("an ODT file is binary: give -o FILE.odt")
+    data = build(bundle, evaluate(bundle, day), meeting)
+    _write_atomic(output, _render_checklist(bundle, data, fmt, lang))
+
+
+def _render_checklist(bundle: Any, data: Any, fmt: str, lang: str) -> str | bytes:
+    if fmt == "json":
+        from compliance.report import checklist_json
+
+        buffer = io.StringIO()
+        checklist_json.write(bundle, data, buffer, lang)
+        return buffer.getvalue()
+    from compliance.report.checklist_view import build_view
+
+    view = build_view(bundle, data, lang)
+    if fmt == "odt":
+        from compliance.report import checklist_odt
+
+        binary = io.BytesIO()
+        checklist_odt.write(view, binary)
+        return binary.getvalue()
+    module = "checklist_markdown" if fmt == "markdown" else "checklist_text"
+    import importlib
+
+    buffer = io.StringIO()
+    importlib.import_module(f"compliance.report.{module}").write(view, buffer)
+    return buffer.getvalue()
+
+
+@main.command(name="test")
+@click.argument("cases_dir", required=False, type=click.Path(path_type=Path))
+@data_options
+@guarded
+def test_rules(cases_dir: Path | None, rules_dir: Path, plan_dir: Path) -> None:
+    """Run the YAML test cases of the rules (default: RULES/tests).
+
+    Each case gives records (and meetings, waivers, documents) and an as-of date, and
+    expects statuses of named rules and periods; the plan's units and staff come from
+    --plan. Exit 1 on any mismatch; rules no case exercises are listed.
+
+    \b
+    Example:
+      compliance test rules/tests
+    """
+    from compliance.testcases import run_cases
+
+    bundle = _load(rules_dir, plan_dir)
+    report = run_cases(bundle, cases_dir or rules_dir / "tests")
+    for o in report.outcomes:
+        mark = "PASS" if o.passed else "FAIL"
+        entity = f" [{o.expect.entity}]" if o.expect.entity else ""
+        detail = "" if o.passed else f": expected {o.expect.status}, got {o.actual or 'no such period'}"
+        click.echo(f"{mark} {o.location} {o.case} — {o.expect.rule} {o.expect.period}{entity}{detail}")
+    if report.uncovered:
+        click.echo(f"rules no case exercises ({len(report.uncovered)}): {', '.join(report.uncovered)}")
+    failed = len(report.failed)
+    click.echo(f"{len(report.outcomes) - failed} passed, {failed} failed")
+    if failed:
+        sys.exit(1)

@@ -6,6 +6,7 @@ a bundle is only returned when there is none, so a partial load is never used.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import unicodedata
@@ -254,6 +255,27 @@ def load_bundle(rules_dir: Path, plan_dir: Path) -> Bundle:
     bundle = Bundle(book, plan, origins=origins, **tables)
     problems.extend(_check_references(bundle))
     problems.extend(_check_quotes(bundle, plan_dir))
+    if problems:
+        raise InputError(problems)
+    return bundle
+
+
+STATE_LISTS = ("records", "meetings", "waivers", "documents")
+
+
+def replace_state(base: Bundle, state: dict[str, list[Any]], source: SourceMap, loc: PathKey) -> Bundle:
+    """The base plan with its dated state (records, meetings, waivers, documents) replaced,
+    e.g. by a rule test case; checked like the plan's own."""
+    problems: list[Problem] = []
+    tables: dict[str, dict[str, Any]] = {name: {} for name in STATE_LISTS}
+    kinds = {_KIND[name] for name in STATE_LISTS}
+    origins = {k: v for k, v in base.origins.items() if k[0] not in kinds}
+    for name in STATE_LISTS:
+        items = ((obj, source, loc + (name, i)) for i, obj in enumerate(state.get(name, [])))
+        _collect(_KIND[name], items, tables[name], origins, problems)
+    _add_meeting_records(tables, origins, problems)
+    bundle = dataclasses.replace(base, origins=origins, **tables)
+    problems.extend(_check_references(bundle))
     if problems:
         raise InputError(problems)
     return bundle

@@ -8,9 +8,12 @@ from compliance.models import PlanFile, RuleFile
 
 
 def schemas() -> dict[str, str]:
+    from compliance.testcases import CaseFile
+
     out = {}
     for name, model, title in (("rules.schema.json", RuleFile, "compliance rule file"),
-                               ("plan.schema.json", PlanFile, "compliance plan data file")):
+                               ("plan.schema.json", PlanFile, "compliance plan data file"),
+                               ("tests.schema.json", CaseFile, "compliance rule test cases")):
         body = model.model_json_schema(by_alias=True)
         body = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **body}
         out[name] = json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
