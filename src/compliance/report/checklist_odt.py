@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import BinaryIO
 
 from odf.opendocument import OpenDocumentText
-from odf.style import ParagraphProperties, Style, TableCellProperties, TableColumnProperties, TextProperties
+from odf.style import (ParagraphProperties, Style, TableCellProperties, TableColumnProperties,
+                       TableProperties, TextProperties)
 from odf.table import Table, TableCell, TableColumn, TableRow
 from odf.text import H, LineBreak, P
 
@@ -31,11 +32,25 @@ def _styles(doc: OpenDocumentText) -> dict[str, Style]:
                                         backgroundcolor="#e6e6e6"))
     bold = Style(name="Bold", family="paragraph")
     bold.addElement(TextProperties(fontweight="bold", fontweightasian="bold"))
-    col = Style(name="Col", family="table-column")
-    col.addElement(TableColumnProperties(useoptimalcolumnwidth="true"))
-    for st in (cell, head, bold, col):
+    table = Style(name="Tbl", family="table")
+    table.addElement(TableProperties(width=f"{TEXT_WIDTH_CM}cm", align="left"))
+    for st in (cell, head, bold, table):
         doc.automaticstyles.addElement(st)
-    out.update(Cell=cell, HeadCell=head, Bold=bold, Col=col)
+    out.update(Cell=cell, HeadCell=head, Bold=bold, Tbl=table)
+    return out
+
+
+TEXT_WIDTH_CM = 17.0  # A4 less 2 cm margins
+
+
+def _columns(doc: OpenDocumentText, name: str, weights: tuple[float, ...], n: int) -> list[Style]:
+    weights = weights if len(weights) == n else (1.0,) * n
+    out = []
+    for k, weight in enumerate(weights):
+        st = Style(name=f"{name}.C{k}", family="table-column")
+        st.addElement(TableColumnProperties(columnwidth=f"{TEXT_WIDTH_CM * weight / sum(weights):.2f}cm"))
+        doc.automaticstyles.addElement(st)
+        out.append(st)
     return out
 
 
@@ -62,8 +77,10 @@ def build(view: View) -> OpenDocumentText:
             if not table.rows:
                 doc.text.addElement(_para(view.empty))
                 continue
-            t = Table(name=f"T{n + 1}_{k + 1}")
-            t.addElement(TableColumn(numbercolumnsrepeated=len(table.columns), stylename=st["Col"]))
+            name = f"T{n + 1}_{k + 1}"
+            t = Table(name=name, stylename=st["Tbl"])
+            for col in _columns(doc, name, table.weights, len(table.columns)):
+                t.addElement(TableColumn(stylename=col))
             header = TableRow()
             for c in table.columns:
                 cell = TableCell(stylename=st["HeadCell"], valuetype="string")

@@ -47,6 +47,7 @@ class Table:
     title: str
     columns: list[str]
     rows: list[list[str]]
+    weights: tuple[float, ...] = ()  # relative column widths, for paged formats
 
 
 @dataclass(frozen=True)
@@ -106,8 +107,10 @@ def _unit(bundle: Bundle, s: UnitSection, lang: str, checklist_meeting) -> UnitV
              for i in s.scheduled]
     summary = w["summary"].format(o=len(s.overdue), u=s.unexplained, d=len(s.due_soon),
                                   n=sum(len(g.records) for g in s.done))
-    tables = [Table(w["overdue"], w["c_overdue"], overdue), Table(w["due_soon"], w["c_due"], due),
-              Table(w["done"], w["c_done"], done), Table(w["scheduled"], w["c_sched"], sched)]
+    tables = [Table(w["overdue"], w["c_overdue"], overdue, (1.2, 3, 2.6, 2.4, 5.5)),
+              Table(w["due_soon"], w["c_due"], due, (6, 4.5, 1.5)),
+              Table(w["done"], w["c_done"], done, (4.5, 5, 5)),
+              Table(w["scheduled"], w["c_sched"], sched, (1, 3, 7, 2))]
     return UnitView(s.unit.name.get(lang), summary, tables)
 
 
