@@ -447,3 +447,56 @@ def test_rules(cases_dir: Path | None, rules_dir: Path, plan_dir: Path) -> None:
     click.echo(f"{len(report.outcomes) - failed} passed, {failed} failed")
     if failed:
         sys.exit(1)
+
+
+@main.command()
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=Path("rules"),
+              show_default=True, help="Folder of rule files (YAML).")
+@click.option("--plan", "plan_dirs", multiple=True, type=click.Path(path_type=Path),
+              help="Folder of plan data; repeat for several plans (default: plan_data).")
+@click.option("--history", "history_path", type=click.Path(path_type=Path), default=None,
+              help="SQLite history file (default: OUT/history.sqlite).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reports"),
+              show_default=True, help="Folder for the dated report folders.")
+@click.option("--as-of", "as_of", default="today", show_default=True,
+              help="Evaluation date (default today in Asia/Taipei).")
+@lang_option
+@guarded
+def nightly(rules_dir: Path, plan_dirs: tuple[Path, ...], history_path: Path | None, out_dir: Path,
+            as_of: str, lang: str | None) -> None:
+    """Evaluate plans as of today, write OUT/<date>/ (JSON, Markdown, ICS) and report
+    what changed since the previous run.
+
+    Exit 0 when done, 2 for bad input, 3 when another nightly run holds the lock.
+    Prints one JSON line per plan unless standard error is a terminal.
+
+    \b
+    Example (cron at 00:30 Asia/Taipei):
+      30 0 * * * cd /srv/plan && compliance nightly --plan plan_data --out /srv/reports
+    """
+    from compliance.nightly import Busy, run_nightly
+
+    plans = list(plan_dirs) or [Path("plan_data")]
+    day = parse_as_of(as_of)
+    tty = sys.stderr.isatty()
+
+    def progress(items):
+        with click.progressbar(items, label="evaluating plans", file=sys.stderr) as bar:
+            yield from bar
+
+    try:
+        runs = run_nightly(rules_dir, plans, history_path or out_dir / "history.sqlite", out_dir, day,
+                           lang or default_lang(), progress if tty and len(plans) > 1 else None)
+    except Busy as exc:
+        click.echo(f"busy: {exc}", err=True)
+        sys.exit(3)
+    for r in runs:
+        c = r.changes
+        if tty:
+            click.echo(f"{r.plan}: {len(c.new_violations)} new violations, {len(c.resolved_violations)} "
+                       f"resolved, {len(c.new_reminders)} new reminders -> {out_dir / day.isoformat() / r.slug}")
+        else:
+            click.echo(json.dumps({"plan": r.plan, "as_of": day.isoformat(), "folder": f"{day}/{r.slug}",
+                                   "summary": r.summary, "new_violations": len(c.new_violations),
+                                   "resolved_violations": len(c.resolved_violations),
+                                   "new_reminders": len(c.new_reminders)}, ensure_ascii=False))

@@ -10,7 +10,7 @@ from compliance.findings import Evaluation
 from compliance.load import Bundle
 
 FORMATS = {"text": "text", "json": "json_format", "junit": "junit", "sarif": "sarif",
-           "github": "github"}
+           "github": "github", "markdown": "markdown"}
 LEVELS = {"violation": ("violation",), "reminder": ("violation", "reminder"), "never": ()}
 
 

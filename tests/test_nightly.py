@@ -1,0 +1,142 @@
+"""The nightly run: dated reports, SQLite history, changes, and no damage when killed."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from compliance.cli import main
+from compliance.history import MIGRATIONS, History
+
+FILES = {"report.json", "report.md", "calendar.ics", "changes.json", "changes.md"}
+
+
+def nightly(*args):
+    return CliRunner().invoke(main, ["nightly", *args])
+
+
+def make_plans(workdir: Path, n: int) -> list[str]:
+    """n copies of the bundled plan under different agencies (distinct plan identities)."""
+    out = []
+    for k in range(n):
+        d = workdir / f"plan{k}"
+        shutil.copytree(workdir / "plan_data", d)
+        text = (d / "plan.yaml").read_text(encoding="utf-8")
+        (d / "plan.yaml").write_text(text.replace("agency: 臺北市大安區戶政事務所", f"agency: 示範戶政事務所{k}"),
+                                     encoding="utf-8")
+        out += ["--plan", str(d)]
+    return out
+
+
+def runs_in(history: Path) -> list[tuple]:
+    with sqlite3.connect(history) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return db.execute("SELECT r.id, r.plan, r.as_of, COUNT(f.rule) FROM runs r "
+                          "LEFT JOIN findings f ON f.run_id = r.id GROUP BY r.id ORDER BY r.id").fetchall()
+
+
+def test_two_runs_report_changes(workdir):
+    first = nightly("--as-of", "2023-05-23", "--out", "out")
+    assert first.exit_code == 0, first.output
+    line = json.loads(first.stdout.splitlines()[0])
+    assert line["new_violations"] == line["summary"]["violation"] > 0
+    second = nightly("--as-of", "2023-05-26", "--out", "out")
+    line = json.loads(second.stdout.splitlines()[0])
+    assert line["new_violations"] == 1  # the booking check missed on 5/24
+    changes = json.loads((workdir / "out/2023-05-26/plan_data/changes.json").read_text(encoding="utf-8"))
+    assert changes["previous_as_of"] == "2023-05-23"
+    assert {"rule": "online-booking-daily-check", "period": "2023-05-24"} in changes["new_violations"]
+    assert set(os.listdir(workdir / "out/2023-05-26/plan_data")) == FILES
+    report = json.loads((workdir / "out/2023-05-26/plan_data/report.json").read_text(encoding="utf-8"))
+    assert report["as_of"] == "2023-05-26"
+    assert [r[2] for r in runs_in(workdir / "out/history.sqlite")] == ["2023-05-23", "2023-05-26"]
+
+
+def test_resolved_violations(workdir):
+    nightly("--as-of", "2023-07-03", "--out", "out")
+    # June's monthly report was late (done 7/03, for period 2023-06): not a violation any more.
+    before = nightly("--as-of", "2023-07-02", "--out", "out2")
+    assert before.exit_code == 0
+    r = json.loads(nightly("--as-of", "2023-07-04", "--out", "out2").stdout)
+    assert r["resolved_violations"] >= 1
+
+
+def test_second_run_waits_for_the_lock(workdir):
+    lock = workdir / "out" / "history.sqlite.lock"
+    lock.parent.mkdir()
+    with open(lock, "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        fh.write("pid 1 since test")
+        fh.flush()
+        result = nightly("--as-of", "2023-06-30", "--out", "out")
+    assert result.exit_code == 3
+    assert "another nightly run" in result.stderr
+    assert not (workdir / "out" / "2023-06-30").exists()
+    assert nightly("--as-of", "2023-06-30", "--out", "out").exit_code == 0
+
+
+def test_migrations_and_future_versions(tmp_path):
+    h = History(tmp_path / "h.sqlite")
+    assert h.version == len(MIGRATIONS)
+    h.close()
+    with sqlite3.connect(tmp_path / "h.sqlite") as db:
+        db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    with pytest.raises(RuntimeError, match="newer"):
+        History(tmp_path / "h.sqlite")
+
+
+def check_consistent(out: Path, history: Path, expected_runs: set[int]) -> None:
+    runs = runs_in(history) if history.exists() else []
+    assert len(runs) in expected_runs
+    assert all(n > 0 for *_, n in runs)
+    for folder in out.iterdir():
+        if folder.name.startswith(".") or not folder.is_dir():
+            continue
+        plans = [p for p in folder.iterdir() if p.is_dir()]
+        assert plans and all(set(os.listdir(p)) == FILES for p in plans), folder
+        for p in plans:
+            json.loads((p / "report.json").read_text(encoding="utf-8"))
+        json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+
+
+def test_sigkill_at_random_moments_loses_nothing(workdir):
+    plans = make_plans(workdir, 3)
+    out, history = workdir / "out", workdir / "out" / "history.sqlite"
+    cmd = [sys.executable, "-m", "compliance", "nightly", *plans, "--out", str(out)]
+    env = {**os.environ, "LANG": "C.UTF-8"}
+    assert subprocess.run([*cmd, "--as-of", "2023-06-01"], env=env, capture_output=True).returncode == 0
+    start = time.perf_counter()
+    subprocess.run([*cmd, "--as-of", "2023-06-02"], env=env, capture_output=True, check=True)
+    duration = time.perf_counter() - start
+    runs = 6
+    rnd = random.Random(20231)
+    killed = 0
+    for attempt in range(12):
+        day = f"2023-06-{5 + attempt % 3:02d}"  # same-day re-runs replace a dated folder
+        proc = subprocess.Popen([*cmd, "--as-of", day], env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        time.sleep(rnd.uniform(0.2, 1.0) * duration)
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+            killed += 1
+        proc.wait()
+        finished = proc.returncode == 0
+        check_consistent(out, history, {runs, runs + 3} if not finished else {runs + 3})
+        runs = len(runs_in(history))
+    assert killed >= 3, "the kills must land while runs are in progress"
+    result = subprocess.run([*cmd, "--as-of", "2023-06-09"], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert not [p for p in out.iterdir() if p.name.startswith(".2023")]
+    check_consistent(out, history, {runs + 3})
