@@ -117,6 +117,8 @@ def rule_periods(rule, plan, records, as_of) -> list[P]:
                 # SPEC GAP: a span cut away entirely by plan.start/end.  Read as "no period"
                 # (a period that ends before it starts cannot be met).
                 continue
+            if not any(is_working_day(d) for d in days(start, end)):
+                continue  # the plan window leaves the span no working day: no period
             due = last_working_day(start, end)
             out.append(P(key, start, end, due, due, end))
     elif rule.every == "week":
@@ -240,8 +242,11 @@ def _obligation_finding(bundle, rule, period: P, entity, records, as_of) -> Find
     for rec in records:
         if rec.activity != rule.activity:
             continue
-        if not (period.start <= rec.date <= last_count_day):
-            continue
+        if rec.period is None:
+            if not (period.start <= rec.date <= last_count_day):
+                continue
+        elif rec.period != period.key or not (period.start <= rec.date <= as_of):
+            continue  # a record naming its period counts there only, even after it closed
         if rule.for_each == "unit" and rec.unit != entity:
             continue
         if rule.for_each == "staff" and rec.staff != entity:

@@ -32,6 +32,19 @@ FORMATS = ["odt", "pdf", "docx", "html", "ods"]
 
 
 @lru_cache(maxsize=None)
+def period_keys(day: dt.date) -> list[str]:
+    """Keys of periods a record dated ``day`` may name: its own and recent earlier ones."""
+    earlier = day - dt.timedelta(days=10)
+    keys = {str(day.year), f"{day.year}-H{1 if day.month <= 6 else 2}", day.isoformat(),
+            earlier.isoformat(), f"{day.year}-Q{(day.month - 1) // 3 + 1}"}
+    for d in (day, earlier, day - dt.timedelta(days=35)):
+        iso = d.isocalendar()
+        keys |= {f"{d.year}-{d.month:02d}", f"{iso.year}-W{iso.week:02d}",
+                 f"{d.year}-Q{(d.month - 1) // 3 + 1}"}
+    keys |= {f"{day.year}-01-15", f"{day.year}-04-15"}
+    return sorted(keys)
+
+
 def _tw():
     return holidays.country_holidays("TW", years=range(2021, 2027))
 
@@ -241,6 +254,8 @@ def bundles(draw, max_records: int = 40, max_rules: int = 5, cross_types: bool =
             data["evidence"] = {"doc_no": "d"}
         if draw(st.integers(0, 2)) == 0:
             data["note"] = draw(st.sampled_from(NOTES))
+        if draw(st.integers(0, 4)) == 0:
+            data["period"] = draw(st.sampled_from(period_keys(data["date"])))
         records[rid] = m.Record.model_validate(data)
 
     waivers: dict[str, m.Waiver] = {}

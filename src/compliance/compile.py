@@ -20,8 +20,12 @@ NEVER = 10**8  # ordinal "met on" of a period whose requirement is not met
 
 
 def fact_value(value: Any) -> Any:
+    """A value as the engine sees it. durable-rules compares a string and a number by
+    their text ("1" would equal 1), so strings are tagged; booleans become 1/0."""
     if isinstance(value, bool):
         return int(value)
+    if isinstance(value, str):
+        return "s:" + value
     return value
 
 

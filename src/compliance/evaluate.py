@@ -90,10 +90,10 @@ def _match(engine: Engine, rules: list[m.Rule], periods: dict[str, Period],
 
 
 def _period_fact(pid: str, p: Period, as_of: dt.date) -> dict:
-    fact = {"id": pid, "t": "period", "rule": p.rule, "key": p.key, "start": p.start.toordinal(),
-            "close": min(p.close, as_of).toordinal()}
+    fact = {"id": pid, "t": "period", "rule": p.rule, "key": fact_value(p.key),
+            "start": p.start.toordinal(), "close": min(p.close, as_of).toordinal()}
     if p.entity is not None:
-        fact["entity"] = p.entity
+        fact["entity"] = fact_value(p.entity)
     return fact
 
 

@@ -125,7 +125,8 @@ def expand(rule: m.Rule, plan: m.Plan, calendar: WorkCalendar, *,
         return []
     out = []
     for key, start, end, close, due in spans:
-        assert due is not None, "every generated span has a working day"
+        if due is None:
+            continue  # the plan's window leaves this span no working day: nothing can be due
         nominal = end if rule.by else due
         remind = due - dt.timedelta(days=rule.lead_days)
         trigger = key if rule.after else None
