@@ -9,6 +9,7 @@ beyond a memo of the holiday calendar.
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
@@ -160,7 +161,8 @@ def rule_periods(rule, plan, records, as_of) -> list[P]:
                 continue
             n = rule.after.within_workdays
             due = first_working_on_or_after(rec.date) if n == 0 else nth_working_after(rec.date, n)
-            out.append(P(rec.id, rec.date, due, due, due, max(last_day, due), trigger=rec.id))
+            # unnamed responses count inside [trigger, due]; late ones name the trigger
+            out.append(P(rec.id, rec.date, due, due, due, due, trigger=rec.id))
     else:
         raise AssertionError("not an obligation rule")
     return out
@@ -256,18 +258,19 @@ def _obligation_finding(bundle, rule, period: P, entity, records, as_of) -> Find
         counted.append(rec)
     counted.sort(key=lambda r: (r.date, r.id))
 
+    # Hours are summed exactly as written (Fraction of the decimal text), never as floats.
+    hours = lambda rec: Fraction(str(rec.hours)) if rec.hours is not None else Fraction(0)  # noqa: E731
     met_on = None
-    running_hours = 0.0
+    running_hours = Fraction(0)
     for i, rec in enumerate(counted, start=1):
-        running_hours += rec.hours if rec.hours is not None else 0
-        if i >= rule.at_least and (rule.total is None or running_hours >= rule.total.at_least):
+        running_hours += hours(rec)
+        if i >= rule.at_least and (rule.total is None
+                                   or running_hours >= Fraction(str(rule.total.at_least))):
             met_on = rec.date
             break
     total = None
     if rule.total is not None:
-        total = 0.0
-        for rec in counted:
-            total += rec.hours if rec.hours is not None else 0
+        total = float(sum((hours(rec) for rec in counted), Fraction(0)))
 
     notes = []
     for w in bundle.waivers.values():

@@ -25,7 +25,7 @@ RULE_IDS = ["r1", "r2", "r-10", "rb", "r3"]  # "r-10" < "r1" < "r2" < "r3" < "rb
 EVERY = ["year", "half-year", "quarter", "month", "week", "workday"]
 BY_DAYS = ["01-01", "01-31", "02-28", "02-29", "03-31", "04-04", "04-05", "06-30", "06-17",
            "09-23", "10-10", "10-09", "12-31", "12-30", "07-01", "03-25", "05-15"]
-HOURS = [0, 0.5, 1, 1.5, 2, 3, 4, 8]
+HOURS = [0, 0.5, 1, 1.5, 2, 3, 4, 8, 0.1, 0.2, 1.2, 1.4]
 NOTES = ["x", "y", "1"]
 LEADS = [0, 1, 3, 7, 14, 30, 366]
 FORMATS = ["odt", "pdf", "docx", "html", "ods"]
@@ -164,7 +164,7 @@ def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False) -> di
     if draw(st.booleans()):
         base["at_least"] = draw(st.integers(1, 3))
     if draw(st.integers(0, 3)) == 0:
-        base["total"] = {"field": "hours", "at_least": draw(st.sampled_from([0.5, 1, 2, 3.5, 4]))}
+        base["total"] = {"field": "hours", "at_least": draw(st.sampled_from([0.3, 0.5, 1, 2, 3.5, 4]))}
     if draw(st.booleans()):
         base["where"] = draw(st.lists(condition(RECORD_VALUES, cross_types), min_size=1,
                                       max_size=2))

@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from decimal import Decimal
 
 from compliance import models as m
 from compliance.compile import CLASSIFY, NEVER, compile_match, fact_value, parse_rule_name
@@ -116,13 +117,19 @@ def _document_fact(d: m.Document) -> dict:
     return fact
 
 
+def exact(value: float | None) -> Decimal:
+    """Hours as written (1.2 + 1.4 + 1.4 is 4, not 3.9999999999999996)."""
+    return Decimal(repr(value)) if value is not None else Decimal(0)
+
+
 def met_on(rule: m.Rule, counted: list[m.Record]) -> dt.date | None:
     """The date on which the requirement (count, and total if any) was first met."""
-    count, total = 0, 0.0
+    count, total = 0, Decimal(0)
+    needed = exact(rule.total.at_least) if rule.total else Decimal(0)
     for rec in counted:
         count += 1
-        total += rec.hours or 0.0
-        if count >= rule.at_least and (rule.total is None or total >= rule.total.at_least):
+        total += exact(rec.hours)
+        if count >= rule.at_least and total >= needed:
             return rec.date
     return None
 
@@ -161,7 +168,7 @@ def _classify(engine: Engine, bundle: Bundle, periods: dict[str, Period],
             due=p.due, nominal_due=p.nominal_due, close=p.close, required=rule.at_least,
             count=len(counted), records=tuple(r.id for r in counted), met_on=met,
             required_total=rule.total.at_least if rule.total else None,
-            total=sum(r.hours or 0.0 for r in counted) if rule.total else None,
+            total=float(sum((exact(r.hours) for r in counted), Decimal(0))) if rule.total else None,
             entity=p.entity, trigger=p.trigger, waivers=notes))
     return out
 

@@ -232,9 +232,10 @@ class Record(Model):
     unit: Id | None = None
     staff: StaffId | None = None
     hours: float | None = Field(default=None, ge=0, le=1000)
-    period: PeriodKey | None = Field(
+    period: PeriodKey | Id | None = Field(
         default=None, description="The period this record fulfils when done after it ended "
-        "(e.g. 2023-06 for June's report sent in July); it then counts only for that period")
+        "(e.g. 2023-06 for June's report sent in July, or the id of the record that triggered "
+        "the obligation); it then counts only for that period")
     evidence: Evidence | None = None
     note: str | None = None
 
@@ -248,7 +249,8 @@ class Explanation(Model):
     """Minutes of a meeting on an obligation not done as planned (捌 二: 應儘速改善或提出說明)."""
 
     rule: Id
-    period: PeriodKey = Field(description="Key of the period, e.g. 2023-05 or 2023-W20")
+    period: PeriodKey | Id = Field(description="Key of the period, e.g. 2023-05 or 2023-W20, or "
+                                   "the id of the record that triggered the obligation")
     entity: str | None = None
     explanation: NonEmpty = Field(description="說明: why it was not done")
     action: NonEmpty = Field(description="決議: what was decided to fix it")

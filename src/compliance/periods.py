@@ -91,9 +91,10 @@ class Period:
     """One instance of an obligation: what must be done between ``start`` and ``close``.
 
     ``end`` is the end of the period as people name it (the month's last day, the fixed
-    deadline, ...); ``close`` is the last day a record still counts (for fixed-date and
-    triggered obligations, the plan's last day, so a late delivery shows as late, not
-    missing); ``due`` is the working day by which it must be done.
+    deadline, ...); ``close`` is the last day an unnamed record still counts (for
+    fixed-date obligations the plan's last day, so a late delivery shows as late, not
+    missing); ``due`` is the working day by which it must be done. A record that names
+    the period counts from ``start`` on, whenever it was done.
     """
 
     rule: str
@@ -146,8 +147,11 @@ def _fixed(rule: m.Rule, plan: m.Plan, calendar: WorkCalendar):
 
 
 def _triggered(rule: m.Rule, record: m.Record, plan: m.Plan, calendar: WorkCalendar):
+    # An unnamed response counts only inside the window: overlapping windows of several
+    # triggers must not share a response given months later. A late response names the
+    # trigger it answers (period: <trigger record id>).
     due = calendar.add_workdays(record.date, rule.after.within_workdays)
-    return (record.id, record.date, due, max(plan.last_day, due), due)
+    return (record.id, record.date, due, due, due)
 
 
 def _spans(rule: m.Rule, plan: m.Plan, calendar: WorkCalendar):
