@@ -38,11 +38,13 @@ from durable import engine as _durable
 from compliance.errors import EngineError
 
 GO_TYPE = "go"
+GO_ID = "go"
 GO = {"g": {"t": GO_TYPE}}  # first pattern of every rule (P1)
 ALWAYS_TRUE = {"$neq": {"t": {"p": "t"}}}  # last conjunct of every join (B1)
 ACTION = "collect"
 _SENTINEL = "__sentinel"
 _MAX_RULESETS = 16
+CAP = 1000
 
 
 @dataclass(frozen=True)
@@ -98,8 +100,12 @@ class _Collector:
             if self.fail_next:
                 self.fail_next = False
                 raise RuntimeError("injected action failure (test hook)")
-            ids = {alias: fact["id"] for alias, fact in c._m.items()}
-            self.firings.append((rule, ids))
+            # With "cap" the engine hands over a batch of frames in c.m (a list of
+            # Content); a single frame arrives as c._m. Both are plain dicts of facts.
+            single = c.__dict__.get("_m")
+            frames = [single] if single is not None else [frame._d for frame in c.m]
+            for frame in frames:
+                self.firings.append((rule, {alias: fact["id"] for alias, fact in frame.items()}))
         except Exception:  # noqa: BLE001 - re-raised as EngineError after the assert (P5)
             self.errors.append(traceback.format_exc())
 
@@ -123,7 +129,7 @@ class Engine:
             return name
         check_definition(definition)
         full = {rule: self._with_action(rule, body) for rule, body in definition.items()}
-        full[_SENTINEL] = {"all": [GO], "run": f"{ACTION}:{_SENTINEL}"}  # B3
+        full[_SENTINEL] = {"all": [GO], "run": f"{ACTION}:{_SENTINEL}"}  # B3: one action per session
         self._host.register_rulesets({name: full})
         self._rulesets[name] = definition
         while len(self._rulesets) > _MAX_RULESETS:
@@ -133,7 +139,9 @@ class Engine:
 
     @staticmethod
     def _with_action(rule: str, body: dict[str, Any]) -> dict[str, Any]:
-        return {**body, "run": f"{ACTION}:{rule}"}
+        # "cap" batches up to CAP frames into one action call: the Python side of a
+        # firing costs more than the match itself, so this is most of the engine's time.
+        return {**body, "run": f"{ACTION}:{rule}", "cap": CAP}
 
     # -- sessions ---------------------------------------------------------------------
 
@@ -151,7 +159,7 @@ class Engine:
             for fact, eid in zip(facts, engine_ids):
                 self._assert(name, {**fact, "id": eid, "sid": sid})
             reached_go = True
-            self._assert(name, {"id": _go_id(engine_ids), "t": GO_TYPE, "sid": sid})
+            self._assert(name, {"id": GO_ID, "t": GO_TYPE, "sid": sid})
         finally:
             if reached_go:
                 ruleset.delete_state(sid)
@@ -183,26 +191,31 @@ class Engine:
         self._collector.fail_next = value
 
 
+_SAFE_IDS: list[str] = []
+_SAFE_HASHES: set[int] = {fnv1a32(GO_ID)}
+
+
+def _safe_ids(n: int) -> list[str]:
+    """The first ``n`` engine ids; no two (nor "go") share an FNV-1a-32 hash (P4).
+    Computed once per process and reused: the ids do not depend on the facts."""
+    while len(_SAFE_IDS) < n:
+        k = len(_SAFE_IDS)
+        candidate, salt = f"f{k}", 0
+        while fnv1a32(candidate) in _SAFE_HASHES:
+            salt += 1
+            candidate = f"f{k}.{salt}"
+        _SAFE_HASHES.add(fnv1a32(candidate))
+        _SAFE_IDS.append(candidate)
+    return _SAFE_IDS[:n]
+
+
 def _engine_ids(ids: list[str]) -> tuple[list[str], dict[str, str]]:
-    """Short engine ids whose FNV-1a-32 hashes are pairwise distinct (P4)."""
+    """Engine ids for the caller's ids, and the way back (P4)."""
     if len(set(ids)) != len(ids):
         dupes = sorted({i for i in ids if ids.count(i) > 1})[:5]
         raise EngineError(f"duplicate fact ids: {dupes}")
-    seen: set[int] = {fnv1a32(f"go{len(ids)}")}
-    out, back = [], {}
-    for n, original in enumerate(ids):
-        candidate, salt = f"f{n}", 0
-        while fnv1a32(candidate) in seen:
-            salt += 1
-            candidate = f"f{n}.{salt}"
-        seen.add(fnv1a32(candidate))
-        out.append(candidate)
-        back[candidate] = original
-    return out, back
-
-
-def _go_id(engine_ids: list[str]) -> str:
-    return f"go{len(engine_ids)}"
+    out = _safe_ids(len(ids))
+    return out, dict(zip(out, ids))
 
 
 def check_definition(definition: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -229,11 +230,18 @@ _KIND = {"units": "unit", "staff": "staff member", "roles": "role", "work_items"
          "records": "record", "meetings": "meeting", "waivers": "waiver", "documents": "document"}
 
 
-def load_bundle(rules_dir: Path, plan_dir: Path) -> Bundle:
-    """Load and cross-check rules and plan; raise ``InputError`` with every problem."""
+def load_bundle(rules_dir: Path, plan_dir: Path, *, rulebook: RuleBook | None = None) -> Bundle:
+    """Load and cross-check rules and plan; raise ``InputError`` with every problem.
+
+    ``rulebook`` (from ``load_rules``) skips reading the rules again when many plans
+    share them.
+    """
     problems: list[Problem] = []
-    book = _read_rules(rules_dir, problems)
-    problems.extend(_check_rules(book))
+    if rulebook is None:
+        book = _read_rules(rules_dir, problems)
+        problems.extend(_check_rules(book))
+    else:
+        book = rulebook
     files = list(_read(plan_dir, m.PlanFile, problems))
     plans = [(f.plan, s) for f, s in files if f.plan is not None]
     tables: dict[str, dict[str, Any]] = {name: {} for name in _PLAN_LISTS}
@@ -372,12 +380,17 @@ def normalise_quote(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
+@lru_cache(maxsize=8)
+def _plan_text(path: Path, mtime_ns: int) -> str:
+    return normalise_quote(path.read_text(encoding="utf-8"))
+
+
 def _check_quotes(b: Bundle, plan_dir: Path) -> Iterator[Problem]:
     if not b.plan.source_text:
         return
-    text_file = plan_dir / b.plan.source_text
+    text_file = (plan_dir / b.plan.source_text).resolve()
     try:
-        plan_text = normalise_quote(text_file.read_text(encoding="utf-8"))
+        plan_text = _plan_text(text_file, text_file.stat().st_mtime_ns)
     except (OSError, UnicodeDecodeError) as exc:
         yield b.origins[("plan", "plan")].problem(("source_text",), f"cannot read plan text: {exc}")
         return
