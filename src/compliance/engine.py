@@ -156,10 +156,12 @@ class Engine:
         collector.firings, collector.errors = [], []
         reached_go = False
         try:
+            # Every rule starts with GO, so nothing can fire before the go fact: the facts
+            # go straight to the ruleset, without the Host's look for pending actions.
             for fact, eid in zip(facts, engine_ids):
-                self._assert(name, {**fact, "id": eid, "sid": sid})
+                self._assert(ruleset.assert_fact, {**fact, "id": eid, "sid": sid})
             reached_go = True
-            self._assert(name, {"id": GO_ID, "t": GO_TYPE, "sid": sid})
+            self._assert(lambda go: self._host.assert_fact(name, go), {"id": GO_ID, "t": GO_TYPE, "sid": sid})
         finally:
             if reached_go:
                 ruleset.delete_state(sid)
@@ -167,9 +169,10 @@ class Engine:
             raise EngineError("a rule action failed:\n" + "\n".join(collector.errors))
         return self._firings(back)
 
-    def _assert(self, name: str, fact: dict[str, Any]) -> None:
+    @staticmethod
+    def _assert(assert_fact: Any, fact: dict[str, Any]) -> None:
         try:
-            self._host.assert_fact(name, fact)
+            assert_fact(fact)
         except _durable.MessageNotHandledException:
             return  # no rule looks at this fact: nothing to do
         except _durable.MessageObservedException as exc:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 from compliance import models as m
@@ -38,20 +40,44 @@ def default_calendar() -> WorkCalendar:
 
 
 def evaluate(bundle: Bundle, as_of: dt.date, *, rules: Iterable[str] | None = None,
-             engine: Engine | None = None, calendar: WorkCalendar | None = None) -> Evaluation:
-    """Findings of every (selected) rule as known on ``as_of``."""
+             engine: Engine | None = None, calendar: WorkCalendar | None = None,
+             timings: dict[str, float] | None = None) -> Evaluation:
+    """Findings of every (selected) rule as known on ``as_of``.
+
+    ``timings``, if given, accumulates seconds spent per stage ("calendar", "engine",
+    "findings") so a benchmark can say where the time goes.
+    """
+    clock = _Stopwatch(timings)
     engine = engine or default_engine()
     calendar = calendar or default_calendar()
     selected = [bundle.rules[r] for r in rules] if rules is not None else list(bundle.rules.values())
     records = [r for r in bundle.records.values() if r.date <= as_of]
-    periods = plan_periods(bundle, selected, records, calendar)
-    matched, verdicts = _match(engine, selected, periods, records, bundle, as_of)
+    with clock("calendar"):
+        periods = plan_periods(bundle, selected, records, calendar)
+    matched, verdicts = _match(engine, selected, periods, records, bundle, as_of, clock)
     by_id = {r.id: r for r in records}
-    findings = _classify(engine, bundle, periods, matched, by_id, as_of)
-    findings += _constraint_findings(bundle, verdicts, as_of)
-    findings = attach_explanations(bundle, findings, as_of)
-    findings.sort(key=lambda f: (f.rule, f.start, f.entity or "", f.period_key))
+    findings = _classify(engine, bundle, periods, matched, by_id, as_of, clock)
+    with clock("findings"):
+        findings += _constraint_findings(bundle, verdicts, as_of)
+        findings = attach_explanations(bundle, findings, as_of)
+        findings.sort(key=lambda f: (f.rule, f.start, f.entity or "", f.period_key))
     return Evaluation(as_of, findings)
+
+
+class _Stopwatch:
+    def __init__(self, into: dict[str, float] | None):
+        self.into = into
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        if self.into is None:
+            yield
+            return
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.into[stage] = self.into.get(stage, 0.0) + time.perf_counter() - start
 
 
 def plan_periods(bundle: Bundle, rules: list[m.Rule], records: list[m.Record],
@@ -73,15 +99,20 @@ def plan_periods(bundle: Bundle, rules: list[m.Rule], records: list[m.Record],
 
 
 def _match(engine: Engine, rules: list[m.Rule], periods: dict[str, Period],
-           records: list[m.Record], bundle: Bundle, as_of: dt.date):
-    wanted = {r.activity for r in rules if r.activity}
-    facts = [_period_fact(pid, p, as_of) for pid, p in periods.items()]
-    facts += [_record_fact(r) for r in records if r.activity in wanted]
-    if any(r.constraint for r in rules):
-        facts += [_document_fact(d) for d in bundle.documents.values() if d.published <= as_of]
+           records: list[m.Record], bundle: Bundle, as_of: dt.date, clock: _Stopwatch):
+    with clock("findings"):
+        wanted = {r.activity for r in rules if r.activity}
+        # A period that has not started cannot count anything: only its status is needed.
+        facts = [_period_fact(pid, p, as_of) for pid, p in periods.items() if p.start <= as_of]
+        facts += [_record_fact(r) for r in records if r.activity in wanted]
+        if any(r.constraint for r in rules):
+            facts += [_document_fact(d) for d in bundle.documents.values() if d.published <= as_of]
+        definition = compile_match(rules)
     matched: dict[str, set[str]] = defaultdict(set)
     verdicts: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for firing in engine.run(compile_match(rules), facts):
+    with clock("engine"):
+        firings = engine.run(definition, facts)
+    for firing in firings:
         kind, rule_id, rest = parse_rule_name(firing.rule)
         if kind == "m":
             matched[firing.facts["p"]].add(firing.facts["r"])
@@ -144,7 +175,18 @@ def waiver_notes(bundle: Bundle, p: Period, as_of: dt.date) -> tuple[WaiverNote,
 
 
 def _classify(engine: Engine, bundle: Bundle, periods: dict[str, Period],
-              matched: dict[str, set[str]], records: dict[str, m.Record], as_of: dt.date) -> list[Finding]:
+              matched: dict[str, set[str]], records: dict[str, m.Record], as_of: dt.date,
+              clock: _Stopwatch) -> list[Finding]:
+    with clock("findings"):
+        facts, staged = _status_facts(bundle, periods, matched, records, as_of)
+    with clock("engine"):
+        firings = engine.run(CLASSIFY, facts)
+    with clock("findings"):
+        return _findings(staged, firings)
+
+
+def _status_facts(bundle: Bundle, periods: dict[str, Period], matched: dict[str, set[str]],
+                  records: dict[str, m.Record], as_of: dt.date):
     staged = {}
     for pid, p in periods.items():
         rule = bundle.rules[p.rule]
@@ -156,8 +198,12 @@ def _classify(engine: Engine, bundle: Bundle, periods: dict[str, Period],
               "met_on": met.toordinal() if met else NEVER,
               "waived": int(any(not n.expired for n in notes))}
              for pid, (p, _, _, met, notes) in staged.items()]
+    return facts, staged
+
+
+def _findings(staged: dict, firings: list) -> list[Finding]:
     status: dict[str, list[str]] = defaultdict(list)
-    for firing in engine.run(CLASSIFY, facts):
+    for firing in firings:
         status[firing.facts["s"]].append(firing.rule)
     out = []
     for pid, (p, rule, counted, met, notes) in staged.items():
