@@ -158,7 +158,7 @@ def _disagreement(engine: Engine):
         return evaluate(bundle, as_of, engine=engine).findings != reference_evaluate(bundle, as_of)
 
     return find(bundles(), differs,
-                settings=settings(PROFILE, max_examples=PROFILE.max_examples, database=None,
+                settings=settings(PROFILE, max_examples=max(PROFILE.max_examples, 2000), database=None,
                                   derandomize=True))
 
 
@@ -181,7 +181,8 @@ def test_negative_control_records_after_close_count(monkeypatch):
 
     def wrong(rule: m.Rule) -> dict[str, Any]:
         out = _drop(original(rule), close_bound)
-        assert out != original(rule), "the mutation did not apply; update the control"
+        # workday windows are an equality join (no range bound to drop)
+        assert out != original(rule) or rule.every == "workday", "the mutation did not apply"
         return out
 
     monkeypatch.setattr(compile_mod, "_obligation", wrong)
