@@ -93,3 +93,29 @@ def test_periods_are_sane(every, months):
         assert p.start <= p.due <= p.end == p.close
         assert CAL.is_working_day(p.due)
         assert not CAL.working_days(p.due + dt.timedelta(days=1), p.end)
+
+
+def test_working_day_cache_matches_the_holidays_package(tmp_path, monkeypatch):
+    from compliance import periods
+
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path))
+    computed = periods._compute_working_days(2024)
+    periods._cache_write(2024, computed)
+    assert periods._cache_read(2024) == computed and len(computed) > 240
+    (file,) = tmp_path.glob("workdays-TW-2024-holidays-*.txt")
+    file.write_text("year=2024\n2024-13-01\n", encoding="ascii")  # damaged: recomputed
+    assert periods._cache_read(2024) is None
+    file.write_text("\n".join(["year=2023", *(d.isoformat() for d in computed)]), encoding="ascii")
+    assert periods._cache_read(2024) is None  # another year's file is not trusted
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", "")
+    assert periods._cache_file(2024) is None
+
+
+def test_unwritable_cache_is_harmless(tmp_path, monkeypatch):
+    from compliance import periods
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(blocker / "sub"))
+    periods._cache_write(2031, (dt.date(2031, 1, 2),))  # must not raise
+    assert periods._cache_read(2031) is None

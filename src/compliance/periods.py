@@ -2,17 +2,19 @@
 
 Working days are those of the central government offices: weekdays that are not
 national holidays, plus make-up working Saturdays (補班). Both come from the
-``holidays`` package, so no holiday list is maintained by hand here.
+``holidays`` package, so no holiday list is maintained by hand here (its answers are
+cached on disk per year and package version, see ``_cache_file``).
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+import importlib.metadata
+import os
 from dataclasses import dataclass
 from functools import lru_cache
-
-import holidays
+from pathlib import Path
 
 from compliance import models as m
 
@@ -76,6 +78,17 @@ class WorkCalendar:
 
 @lru_cache(maxsize=64)
 def _working_days(year: int) -> tuple[dt.date, ...]:
+    cached = _cache_read(year)
+    if cached is not None:
+        return cached
+    days = _compute_working_days(year)
+    _cache_write(year, days)
+    return days
+
+
+def _compute_working_days(year: int) -> tuple[dt.date, ...]:
+    import holidays  # importing the country calendars costs ~0.1 s: only when not cached
+
     calendar = holidays.country_holidays("TW", years=year)
     day = dt.date(year, 1, 1)
     out = []
@@ -84,6 +97,51 @@ def _working_days(year: int) -> tuple[dt.date, ...]:
             out.append(day)
         day += ONE_DAY
     return tuple(out)
+
+
+# The working days the `holidays` package computes are cached on disk per year and per
+# version of the package (a new release with a corrected calendar gets a new file). This
+# is a cache of the package's answer, not a hand-kept list; COMPLIANCE_CACHE_DIR="" turns
+# it off.
+
+
+def _cache_file(year: int) -> Path | None:
+    folder = os.environ.get("COMPLIANCE_CACHE_DIR")
+    if folder == "":
+        return None
+    if folder is None:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        folder = os.path.join(base, "compliance")
+    try:
+        version = importlib.metadata.version("holidays")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    return Path(folder) / f"workdays-TW-{year}-holidays-{version}.txt"
+
+
+def _cache_read(year: int) -> tuple[dt.date, ...] | None:
+    path = _cache_file(year)
+    try:
+        if path is None or not path.exists():
+            return None
+        lines = path.read_text(encoding="ascii").split()
+        if not lines or lines[0] != f"year={year}":
+            return None
+        return tuple(dt.date.fromisoformat(x) for x in lines[1:])
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None  # a damaged cache is recomputed
+
+
+def _cache_write(year: int, days: tuple[dt.date, ...]) -> None:
+    path = _cache_file(year)
+    if path is None:
+        return
+    try:
+        from compliance.atomic import write_atomic
+
+        write_atomic(path, "\n".join([f"year={year}", *(d.isoformat() for d in days)]) + "\n")
+    except OSError:
+        pass  # a read-only home just means no cache
 
 
 @dataclass(frozen=True)
