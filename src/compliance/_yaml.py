@@ -19,6 +19,7 @@ from compliance.errors import Problem, display_path
 # libyaml's parser when PyYAML was built with it (about 10x faster); same nodes and marks.
 _BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVED: dict[tuple[Any, str, Any], str] = {}
+_IMPLICIT_FIRST = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)
 
 
 class _LOADER(_BASE_LOADER):  # noqa: N801 - used like the PyYAML loader classes
@@ -28,6 +29,8 @@ class _LOADER(_BASE_LOADER):  # noqa: N801 - used like the PyYAML loader classes
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         if kind is not yaml.ScalarNode:
             return super().resolve(kind, value, implicit)
+        if implicit[0] and value and value[0] not in _IMPLICIT_FIRST:
+            return _STR  # no implicit type (int, date, bool, null, ...) starts this way
         key = (value, kind.__name__, implicit)
         tag = _RESOLVED.get(key)
         if tag is None:
@@ -45,11 +48,15 @@ _STR = "tag:yaml.org,2002:str"
 
 @dataclass
 class SourceMap:
-    """Where each value (and each mapping key) of one file is, 1-based."""
+    """Where each value (and each mapping key) of one file is, 1-based.
+
+    The tables hold the YAML nodes themselves; their marks are only turned into line
+    and column numbers when a problem is reported, which keeps loading cheap.
+    """
 
     path: str
-    values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    values: dict[PathKey, yaml.Node] = field(default_factory=dict)
+    keys: dict[PathKey, yaml.Node] = field(default_factory=dict)
 
     def locate(self, loc: PathKey, *, key: bool = False) -> tuple[int, int]:
         """Position of ``loc``, or of its nearest ancestor that has one."""
@@ -57,11 +64,11 @@ class SourceMap:
         probe = tuple(loc)
         while probe:
             if probe in table:
-                return table[probe]
+                return _mark(table[probe])
             if probe in self.values:
-                return self.values[probe]
+                return _mark(self.values[probe])
             probe = probe[:-1]
-        return self.values.get((), (1, 1))
+        return _mark(self.values[()]) if () in self.values else (1, 1)
 
     def problem(self, loc: PathKey, message: str, *, key: bool = False) -> Problem:
         line, col = self.locate(loc, key=key)
@@ -101,7 +108,7 @@ class _Builder:
             raise _Abort(Problem(self.source.path, line, col, format_path(loc),
                                  f"document expands to more than {MAX_NODES} values "
                                  "(an alias bomb?); write values out instead of nesting aliases"))
-        self.source.values.setdefault(loc, _mark(node))
+        self.source.values.setdefault(loc, node)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, loc)
         if isinstance(node, yaml.SequenceNode):
@@ -128,11 +135,11 @@ class _Builder:
             key = str(key_node.value)
             if key in out:
                 line, col = _mark(key_node)
-                first = self.source.keys[loc + (key,)]
+                first = _mark(self.source.keys[loc + (key,)])
                 self.problems.append(Problem(self.source.path, line, col, format_path(loc + (key,)),
                                              f"duplicate key {key!r} (first at line {first[0]})"))
                 continue
-            self.source.keys[loc + (key,)] = _mark(key_node)
+            self.source.keys[loc + (key,)] = key_node
             out[key] = self.build(value_node, loc + (key,))
         return out
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import importlib.metadata
+import hashlib
+import importlib.util
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -112,11 +113,29 @@ def _cache_file(year: int) -> Path | None:
     if folder is None:
         base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
         folder = os.path.join(base, "compliance")
-    try:
-        version = importlib.metadata.version("holidays")
-    except importlib.metadata.PackageNotFoundError:
+    version = _holidays_fingerprint()
+    if version is None:
         return None
     return Path(folder) / f"workdays-TW-{year}-holidays-{version}.txt"
+
+
+@lru_cache(maxsize=1)
+def _holidays_fingerprint() -> str | None:
+    """Identifies the installed holidays package without importing it (importing it, or
+    importlib.metadata, costs more than the cache saves): the sizes and modification
+    times of the files that define Taiwan's calendar. A reinstall or upgrade changes them."""
+    spec = importlib.util.find_spec("holidays")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    parts = []
+    for rel in ("holiday_base.py", "countries/taiwan.py", "calendars/chinese.py"):
+        try:
+            st = (folder / rel).stat()
+        except OSError:
+            return None
+        parts.append(f"{st.st_size:x}.{st.st_mtime_ns:x}")
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:16]
 
 
 def _cache_read(year: int) -> tuple[dt.date, ...] | None:

@@ -61,5 +61,7 @@ def document(bundle: Bundle, evaluation: Evaluation, lang: str) -> dict[str, Any
 
 
 def write(bundle: Bundle, evaluation: Evaluation, stream: IO[str], options: Options) -> None:
-    json.dump(document(bundle, evaluation, options.lang), stream, ensure_ascii=False, indent=2)
+    # Compact: json's C encoder only runs without indentation, and the report is for
+    # programs (people read the text or Markdown report). `python -m json.tool` pretty-prints.
+    stream.write(json.dumps(document(bundle, evaluation, options.lang), ensure_ascii=False))
     stream.write("\n")
