@@ -1,0 +1,281 @@
+#!/usr/bin/env python3
+"""Benchmark: load, validate, evaluate and report many synthetic plans.
+
+    python bench/run.py --plans 1000 --jobs 2 [--seed 1] [--data DIR] [--check] [--breakdown]
+
+Generates ``--plans`` plan folders with ``bench/generate.py`` into ``DIR/<seed>-<plans>/``
+(default ``DIR`` is ``bench/data/``), or reuses that folder when it is complete (a
+``COMPLETE`` marker written last, naming the plan count, the seed and a hash of
+``generate.py``; a stale or partial folder is regenerated). Then, timed, for every plan:
+
+- load: ``load_bundle(rules/, plan, rulebook=...)`` -- read, schema-validate and
+  cross-check the plan (the rules are read ONCE per process with ``load_rules``, which
+  is counted here too);
+- calendar / engine / findings: ``evaluate(bundle, 2023-12-31, timings=...)``, the
+  plan year's end;
+- report: ``json.dumps(json_format.document(bundle, evaluation, lang), ensure_ascii=False,
+  indent=2)`` to a string (what ``compliance check --format json`` writes).
+
+It prints ONE JSON line::
+
+    {"plans": N, "jobs": J, "facts": F, "seconds": S, "plans_per_second": X,
+     "peak_rss_mb": M, "breakdown": {"load": s, "calendar": s, "engine": s,
+     "findings": s, "report": s}}
+
+- ``seconds`` is wall time measured inside this process around the timed part only
+  (with ``--jobs J > 1`` that includes starting the pool of J processes, their loading of
+  the rules, and collecting their results; it never includes generating the data nor
+  interpreter start-up and imports -- use ``/usr/bin/time -v`` for the whole process).
+- ``facts`` is the size of the problem: summed over all plans, the plan's records
+  (written ones plus the ones its meetings yield: one per meeting and one per unit
+  report), plus the periods of its obligations (one per period and entity of each
+  calendar rule, i.e. the non-constraint findings), plus its published documents.
+- ``peak_rss_mb`` is the largest resident set size (``ru_maxrss``, KB on Linux) of
+  this process and of every worker process: ``getrusage`` RUSAGE_SELF and, after the
+  pool is joined, RUSAGE_CHILDREN (the largest reaped child), and what each worker
+  reports for itself.
+- ``breakdown`` (only with ``--breakdown``, which also passes ``timings=`` to
+  ``evaluate``) gives seconds per stage, SUMMED over the worker processes: with J
+  workers the stages add up to about J x ``seconds``.
+
+``--jobs J > 1`` uses a ``multiprocessing`` Pool of J processes (fork; the engine holds
+the GIL, so threads would not help); the plans are cut into J contiguous chunks, one per
+worker, and each worker returns only counts and timings, never findings. ``--jobs 1``
+runs in this process.
+
+``--check`` compares every plan's findings with ``tests/reference.py``'s
+``reference_evaluate`` and adds ``"differences": K`` (plans that disagree; must be 0).
+The reference evaluator does not model minutes' explanations (they change no status),
+so the findings are compared with ``explanations`` removed, and the explanations are
+checked separately against the minutes (a finding gets, in meeting order, each
+explanation of a meeting held by the as-of date naming its rule, period and entity).
+Checking happens right after each plan's timed work, on the same evaluation, and its
+time is taken out of ``seconds``: each worker times its own checking, and ``seconds``
+is the wall time minus the slowest worker's elapsed time plus that worker's elapsed
+time without checking (exact for ``--jobs 1``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import os
+import resource
+import shutil
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+RULES_DIR = ROOT / "rules"
+AS_OF = dt.date(2023, 12, 31)
+STAGES = ("load", "calendar", "engine", "findings", "report")
+
+sys.path.insert(0, str(HERE))
+import generate  # noqa: E402  (bench/generate.py)
+from compliance.evaluate import evaluate  # noqa: E402
+from compliance.load import RuleBook, load_bundle, load_rules  # noqa: E402
+from compliance.report.json_format import document  # noqa: E402
+
+_BOOK: RuleBook | None = None  # the rules, loaded once per process
+
+
+# --- data ----------------------------------------------------------------------------------
+
+
+def _generator_hash() -> str:
+    return hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:16]
+
+
+def ensure_data(root: Path, plans: int, seed: int) -> Path:
+    """``root/<seed>-<plans>``, generated unless it is already complete and current."""
+    folder = root / f"{seed}-{plans}"
+    marker = {"plans": plans, "seed": seed, "generator": _generator_hash()}
+    try:
+        if json.loads((folder / "COMPLETE").read_text()) == marker:
+            return folder
+    except (OSError, ValueError):
+        pass
+    print(f"generating {plans} plans (seed {seed}) into {folder} ...", file=sys.stderr)
+    started = time.perf_counter()
+    tmp = root / f".{folder.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    generate.generate(plans, seed, tmp)
+    (tmp / "COMPLETE").write_text(json.dumps(marker) + "\n")
+    if folder.exists():
+        shutil.rmtree(folder)
+    tmp.rename(folder)
+    print(f"generated in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return folder
+
+
+# --- the timed work ------------------------------------------------------------------------
+
+
+def _rulebook(timings: dict[str, float]) -> RuleBook:
+    global _BOOK
+    if _BOOK is None:
+        start = time.perf_counter()
+        _BOOK = load_rules(RULES_DIR)
+        timings["load"] += time.perf_counter() - start
+    return _BOOK
+
+
+def run_chunk(task: tuple[list[str], bool, bool, str]) -> dict:
+    """Load, validate, evaluate and report each plan folder of a chunk; return counts and
+    timings only. With ``check``, compare each evaluation with the reference evaluator
+    (untimed)."""
+    folders, breakdown, check, lang = task
+    began = time.perf_counter()
+    timings: dict[str, float] = defaultdict(float)
+    book = _rulebook(timings)
+    constraint_rules = {r.id for r in book.rules.values() if r.constraint}
+    facts = findings = report_chars = differences = 0
+    check_seconds = 0.0
+    perf = time.perf_counter
+    for folder in folders:
+        t0 = perf()
+        bundle = load_bundle(RULES_DIR, Path(folder), rulebook=book)
+        t1 = perf()
+        evaluation = evaluate(bundle, AS_OF, timings=timings if breakdown else None)
+        t2 = perf()
+        report = json.dumps(document(bundle, evaluation, lang), ensure_ascii=False, indent=2)
+        t3 = perf()
+        timings["load"] += t1 - t0
+        timings["report"] += t3 - t2
+        if not breakdown:
+            timings["evaluate"] += t2 - t1
+        report_chars += len(report)
+        periods = sum(1 for f in evaluation.findings if f.rule not in constraint_rules)
+        facts += len(bundle.records) + periods + len(bundle.documents)
+        findings += len(evaluation.findings)
+        if check:
+            c0 = perf()
+            differences += _disagrees(bundle, evaluation, folder)
+            check_seconds += perf() - c0
+        del bundle, evaluation, report
+    return {"plans": len(folders), "facts": facts, "findings": findings,
+            "report_chars": report_chars, "differences": differences, "timings": dict(timings),
+            "elapsed": time.perf_counter() - began, "check_seconds": check_seconds,
+            "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+
+
+def _init_worker() -> None:
+    # Nothing is inherited but imported modules (fork): the rules are loaded in the
+    # worker's first run_chunk call, once, and counted in its "load" time.
+    global _BOOK
+    _BOOK = None
+
+
+# --- checking (untimed) --------------------------------------------------------------------
+
+_REFERENCE = None
+
+
+def _disagrees(bundle, evaluation, folder: str) -> int:
+    global _REFERENCE
+    if _REFERENCE is None:
+        sys.path.insert(0, str(ROOT))
+        from tests.reference import reference_evaluate
+        _REFERENCE = reference_evaluate
+    got = evaluation.findings
+    want = _REFERENCE(bundle, AS_OF)
+    stripped = [dataclasses.replace(f, explanations=()) for f in got]
+    ok = stripped == want
+    expected = _expected_explanations(bundle)
+    for f in got:
+        if tuple(expected.get(f.key, ())) != f.explanations:
+            ok = False
+    if not ok:
+        print(f"DIFFERENCE: {folder}", file=sys.stderr)
+    return 0 if ok else 1
+
+
+def _expected_explanations(bundle) -> dict:
+    from compliance.findings import ExplanationNote
+
+    out: dict = defaultdict(list)
+    for meeting in sorted(bundle.meetings.values(), key=lambda mt: (mt.date, mt.id)):
+        if meeting.date <= AS_OF:
+            for x in meeting.minutes:
+                out[(x.rule, x.period, x.entity or "")].append(
+                    ExplanationNote(meeting.id, meeting.date, x.explanation, x.action, x.target))
+    return out
+
+
+# --- main ----------------------------------------------------------------------------------
+
+
+def chunks(items: list, n: int) -> list[list]:
+    """``n`` contiguous chunks of (nearly) equal size."""
+    size, extra = divmod(len(items), n)
+    out, start = [], 0
+    for i in range(n):
+        stop = start + size + (1 if i < extra else 0)
+        out.append(items[start:stop])
+        start = stop
+    return [c for c in out if c]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--plans", type=int, required=True)
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes (1: in this process)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--data", type=Path, default=HERE / "data",
+                        help="where generated plan sets are kept (default bench/data)")
+    parser.add_argument("--check", action="store_true",
+                        help="compare every plan with tests/reference.py (untimed)")
+    parser.add_argument("--breakdown", action="store_true", help="seconds per stage")
+    parser.add_argument("--lang", default="zh-TW", choices=["zh-TW", "en"], help="report language")
+    args = parser.parse_args(argv)
+    if args.plans < 1 or args.jobs < 1:
+        parser.error("--plans and --jobs must be at least 1")
+
+    folder = ensure_data(args.data, args.plans, args.seed)
+    plans = sorted(str(p) for p in folder.glob("plan-*") if p.is_dir())
+    if len(plans) != args.plans:
+        raise SystemExit(f"{folder} holds {len(plans)} plans, expected {args.plans}")
+    jobs = min(args.jobs, len(plans))
+
+    started = time.perf_counter()
+    if jobs == 1:
+        results = [run_chunk((plans, args.breakdown, args.check, args.lang))]
+    else:
+        context = multiprocessing.get_context("fork")
+        pool = context.Pool(jobs, initializer=_init_worker)
+        try:
+            results = pool.map(run_chunk, [(c, args.breakdown, args.check, args.lang)
+                                           for c in chunks(plans, jobs)], chunksize=1)
+            pool.close()
+        except BaseException:
+            pool.terminate()
+            raise
+        finally:
+            pool.join()  # reaped, so RUSAGE_CHILDREN includes every worker
+    wall = time.perf_counter() - started
+
+    slowest = max(results, key=lambda r: r["elapsed"])
+    seconds = wall - slowest["elapsed"] + max(r["elapsed"] - r["check_seconds"] for r in results)
+    peak_kb = max([resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                   resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]
+                  + [r["maxrss_kb"] for r in results])
+    line = {"plans": len(plans), "jobs": jobs, "facts": sum(r["facts"] for r in results),
+            "seconds": round(seconds, 3), "plans_per_second": round(len(plans) / seconds, 1),
+            "peak_rss_mb": round(peak_kb / 1024, 1)}
+    if args.breakdown:
+        line["breakdown"] = {s: round(sum(r["timings"].get(s, 0.0) for r in results), 3) for s in STAGES}
+    if args.check:
+        line["differences"] = sum(r["differences"] for r in results)
+    print(json.dumps(line))
+    return 1 if args.check and line["differences"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
