@@ -139,13 +139,12 @@ def validate(rules_dir: Path, plan_dir: Path) -> None:
 
 
 @main.command(name="rules")
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=Path("rules"),
-              show_default=True, help="Folder of rule files (YAML).")
+@data_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @lang_option
 @guarded
-def list_rules(rules_dir: Path, fmt: str, lang: str | None) -> None:
-    """List the rules.
+def list_rules(rules_dir: Path, plan_dir: Path, fmt: str, lang: str | None) -> None:
+    """List the rules (the plan data is not needed and not read).
 
     \b
     Example:
