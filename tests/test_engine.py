@@ -9,6 +9,8 @@ import threading
 import pytest
 from durable import engine as raw
 
+from _helpers import rss_mb
+
 from compliance.engine import ALWAYS_TRUE, GO, Engine, check_definition, fnv1a32
 from compliance.errors import EngineError
 
@@ -189,21 +191,14 @@ def test_many_rulesets_are_evicted_and_unregistered():
     assert len(engine._rulesets) <= 16
 
 
-def _rss_mb() -> float:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS")
-
 
 def test_memory_stays_flat_over_many_sessions():
     engine = Engine()
     fs = facts(40, 200)
     for _ in range(100):
         engine.run(JOIN, fs)
-    start = _rss_mb()
+    start = rss_mb()
     for _ in range(1500):
         engine.run(JOIN, fs)
     # Without delete_state each session keeps ~100 KB+ (1500 sessions: > 150 MB).
-    assert _rss_mb() - start < 40
+    assert rss_mb() - start < 40

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from _helpers import rss_mb
+
 from compliance.engine import Engine
 from compliance.evaluate import evaluate
 
-
-def _rss_mb() -> float:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS")
 
 
 def statuses(ev, rule):
@@ -43,8 +38,8 @@ def test_memory_stays_flat_over_many_evaluations(bundle):
     day = dt.date(2023, 12, 31)
     for _ in range(30):
         evaluate(bundle, day, engine=engine)
-    start = _rss_mb()
+    start = rss_mb()
     for n in range(300):
         evaluate(bundle, day - dt.timedelta(days=n % 60), engine=engine)
     # Without delete_state each evaluation would keep two sessions of ~1,000 facts.
-    assert _rss_mb() - start < 40
+    assert rss_mb() - start < 40
