@@ -26,6 +26,14 @@ class _LOADER(_BASE_LOADER):  # noqa: N801 - used like the PyYAML loader classes
     """Remembers how plain scalars resolve: the regex tests of the resolver were a
     quarter of the load time, and plan files repeat the same values many times."""
 
+    # Path resolvers are a PyYAML feature nothing here uses; the composer calls these
+    # two for every node.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         if kind is not yaml.ScalarNode:
             return super().resolve(kind, value, implicit)

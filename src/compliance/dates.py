@@ -26,7 +26,7 @@ def parse_date(value: object) -> dt.date:
     if not isinstance(value, str):
         raise DateFormatError(f"expected a date such as 2023-03-10 or 112/03/10, got {value!r}")
     text = value.strip()
-    for pattern, roc in ((_ISO, False), (_ROC, True), (_ROC_CJK, True)):
+    for pattern, roc in ((_ROC, True), (_ISO, False), (_ROC_CJK, True)):
         m = pattern.match(text)
         if m:
             groups = [g for g in m.groups() if g not in ("/", ".", "-")]
