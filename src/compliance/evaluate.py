@@ -165,13 +165,20 @@ def met_on(rule: m.Rule, counted: list[m.Record]) -> dt.date | None:
     return None
 
 
-def waiver_notes(bundle: Bundle, p: Period, as_of: dt.date) -> tuple[WaiverNote, ...]:
+def waiver_notes(bundle: Bundle, p: Period, as_of: dt.date,
+                 by_rule: dict[str, list[m.Waiver]] | None = None) -> tuple[WaiverNote, ...]:
     """Waivers granted by ``as_of`` whose covered days include the period's due date."""
-    notes = [WaiverNote(w.id, w.expires, as_of > w.expires)
-             for w in sorted(bundle.waivers.values(), key=lambda w: w.id)
-             if w.rule == p.rule and (w.entity is None or w.entity == p.entity)
-             and w.from_ <= p.due <= w.to and w.granted <= as_of]
-    return tuple(notes)
+    candidates = (by_rule or waivers_by_rule(bundle)).get(p.rule, ())
+    return tuple(WaiverNote(w.id, w.expires, as_of > w.expires) for w in candidates
+                 if (w.entity is None or w.entity == p.entity)
+                 and w.from_ <= p.due <= w.to and w.granted <= as_of)
+
+
+def waivers_by_rule(bundle: Bundle) -> dict[str, list[m.Waiver]]:
+    out: dict[str, list[m.Waiver]] = defaultdict(list)
+    for w in sorted(bundle.waivers.values(), key=lambda w: w.id):
+        out[w.rule].append(w)
+    return out
 
 
 def _classify(engine: Engine, bundle: Bundle, periods: dict[str, Period],
@@ -188,10 +195,11 @@ def _classify(engine: Engine, bundle: Bundle, periods: dict[str, Period],
 def _status_facts(bundle: Bundle, periods: dict[str, Period], matched: dict[str, set[str]],
                   records: dict[str, m.Record], as_of: dt.date):
     staged = {}
+    by_rule = waivers_by_rule(bundle)
     for pid, p in periods.items():
         rule = bundle.rules[p.rule]
         counted = sorted((records[i] for i in matched.get(pid, ())), key=lambda r: (r.date, r.id))
-        notes = waiver_notes(bundle, p, as_of)
+        notes = waiver_notes(bundle, p, as_of, by_rule)
         staged[pid] = (p, rule, counted, met_on(rule, counted), notes)
     facts = [{"id": pid, "t": "status", "start": p.start.toordinal(), "due": p.due.toordinal(),
               "remind_from": p.remind_from.toordinal(), "as_of": as_of.toordinal(),
