@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 ROC_OFFSET = 1911
 
@@ -47,11 +48,13 @@ def roc_year(day: dt.date) -> int:
     return day.year - ROC_OFFSET
 
 
+@lru_cache(maxsize=4096)
 def format_roc(day: dt.date) -> str:
     """112/03/10: the compact form used in tables."""
     return f"{roc_year(day)}/{day.month:02d}/{day.day:02d}"
 
 
+@lru_cache(maxsize=1024)
 def format_roc_long(day: dt.date) -> str:
     """112年3月10日: the form used in running text."""
     return f"{roc_year(day)}年{day.month}月{day.day}日"

@@ -111,9 +111,24 @@ class _Collector:
             self.errors.append(traceback.format_exc())
 
 
+def _json_encoder():
+    """json's C encoder built once: json.dumps rebuilds it on every call, which costs
+    more than encoding a small fact."""
+    from json import encoder
+
+    if encoder.c_make_encoder is None:
+        return lambda obj: _dumps(obj, ensure_ascii=False)
+    make = encoder.c_make_encoder(None, None, encoder.encode_basestring, None, ": ", ", ",
+                                  False, False, True)
+    return lambda obj: "".join(make(obj, 0))
+
+
+_encode = _json_encoder()
+
+
 def _assert_direct(handle: Any, fact: dict[str, Any]) -> None:
     """durable's Ruleset.assert_fact without its wrappers, with the same result codes."""
-    code = _dre.assert_fact(handle, _dumps(fact, ensure_ascii=False))[0]
+    code = _dre.assert_fact(handle, _encode(fact))[0]
     if code == 2:
         raise EngineError(f"engine saw fact {fact['id']!r} twice (id hash collision?)")
     # code 1: no rule looks at this fact; 0 and 3: asserted
