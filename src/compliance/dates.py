@@ -26,6 +26,12 @@ def parse_date(value: object) -> dt.date:
         return value
     if not isinstance(value, str):
         raise DateFormatError(f"expected a date such as 2023-03-10 or 112/03/10, got {value!r}")
+    return _parse_text(value)
+
+
+@lru_cache(maxsize=8192)
+def _parse_text(value: str) -> dt.date:
+    # Cached: plan files repeat the same dates many times (daily records, meetings).
     text = value.strip()
     for pattern, roc in ((_ROC, True), (_ISO, False), (_ROC_CJK, True)):
         m = pattern.match(text)
