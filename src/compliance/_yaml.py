@@ -42,7 +42,7 @@ class _LOADER(_BASE_LOADER):  # noqa: N801 - used like the PyYAML loader classes
         key = (value, kind.__name__, implicit)
         tag = _RESOLVED.get(key)
         if tag is None:
-            if len(_RESOLVED) > 100_000:
+            if len(_RESOLVED) > 20_000:  # bounded: memory must not grow with the plans read
                 _RESOLVED.clear()
             tag = _RESOLVED[key] = super().resolve(kind, value, implicit)
         return tag
