@@ -86,6 +86,7 @@ STAGES = ("load", "calendar", "engine", "findings", "report")
 sys.path.insert(0, str(HERE))
 import generate  # noqa: E402  (bench/generate.py)
 from compliance.evaluate import evaluate  # noqa: E402
+from compliance._gc import tune_for_batch  # noqa: E402
 from compliance.load import RuleBook, load_bundle, load_rules  # noqa: E402
 from compliance.report import Options  # noqa: E402
 from compliance.report.json_format import write as write_json  # noqa: E402
@@ -139,6 +140,7 @@ def run_chunk(task: tuple[list[str], bool, bool, str]) -> dict:
     timings only. With ``check``, compare each evaluation with the reference evaluator
     (untimed)."""
     folders, breakdown, check, lang = task
+    tune_for_batch()  # what the compliance CLI does before every command
     options = Options(lang=lang, fail_on="never")
     began = time.perf_counter()
     timings: dict[str, float] = defaultdict(float)

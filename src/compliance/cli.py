@@ -117,6 +117,9 @@ def main() -> None:
     Example:
       compliance check --as-of 112/06/30
     """
+    from compliance._gc import tune_for_batch
+
+    tune_for_batch()
 
 
 @main.command()

@@ -104,7 +104,8 @@ def _match(engine: Engine, rules: list[m.Rule], periods: dict[str, Period],
         wanted = {r.activity for r in rules if r.activity}
         # A period that has not started cannot count anything: only its status is needed.
         facts = [_period_fact(pid, p, as_of) for pid, p in periods.items() if p.start <= as_of]
-        facts += [_record_fact(r) for r in records if r.activity in wanted]
+        fields = _record_fields(rules)
+        facts += [_record_fact(r, fields) for r in records if r.activity in wanted]
         if any(r.constraint for r in rules):
             facts += [_document_fact(d) for d in bundle.documents.values() if d.published <= as_of]
         definition = compile_match(rules)
@@ -129,14 +130,23 @@ def _period_fact(pid: str, p: Period, as_of: dt.date) -> dict:
     return fact
 
 
-def _record_fact(r: m.Record) -> dict:
+def _record_fields(rules: list[m.Rule]) -> tuple[str, ...]:
+    """The record fields some rule looks at: the engine is only given those (a long note
+    nobody tests would be encoded, matched and decoded for nothing)."""
+    used = {"period"} | {r.for_each for r in rules if r.for_each}
+    used |= {c.field for r in rules for c in r.where}
+    return tuple(sorted(used))
+
+
+def _record_fact(r: m.Record, fields: tuple[str, ...]) -> dict:
     fact = {"id": r.id, "t": "record", "activity": r.activity, "date": r.date.toordinal()}
-    for name in ("unit", "staff", "hours", "note", "period"):
+    for name in fields:
         value = getattr(r, name)
-        if value is not None:
+        if name == "evidence":
+            if value is not None:
+                fact[name] = 1
+        elif value is not None:
             fact[name] = fact_value(value)
-    if r.evidence is not None:
-        fact["evidence"] = 1
     return fact
 
 
