@@ -282,14 +282,11 @@ def calendar(rules_dir: Path, plan_dir: Path, start: str | None, end: str | None
       compliance calendar --year 2023 --format ics -o plan-112.ics
     """
     from compliance.dates import format_date
-    from compliance.evaluate import plan_periods
-    from compliance.periods import WorkCalendar
+    from compliance.evaluate import scheduled_periods
 
     bundle = _load(rules_dir, plan_dir)
     lo, hi = _range(bundle, start, end, year)
-    rules = [r for r in bundle.rules.values() if not r.after]
-    periods = [p for p in plan_periods(bundle, rules, [], WorkCalendar()).values() if lo <= p.due <= hi]
-    periods.sort(key=lambda p: (p.due, p.rule, p.entity or ""))
+    periods = [p for p in scheduled_periods(bundle) if lo <= p.due <= hi]
     lang = lang or default_lang()
     if fmt == "ics":
         from compliance.report.ics import write_periods

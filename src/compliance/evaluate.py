@@ -98,6 +98,13 @@ def plan_periods(bundle: Bundle, rules: list[m.Rule], records: list[m.Record],
     return out
 
 
+def scheduled_periods(bundle: Bundle, calendar: WorkCalendar | None = None) -> list[Period]:
+    """Every period with a date known in advance (triggered obligations have none), by due date."""
+    rules = [r for r in bundle.rules.values() if not r.after]
+    periods = plan_periods(bundle, rules, [], calendar or default_calendar()).values()
+    return sorted(periods, key=lambda p: (p.due, p.rule, p.entity or ""))
+
+
 def _match(engine: Engine, rules: list[m.Rule], periods: dict[str, Period],
            records: list[m.Record], bundle: Bundle, as_of: dt.date, clock: _Stopwatch):
     with clock("findings"):

@@ -401,8 +401,4 @@ def _check_quotes(b: Bundle, plan_dir: Path) -> Iterator[Problem]:
                 "(compared after NFKC normalisation, whitespace removed)")
 
 
-def describe(problems: list[Problem]) -> str:
-    return "\n".join(str(p) for p in problems)
-
-
 __all__ = ["Bundle", "Origin", "RuleBook", "load_bundle", "load_rules", "format_path", "meeting_record_id"]

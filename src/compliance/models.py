@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -24,8 +24,6 @@ PeriodKey = Annotated[str, Field(
 
 Every = Literal["year", "half-year", "quarter", "month", "week", "workday"]
 Severity = Literal["high", "medium", "low"]
-RecordField = Literal["evidence", "unit", "staff", "hours", "note"]
-NUMERIC_FIELDS = ("hours",)
 _MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
 
 
@@ -313,11 +311,3 @@ class PlanFile(Model):
     meetings: list[Meeting] = Field(default_factory=list)
     waivers: list[Waiver] = Field(default_factory=list)
     documents: list[Document] = Field(default_factory=list)
-
-
-def entity_fields(obj: Any) -> dict[str, Any]:
-    """Flat field values of a record or document, as conditions see them."""
-    data = obj.model_dump(by_alias=False)
-    if "evidence" in data:
-        data["evidence"] = data["evidence"] is not None
-    return data

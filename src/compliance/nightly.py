@@ -126,8 +126,7 @@ def _slugs(plan_dirs: list[Path]) -> list[str]:
 
 
 def _reports(bundle: Bundle, evaluation, changes: Changes, lang: str) -> dict[str, bytes]:
-    from compliance.evaluate import plan_periods
-    from compliance.periods import WorkCalendar
+    from compliance.evaluate import scheduled_periods
     from compliance.report import Options, formatter
     from compliance.report.ics import write_periods
 
@@ -137,10 +136,8 @@ def _reports(bundle: Bundle, evaluation, changes: Changes, lang: str) -> dict[st
         buf = io.StringIO()
         formatter(fmt)(bundle, evaluation, buf, opts)
         files[name] = buf.getvalue().encode("utf-8")
-    rules = [r for r in bundle.rules.values() if not r.after]
-    periods = sorted(plan_periods(bundle, rules, [], WorkCalendar()).values(), key=lambda p: (p.due, p.rule))
     buf = io.StringIO()
-    write_periods(bundle, [p for p in periods if p.due >= evaluation.as_of], buf, lang=lang)
+    write_periods(bundle, [p for p in scheduled_periods(bundle) if p.due >= evaluation.as_of], buf, lang=lang)
     files["calendar.ics"] = buf.getvalue().encode("utf-8")
     files["changes.json"] = (json.dumps(changes.as_dict(), ensure_ascii=False, indent=2) + "\n").encode()
     files["changes.md"] = changes_markdown(bundle, changes, lang).encode("utf-8")

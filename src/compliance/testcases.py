@@ -10,6 +10,7 @@ from pydantic import Field
 
 from compliance import models as m
 from compliance.errors import InputError, Problem
+from compliance.findings import Status
 from compliance.load import Bundle, _read, replace_state
 
 
@@ -17,7 +18,7 @@ class Expect(m.Model):
     rule: m.Id
     period: m.PeriodKey | m.Id = Field(description="Period key, or the trigger record's / document's id")
     entity: str | None = None
-    status: m.Literal["violation", "reminder", "open", "satisfied", "late", "waived", "upcoming"]
+    status: Status
 
 
 class Case(m.Model):
