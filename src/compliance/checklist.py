@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from compliance import models as m
+from compliance.ownership import owner
 from compliance.findings import Evaluation, Finding
 from compliance.load import Bundle
 
@@ -93,10 +94,7 @@ def build(bundle: Bundle, evaluation: Evaluation, meeting: dt.date) -> Checklist
     return Checklist(meeting, as_of, previous, nxt, estimated, list(sections.values()))
 
 
-def _owner(bundle: Bundle, f: Finding) -> str:
-    """Per-unit obligations belong to that unit; the rest to the rule's owning unit."""
-    rule = bundle.rules[f.rule]
-    return f.entity if rule.for_each == "unit" and f.entity else rule.unit
+_owner = owner
 
 
 def _place(section: UnitSection, f: Finding, as_of: dt.date, nxt: dt.date, meeting: dt.date) -> None:

@@ -21,12 +21,30 @@ class Problem:
         return f"{self.path}:{self.line}:{self.column}:{field} {self.message}"
 
 
+class ExitCode:
+    """The one exit-code table of the whole CLI (documented in the README).
+
+    1 means findings and nothing else: no error path may use it.
+    """
+
+    OK = 0  # nothing at or above --fail-on
+    FINDINGS = 1  # findings at or above --fail-on (or failing rule tests)
+    BAD_INPUT = 2  # bad input or usage: every problem reported, nothing written
+    BUSY = 3  # nightly: another run holds the lock
+    IO = 4  # an output, the history or another file could not be read or written
+    ENGINE = 5  # the rules engine or an internal check failed (a bug: please report it)
+
+
 class ComplianceError(Exception):
-    """Base of every error this package raises on purpose."""
+    """Base of every error this package raises on purpose; carries its exit code."""
+
+    exit_code: int = ExitCode.ENGINE
 
 
 class InputError(ComplianceError):
     """The rules or plan data are invalid; carries every problem found in one run."""
+
+    exit_code = ExitCode.BAD_INPUT
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(set(problems))
@@ -35,6 +53,8 @@ class InputError(ComplianceError):
 
 class UsageError(ComplianceError):
     """A command-line value is unusable (bad date, unknown rule id, ...)."""
+
+    exit_code = ExitCode.BAD_INPUT
 
 
 class EngineError(ComplianceError):

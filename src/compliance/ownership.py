@@ -1,0 +1,33 @@
+"""Who owns a finding: one answer for every output (check --unit, text, Markdown, JUnit,
+SARIF, the checklist, the board).
+
+A per-unit obligation's finding belongs to the unit it is about; a per-staff one to the
+staff member's unit when the plan data gives one; everything else to the rule's owning
+unit.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from compliance.findings import Finding
+    from compliance.load import Bundle
+
+
+def owner(bundle: Bundle, finding: Finding) -> str:
+    """The id of the unit that must act on ``finding``."""
+    rule = bundle.rules[finding.rule]
+    if finding.entity and rule.for_each == "unit" and finding.entity in bundle.units:
+        return finding.entity
+    if finding.entity and rule.for_each == "staff":
+        staff = bundle.staff.get(finding.entity)
+        if staff is not None and staff.unit:
+            return staff.unit
+    return rule.unit
+
+
+def unit_order(bundle: Bundle, unit_id: str) -> int:
+    """Units in the order the plan data lists them; unknown ids last."""
+    units = list(bundle.units)
+    return units.index(unit_id) if unit_id in units else len(units)
