@@ -31,7 +31,7 @@ from compliance.evaluate import evaluate
 from compliance.load import Bundle, RuleBook
 
 from reference import reference_evaluate
-from strategies import bundles, text
+from strategies import OFFICE, bundles, text
 
 _COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                      HealthCheck.data_too_large])
@@ -203,7 +203,7 @@ def small_bundle(rules: list[dict], records: list[dict] = (), documents: list[di
     built = {}
     for r in rules:
         data = {"title": text(r["id"]), "unit": "u-a", "severity": "medium",
-                "source": {"clause": "c", "quote": "q"}}
+                "source": {"clause": "c", "quote": "q"}, **OFFICE}
         data.update(r)
         built[r["id"]] = m.Rule.model_validate(data)
     return Bundle(

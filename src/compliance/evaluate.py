@@ -59,6 +59,7 @@ def evaluate(bundle: Bundle, as_of: dt.date, *, rules: Iterable[str] | None = No
     findings = _classify(engine, bundle, periods, matched, by_id, as_of, clock)
     with clock("findings"):
         findings += _constraint_findings(bundle, verdicts, as_of)
+        findings += _published_findings(bundle, selected, verdicts, as_of)
         findings = attach_explanations(bundle, findings, as_of)
         findings.sort(key=lambda f: (f.rule, f.start, f.entity or "", f.period_key))
     return Evaluation(as_of, findings)
@@ -184,9 +185,14 @@ def met_on(rule: m.Rule, counted: list[m.Record]) -> dt.date | None:
 
 def waiver_notes(bundle: Bundle, p: Period, as_of: dt.date,
                  by_rule: dict[str, list[m.Waiver]] | None = None) -> tuple[WaiverNote, ...]:
-    """Waivers granted by ``as_of`` whose covered days include the period's due date."""
+    """Waivers granted by ``as_of`` whose covered days include the period's due date.
+
+    A waiver keeps covering a period due on or before its expiry day after it expired;
+    it stops covering only the periods due after that day.
+    """
     candidates = (by_rule or waivers_by_rule(bundle)).get(p.rule, ())
-    return tuple(WaiverNote(w.id, w.expires, as_of > w.expires) for w in candidates
+    return tuple(WaiverNote(w.id, w.expires, as_of > w.expires,
+                            as_of <= w.expires or p.due <= w.expires) for w in candidates
                  if (w.entity is None or w.entity == p.entity)
                  and w.from_ <= p.due <= w.to and w.granted <= as_of)
 
@@ -221,7 +227,7 @@ def _status_facts(bundle: Bundle, periods: dict[str, Period], matched: dict[str,
     facts = [{"id": pid, "t": "status", "start": p.start.toordinal(), "due": p.due.toordinal(),
               "remind_from": p.remind_from.toordinal(), "as_of": as_of.toordinal(),
               "met_on": met.toordinal() if met else NEVER,
-              "waived": int(any(not n.expired for n in notes))}
+              "waived": int(any(n.covers for n in notes))}
              for pid, (p, _, _, met, notes) in staged.items()]
     return facts, staged
 
@@ -247,7 +253,10 @@ def _findings(staged: dict, firings: list) -> list[Finding]:
 def _constraint_findings(bundle: Bundle, verdicts: dict[tuple[str, str], set[str]],
                          as_of: dt.date) -> list[Finding]:
     out = []
-    for (rule_id, doc_id), seen in sorted(verdicts.items()):
+    for (rule_id, doc_id), all_seen in sorted(verdicts.items()):
+        seen = {v for v in all_seen if not v.startswith("has:")}
+        if not seen:
+            continue
         if len(seen) != 1:
             raise EngineError(f"document {doc_id} got verdicts {sorted(seen)} from rule {rule_id}")
         doc = bundle.documents[doc_id]
@@ -256,6 +265,26 @@ def _constraint_findings(bundle: Bundle, verdicts: dict[tuple[str, str], set[str
             rule=rule_id, status=status, period_key=doc_id, start=doc.published, end=doc.published,
             due=doc.published, nominal_due=doc.published, close=doc.published, required=1,
             count=int(status == "satisfied"), records=(), entity=doc_id))
+    return out
+
+
+def _published_findings(bundle: Bundle, rules: list[m.Rule],
+                        verdicts: dict[tuple[str, str], set[str]], as_of: dt.date) -> list[Finding]:
+    """One finding per kind a ``published`` constraint lists: is a document of it out?
+
+    The obligation holds from the day the plan takes effect (拾: 本計畫奉核後實施).
+    """
+    found = {(rule_id, v.removeprefix("has:")) for (rule_id, _), seen in verdicts.items()
+             for v in seen if v.startswith("has:")}
+    day = bundle.plan.adopted
+    out = []
+    for rule in rules:
+        for kind in rule.constraint.published if rule.constraint else ():
+            has = (rule.id, kind.id) in found
+            status = "upcoming" if as_of < day else "satisfied" if has else "violation"
+            out.append(Finding(
+                rule=rule.id, status=status, period_key=kind.id, start=day, end=day, due=day,
+                nominal_due=day, close=day, required=1, count=int(has), records=(), entity=kind.id))
     return out
 
 

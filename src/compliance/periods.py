@@ -214,20 +214,31 @@ def expand(rule: m.Rule, plan: m.Plan, calendar: WorkCalendar, *,
 
 
 def _fixed(rule: m.Rule, plan: m.Plan, calendar: WorkCalendar):
+    assert rule.by is not None
     month, day = (int(x) for x in rule.by.split("-"))
-    year = plan.year
+    # A deadline in the next year (a report on the plan year due 01-31 after it) is still an
+    # obligation of this plan: its key is the deadline's own date, its window runs from the
+    # plan's first day to the end of the deadline's year so a late delivery shows as late.
+    year = plan.year + (rule.by_year == "next")
     try:
         deadline = dt.date(year, month, day)
     except ValueError:  # 02-29 in a common year: the deadline is the last day of February
         deadline = dt.date(year, 3, 1) - ONE_DAY
-    return (f"{year}-{rule.by}", plan.first_day, deadline, plan.last_day, calendar.on_or_after(deadline))
+    close = plan.last_day if rule.by_year == "plan" else dt.date(year, 12, 31)
+    due = calendar.on_or_after(deadline) if rule.shift == "next-working-day" else deadline
+    return (f"{year}-{rule.by}", plan.first_day, deadline, close, due)
 
 
 def _triggered(rule: m.Rule, record: m.Record, plan: m.Plan, calendar: WorkCalendar):
     # An unnamed response counts only inside the window: overlapping windows of several
     # triggers must not share a response given months later. A late response names the
     # trigger it answers (period: <trigger record id>).
-    due = calendar.add_workdays(record.date, rule.after.within_workdays)
+    assert rule.after is not None
+    if rule.after.within_days is not None:
+        # Calendar days, not moved off days off: 第一時間 does not wait for Monday.
+        due = record.date + dt.timedelta(days=rule.after.within_days)
+    else:
+        due = calendar.add_workdays(record.date, rule.after.within_workdays or 0)
     return (record.id, record.date, due, due, due)
 
 
