@@ -395,10 +395,12 @@ def _check_quotes(b: Bundle, plan_dir: Path) -> Iterator[Problem]:
         yield b.origins[("plan", "plan")].problem(("source_text",), f"cannot read plan text: {exc}")
         return
     for rule in b.rules.values():
-        if normalise_quote(rule.source.quote) not in plan_text:
-            yield b.origin("rule", rule.id).problem(
-                ("source", "quote"), f"quote is not verbatim from {b.plan.source_text} "
-                "(compared after NFKC normalisation, whitespace removed)")
+        cited = [(("source", "quote"), rule.source), *((("also", i, "quote"), s) for i, s in enumerate(rule.also))]
+        for at, source in cited:
+            if normalise_quote(source.quote) not in plan_text:
+                yield b.origin("rule", rule.id).problem(
+                    at, f"quote is not verbatim from {b.plan.source_text} "
+                    "(compared after NFKC normalisation, whitespace removed)")
 
 
 __all__ = ["Bundle", "Origin", "RuleBook", "load_bundle", "load_rules", "format_path", "meeting_record_id"]
