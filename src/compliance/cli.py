@@ -35,11 +35,14 @@ def default_lang() -> str:
     return "zh-TW" if lang.lower().startswith("zh") else "en"
 
 
-def _fail_input(exc: InputError) -> None:
-    for problem in exc.problems:
-        click.echo(str(problem), err=True)
+def _fail_input(exc: InputError, lang: str) -> None:
+    from compliance.i18n import problem, translate
+
+    for p in exc.problems:
+        click.echo(str(problem(p, lang)), err=True)
     n = len(exc.problems)
-    click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was evaluated.", err=True)
+    click.echo(translate(f"{n} problem{'s' if n != 1 else ''} found; nothing was evaluated.", lang),
+               err=True)
     sys.exit(2)
 
 
@@ -51,7 +54,7 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except InputError as exc:
-            _fail_input(exc)
+            _fail_input(exc, kwargs.get("lang") or default_lang())
         except UsageError as exc:
             raise click.UsageError(str(exc)) from None
         except ComplianceError as exc:
@@ -124,8 +127,9 @@ def main() -> None:
 
 @main.command()
 @data_options
+@lang_option
 @guarded
-def validate(rules_dir: Path, plan_dir: Path) -> None:
+def validate(rules_dir: Path, plan_dir: Path, lang: str | None) -> None:
     """Load the rules and plan data and report every problem.
 
     Problems are printed as path:line:column: field: message; exit 2 if there is any.
@@ -135,10 +139,14 @@ def validate(rules_dir: Path, plan_dir: Path) -> None:
       compliance validate --rules rules --plan plan_data
     """
     bundle = _load(rules_dir, plan_dir)
-    click.echo(f"ok: {len(bundle.rules)} rules, {len(bundle.activities)} activities, "
-               f"{len(bundle.units)} units, {len(bundle.records)} records, "
-               f"{len(bundle.meetings)} meetings, {len(bundle.waivers)} waivers, "
-               f"{len(bundle.documents)} documents")
+    counts = (len(bundle.rules), len(bundle.activities), len(bundle.units), len(bundle.records),
+              len(bundle.meetings), len(bundle.waivers), len(bundle.documents))
+    if (lang or default_lang()) == "zh-TW":
+        click.echo("無誤：規則 {} 條、活動 {} 種、課室 {} 個、紀錄 {} 筆、會議 {} 次、免辦核准 {} 件、"
+                   "文件 {} 份".format(*counts))
+        return
+    click.echo("ok: {} rules, {} activities, {} units, {} records, {} meetings, {} waivers, "
+               "{} documents".format(*counts))
 
 
 @main.command(name="rules")
@@ -155,17 +163,33 @@ def list_rules(rules_dir: Path, plan_dir: Path, fmt: str, lang: str | None) -> N
     """
     from compliance.load import load_rules
 
+    from compliance.report.rules_listing import rule_dict, rule_line
+
     book = load_rules(rules_dir)
     lang = lang or default_lang()
-    items = [{"id": r.id, "title": {"zh-TW": r.title.zh_TW, "en": r.title.en}, "unit": r.unit,
-              "severity": r.severity, "every": r.kind,
-              "source": {"clause": r.source.clause, "quote": r.source.quote},
-              "interpretation": r.interpretation} for r in book.rules.values()]
     if fmt == "json":
+        items = [rule_dict(r) for r in book.rules.values()]
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
+    names = _unit_names(plan_dir, lang)
     for r in book.rules.values():
-        click.echo(f"{r.id:48} {r.kind:11} {r.unit:13} {r.severity:6} {r.title.get(lang)}")
+        click.echo(rule_line(r, lang, names.get(r.unit)))
+
+
+def _unit_names(plan_dir: Path, lang: str) -> dict[str, str]:
+    """Unit names from the plan data when it is there and valid (the rules do not need it)."""
+    import yaml
+
+    names: dict[str, str] = {}
+    for file in sorted(plan_dir.glob("*.yaml")) if plan_dir.is_dir() else []:
+        try:
+            data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        for unit in (data or {}).get("units", []) if isinstance(data, dict) else []:
+            if isinstance(unit, dict) and isinstance(unit.get("name"), dict):
+                names[str(unit.get("id"))] = str(unit["name"].get(lang) or unit.get("id"))
+    return names
 
 
 @main.command()

@@ -6,8 +6,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import IO
 
+from compliance.dates import format_date
 from compliance.load import Bundle
+from compliance.ownership import owner
 from compliance.periods import Period
+from compliance.report._messages import basis_note, period_name, rule_title
 
 PRODID = "-//compliance//Daan household registration plan//EN"
 
@@ -24,15 +27,27 @@ def write_periods(bundle: Bundle, periods: Iterable[Period], stream: IO[str], *,
                         tzinfo=dt.timezone.utc)
     for p in periods:
         rule = bundle.rules[p.rule]
+        unit = bundle.units.get(owner(bundle, p))
+        entity = _entity(bundle, p, lang)
         event = Event()
         event.add("uid", f"{p.rule}/{p.key}/{p.entity or '-'}@{bundle.plan.roc_year}.compliance")
         event.add("dtstamp", stamp)
         event.add("dtstart", p.due)
         event.add("dtend", p.due + dt.timedelta(days=1))
-        event.add("summary", rule.title.get(lang) + (f" ({p.entity})" if p.entity else ""))
-        event.add("description", f"{rule.source.clause}「{rule.source.quote}」\n"
-                                 f"{p.start.isoformat()} – {p.end.isoformat()}")
-        event.add("categories", [rule.unit])
+        event.add("summary", rule_title(rule, lang) + (f"（{entity}）" if entity else ""))
+        event.add("description", f"{rule.source.clause}「{rule.source.quote}」{basis_note(rule, lang)}\n"
+                                 f"{period_name(bundle, p.key, lang)}（{format_date(p.start, lang)}"
+                                 f"–{format_date(p.end, lang)}）")
+        event.add("categories", [unit.name.get(lang) if unit else rule.unit])
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
     stream.write(cal.to_ical().decode("utf-8"))
+
+
+def _entity(bundle: Bundle, p: Period, lang: str) -> str:
+    if p.entity is None:
+        return ""
+    if p.entity in bundle.units:
+        return bundle.units[p.entity].name.get(lang)
+    staff = bundle.staff.get(p.entity)
+    return f"{staff.id} {staff.title}" if staff else p.entity

@@ -8,6 +8,7 @@ from typing import IO, Any
 from compliance.findings import Evaluation, Finding
 from compliance.load import Bundle
 from compliance.report import Options
+from compliance.ownership import owner
 from compliance.report._messages import message
 
 
@@ -16,8 +17,10 @@ def finding_dict(bundle: Bundle, f: Finding, lang: str) -> dict[str, Any]:
     out: dict[str, Any] = {
         "rule": f.rule,
         "title": {"zh-TW": rule.title.zh_TW, "en": rule.title.en},
-        "unit": rule.unit,
+        "unit": owner(bundle, f),
+        "rule_unit": rule.unit,
         "severity": rule.severity,
+        "basis": rule.basis,
         "status": f.status,
         "light": f.light,
         "period": {"key": f.period_key, "start": f.start.isoformat(), "end": f.end.isoformat()},
@@ -39,7 +42,8 @@ def finding_dict(bundle: Bundle, f: Finding, lang: str) -> dict[str, Any]:
     if f.trigger is not None:
         out["trigger"] = f.trigger
     if f.waivers:
-        out["waivers"] = [{"id": w.id, "expires": w.expires.isoformat(), "expired": w.expired}
+        out["waivers"] = [{"id": w.id, "expires": w.expires.isoformat(), "expired": w.expired,
+                           "covers": w.covers}
                           for w in f.waivers]
     if f.explanations:
         out["explanations"] = [{"meeting": x.meeting, "date": x.date.isoformat(),

@@ -9,6 +9,7 @@ from typing import IO
 from compliance.findings import Evaluation, Finding
 from compliance.load import Bundle
 from compliance.report import Options
+from compliance.ownership import owner
 from compliance.report._messages import message
 from compliance.report.locations import primary
 
@@ -17,7 +18,7 @@ def write(bundle: Bundle, evaluation: Evaluation, stream: IO[str], options: Opti
     root = ET.Element("testsuites", name="compliance", timestamp=evaluation.as_of.isoformat())
     by_unit: dict[str, list[Finding]] = defaultdict(list)
     for f in evaluation.findings:
-        by_unit[bundle.rules[f.rule].unit].append(f)
+        by_unit[owner(bundle, f)].append(f)
     totals = {"tests": 0, "failures": 0, "skipped": 0}
     for unit, findings in sorted(by_unit.items()):
         suite = ET.SubElement(root, "testsuite", name=f"{bundle.plan.title} / {unit}")
@@ -44,7 +45,7 @@ def _case(bundle: Bundle, f: Finding, suite: ET.Element, options: Options) -> st
     rule = bundle.rules[f.rule]
     loc = primary(bundle, f)
     name = f"{f.period_key}" + (f" [{f.entity}]" if f.entity and f.entity != f.period_key else "")
-    case = ET.SubElement(suite, "testcase", classname=f"{rule.unit}.{f.rule}", name=name,
+    case = ET.SubElement(suite, "testcase", classname=f"{owner(bundle, f)}.{f.rule}", name=name,
                          file=loc.path, line=str(loc.line))
     text = f"{message(bundle, f, options.lang)}\n{rule.source.clause}「{rule.source.quote}」\n{loc.path}:{loc.line}"
     if f.status in options.failing:
