@@ -38,7 +38,7 @@ def test_sarif_locates_findings_in_yaml(workdir):
     assert doc["version"] == "2.1.0"
     run_ = doc["runs"][0]
     rules = {r["id"] for r in run_["tool"]["driver"]["rules"]}
-    assert len(rules) == 28
+    assert len(rules) == 27
     results = run_["results"]
     counts = summary()
     assert len(results) == counts["violation"] + counts["reminder"] + counts["late"]

@@ -162,7 +162,6 @@ def list_rules(rules_dir: Path, plan_dir: Path, fmt: str, lang: str | None) -> N
       compliance rules --format json
     """
     from compliance.load import load_rules
-
     from compliance.report.rules_listing import rule_dict, rule_line
 
     book = load_rules(rules_dir)
@@ -226,7 +225,8 @@ def schema(out_dir: Path) -> None:
 @click.option("--fail-on", type=click.Choice(["violation", "reminder", "never"]), default="violation",
               show_default=True, help="Exit 1 when a finding at or above this level exists.")
 @lang_option
-@click.option("--unit", "units", multiple=True, help="Only rules owned by this unit (repeatable).")
+@click.option("--unit", "units", multiple=True,
+              help="Only findings this unit owns, by id or name, e.g. records or 戶籍資料課 (repeatable).")
 @click.option("--rule", "rule_ids", multiple=True, help="Only this rule (repeatable).")
 @click.option("--all", "show_all", is_flag=True, help="Text: list every finding, not only those to act on.")
 @guarded
@@ -250,7 +250,9 @@ def check(rules_dir: Path, plan_dir: Path, as_of: str, formats: tuple[str, ...],
     targets = _targets(formats, outputs)
     bundle = _load(rules_dir, plan_dir)
     day = parse_as_of(as_of, bundle)
-    evaluation = evaluate(bundle, day, rules=_select(bundle, units, rule_ids))
+    evaluation = evaluate(bundle, day, rules=_select(bundle, rule_ids))
+    if units:
+        evaluation = _owned_by(bundle, evaluation, _unit_ids(bundle, units))
     options = Options(lang=lang or default_lang(), show_all=show_all, fail_on=fail_on)
     rendered = []
     for fmt, path in targets:  # render everything before writing anything
@@ -273,15 +275,30 @@ def _targets(formats: tuple[str, ...], outputs: tuple[Path, ...]) -> list[tuple[
     return list(zip(formats, paths))
 
 
-def _select(bundle: Any, units: tuple[str, ...], rule_ids: tuple[str, ...]) -> list[str]:
+def _unit_ids(bundle: Any, units: tuple[str, ...]) -> set[str]:
+    """Units given by id (records) or by name in either language (戶籍資料課)."""
+    by_name = {name: uid for uid, u in bundle.units.items() for name in (uid, u.name.zh_TW, u.name.en)}
     for u in units:
-        if u not in bundle.units:
-            raise UsageError(f"--unit: unknown unit {u!r}; known: {', '.join(bundle.units)}")
+        if u not in by_name:
+            known = ", ".join(f"{uid} ({unit.name.zh_TW})" for uid, unit in bundle.units.items())
+            raise UsageError(f"--unit: unknown unit {u!r}; known: {known}")
+    return {by_name[u] for u in units}
+
+
+def _owned_by(bundle: Any, evaluation: Any, units: set[str]) -> Any:
+    """Only the findings these units own (compliance.ownership.owner): a per-unit
+    obligation's finding belongs to its unit, whoever owns the rule."""
+    from compliance.findings import Evaluation
+    from compliance.ownership import owner
+
+    return Evaluation(evaluation.as_of, [f for f in evaluation.findings if owner(bundle, f) in units])
+
+
+def _select(bundle: Any, rule_ids: tuple[str, ...]) -> list[str]:
     for r in rule_ids:
         if r not in bundle.rules:
             raise UsageError(f"--rule: unknown rule {r!r}")
-    return [r.id for r in bundle.rules.values()
-            if (not units or r.unit in units) and (not rule_ids or r.id in rule_ids)]
+    return [r.id for r in bundle.rules.values() if not rule_ids or r.id in rule_ids]
 
 
 @main.command()
@@ -305,12 +322,16 @@ def calendar(rules_dir: Path, plan_dir: Path, start: str | None, end: str | None
       compliance calendar --from 112/03/01 --to 112/03/31 --format json
       compliance calendar --year 2023 --format ics -o plan-112.ics
     """
-    from compliance.dates import format_date
     from compliance.evaluate import scheduled_periods
 
     bundle = _load(rules_dir, plan_dir)
+    scheduled = scheduled_periods(bundle)
     lo, hi = _range(bundle, start, end, year)
-    periods = [p for p in scheduled_periods(bundle) if lo <= p.due <= hi]
+    if start is None and end is None and (year is None or _year(year) == bundle.plan.year):
+        # The plan's calendar includes its obligations that fall due after its year
+        # (e.g. a report on the year due 01-31 of the next).
+        hi = max([hi, *(p.due for p in scheduled)])
+    periods = [p for p in scheduled if lo <= p.due <= hi]
     lang = lang or default_lang()
     if fmt == "ics":
         from compliance.report.ics import write_periods
@@ -325,16 +346,22 @@ def calendar(rules_dir: Path, plan_dir: Path, start: str | None, end: str | None
                   **({"entity": p.entity} if p.entity else {})} for p in periods]
         _write_atomic(output, json.dumps(items, ensure_ascii=False, indent=2) + "\n")
         return
-    lines = [f"{format_date(p.due, lang)}  {bundle.rules[p.rule].title.get(lang)}"
-             f"{' [' + p.entity + ']' if p.entity else ''}  ({p.key})" for p in periods]
+    from compliance.report.ics import calendar_line
+
+    lines = [calendar_line(bundle, p, lang) for p in periods]
     _write_atomic(output, "\n".join(lines) + ("\n" if lines else ""))
+
+
+def _year(year: int) -> int:
+    """A Gregorian year from a Gregorian or ROC one (112 -> 2023)."""
+    return year + 1911 if year < 1000 else year
 
 
 def _range(bundle: Any, start: str | None, end: str | None, year: int | None) -> tuple[dt.date, dt.date]:
     if year is not None:
         if start or end:
             raise UsageError("give either --year or --from/--to, not both")
-        y = year + 1911 if year < 1000 else year
+        y = _year(year)
         return dt.date(y, 1, 1), dt.date(y, 12, 31)
     lo = parse_as_of(start, bundle) if start else bundle.plan.first_day
     hi = parse_as_of(end, bundle) if end else bundle.plan.last_day
@@ -349,13 +376,16 @@ def _range(bundle: Any, start: str | None, end: str | None, year: int | None) ->
 @click.option("--as-of", "as_of", default="today", show_default=True,
               help="Evaluation date: ISO or ROC date, 'today' (Asia/Taipei) or 'plan-end'.")
 @click.option("--period", "period_day", default=None,
-              help="A day inside the period to explain (default: the period holding --as-of).")
+              help="A day inside the period to explain (default: every period that is not green).")
 @click.option("--entity", default=None, help="Only this unit, staff member or document.")
 @lang_option
 @guarded
 def explain(rule_id: str, rules_dir: Path, plan_dir: Path, as_of: str, period_day: str | None,
             entity: str | None, lang: str | None) -> None:
     """Why a rule has the status it has: period, due date, records, waivers.
+
+    Without --period: every period that is not green (and how many are), or for a
+    document rule the documents that fail.
 
     \b
     Example:
@@ -372,9 +402,9 @@ def explain(rule_id: str, rules_dir: Path, plan_dir: Path, as_of: str, period_da
     target = parse_as_of(period_day, bundle) if period_day else None
     evaluation = evaluate(bundle, day, rules=[rule_id])
     findings = [f for f in evaluation.findings if entity is None or f.entity == entity]
-    chosen = pick(findings, target, day)
+    chosen, green = pick(findings, target)
     buffer = io.StringIO()
-    write(bundle, chosen, day, buffer, lang=lang or default_lang())
+    write(bundle, chosen, day, buffer, lang=lang or default_lang(), green=green)
     click.echo(buffer.getvalue(), nl=False)
 
 

@@ -38,7 +38,9 @@ def considered(bundle: Bundle, f: Finding, as_of: dt.date) -> list[Considered]:
     rule = bundle.rules[f.rule]
     if rule.activity is None:
         return []
-    window = dt.timedelta(days=31)
+    # Records this far around the window are shown as near misses: a month for a monthly
+    # or yearly period, a few days for a daily one (else a daily rule lists every day).
+    window = dt.timedelta(days=min(31, max(3, (f.close - f.start).days + 1)))
     out = []
     for rec in sorted(bundle.records.values(), key=lambda r: (r.date, r.id)):
         near = f.start - window <= rec.date <= f.close + window or rec.period == f.period_key

@@ -145,15 +145,20 @@ def _reports(bundle: Bundle, evaluation, changes: Changes, lang: str) -> dict[st
 
 
 def changes_markdown(bundle: Bundle, c: Changes, lang: str) -> str:
+    from compliance.dates import format_date, parse_date
+    from compliance.report._messages import entity_label, period_name, rule_title
+
     zh = lang == "zh-TW"
     heads = (("新增逾期", "New violations"), ("已改善", "Resolved violations"), ("新增即將到期", "New reminders"))
+    previous = format_date(parse_date(c.previous_as_of), lang) if c.previous_as_of else None
     lines = [f"# {bundle.plan.title}: {'與上次執行相比' if zh else 'changes since the previous run'}"
-             f" ({c.previous_as_of or ('首次執行' if zh else 'first run')})", ""]
+             f" ({previous or ('首次執行' if zh else 'first run')})", ""]
     for (hz, he), keys in zip(heads, (c.new_violations, c.resolved_violations, c.new_reminders)):
         lines.append(f"## {hz if zh else he} ({len(keys)})")
         for rule, period, entity in keys:
-            title = bundle.rules[rule].title.get(lang) if rule in bundle.rules else rule
-            lines.append(f"- {title} — {period}" + (f" [{entity}]" if entity else ""))
+            title = rule_title(bundle.rules[rule], lang) if rule in bundle.rules else rule
+            who = f" [{entity_label(bundle, rule, entity, lang)}]" if entity else ""
+            lines.append(f"- {title} — {period_name(bundle, period, lang)}{who}")
         lines.append("")
     return "\n".join(lines)
 

@@ -148,8 +148,12 @@ def _constraint_message(bundle: Bundle, rule: m.Rule, f: Finding, lang: str) -> 
 
 def entity_name(bundle: Bundle, f: Finding, lang: str) -> str:
     """The unit, staff member, document or document kind a finding is about, by name."""
-    entity = f.entity or ""
-    rule = bundle.rules.get(f.rule)
+    return entity_label(bundle, f.rule, f.entity or "", lang)
+
+
+def entity_label(bundle: Bundle, rule_id: str, entity: str, lang: str) -> str:
+    """An entity of a rule (unit, staff member, document, kind of document) by name."""
+    rule = bundle.rules.get(rule_id)
     if rule and rule.constraint and rule.constraint.published:
         kind = next((k for k in rule.constraint.published if k.id == entity), None)
         if kind:
@@ -202,6 +206,13 @@ def period_name(bundle: Bundle, key: str, lang: str) -> str:
     if len(rest) == 2:
         return f"{roc}年{int(rest)}月"
     return format_date(dt.date.fromisoformat(key), lang)
+
+
+def flowing(text: str) -> str:
+    """A folded YAML text as one line: no space is left between two Chinese characters
+    (YAML folds a line break into a space, which Chinese does not use)."""
+    one = " ".join(text.split())
+    return re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", one)
 
 
 def long_date(day: dt.date, lang: str) -> str:

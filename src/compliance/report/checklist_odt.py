@@ -6,8 +6,14 @@ from __future__ import annotations
 from typing import BinaryIO
 
 from odf.opendocument import OpenDocumentText
-from odf.style import (ParagraphProperties, Style, TableCellProperties, TableColumnProperties,
-                       TableProperties, TextProperties)
+from odf.style import (
+    ParagraphProperties,
+    Style,
+    TableCellProperties,
+    TableColumnProperties,
+    TableProperties,
+    TextProperties,
+)
 from odf.table import Table, TableCell, TableColumn, TableRow
 from odf.text import H, LineBreak, P
 

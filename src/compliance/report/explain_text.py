@@ -15,13 +15,23 @@ from compliance.dates import format_date
 from compliance.explain import Considered, considered
 from compliance.findings import Finding
 from compliance.load import Bundle
-from compliance.report._messages import (BASIS, LIGHT, STATUS, entity_name, message, period_label,
-                                         period_name, rule_title, waiver_text)
+from compliance.report._messages import (
+    BASIS,
+    LIGHT,
+    STATUS,
+    entity_name,
+    flowing,
+    message,
+    period_label,
+    period_name,
+    rule_title,
+    waiver_text,
+)
 
 _W = {
     "zh-TW": {"rule": "項目", "period": "期間", "due": "期限",
               "moved": "原訂 {n} 為休息日，依行政程序法第 48 條順延至次一上班日",
-              "status": "狀態", "records": "相關紀錄", "counted": "計入", "not": "不計入",
+              "status": "狀態", "entity": "對象", "records": "相關紀錄", "counted": "計入", "not": "不計入",
               "waivers": "免辦核准", "none": "（無）", "nothing": "此日期沒有對應的期間。",
               "all_green": "共 {n} 期，均為綠燈（已完成、辦理中、免辦或尚未開始）。",
               "green": "另有 {n} 期為綠燈（已完成、辦理中、免辦或尚未開始），未列出；以 --period 指定日期可查看該期。",
@@ -36,7 +46,7 @@ _W = {
               "explained": "會議說明", "action": "決議", "target": "預定完成"},
     "en": {"rule": "rule", "period": "period", "due": "due", "moved": "the deadline {n} is a day off; "
            "moved to the next working day (Administrative Procedure Act art. 48)",
-           "status": "status", "records": "records considered", "counted": "counted", "not": "not counted",
+           "status": "status", "entity": "for", "records": "records considered", "counted": "counted", "not": "not counted",
            "waivers": "waivers", "none": "(none)", "nothing": "No period of this rule holds that day.",
            "all_green": "All {n} periods are green (satisfied, open, waived or upcoming).",
            "green": "{n} more periods are green (satisfied, open, waived or upcoming) and not shown; "
@@ -78,29 +88,34 @@ def _rule_header(bundle: Bundle, rule: m.Rule, stream: IO[str], lang: str) -> No
         stream.write(f"{w['also']}: {extra.clause}「{extra.quote}」\n")
     basis = BASIS[lang][rule.basis]
     if rule.law:
-        basis += f" — {rule.law.article}「{' '.join(rule.law.text.split())}」"
+        basis += f" — {rule.law.article}「{flowing(rule.law.text)}」"
     if rule.decided:
         d = rule.decided
         basis += " — " + w["decided"].format(by=d.by, on=format_date(d.on, lang), minutes=d.minutes)
     stream.write(f"{w['basis']}: {basis}\n")
     if rule.interpretation:
-        stream.write(f"{w['interpretation']}: {' '.join(rule.interpretation.get(lang).split())}\n")
+        stream.write(f"{w['interpretation']}: {flowing(rule.interpretation.get(lang))}\n")
 
 
 def _finding(bundle: Bundle, f: Finding, as_of: dt.date, stream: IO[str], lang: str) -> None:
     w = _W[lang]
     rule = bundle.rules[f.rule]
     d = lambda day: format_date(day, lang)  # noqa: E731
-    entity = f" [{entity_name(bundle, f, lang)}]" if f.entity else ""
-    stream.write(f"{w['period']}: {period_name(bundle, f.period_key, lang)}{entity} ({period_label(f, lang)})\n")
+    if rule.constraint:  # a document or a kind of document, not a period
+        stream.write(f"{w['entity']}: {entity_name(bundle, f, lang)} ({period_label(f, lang)})\n")
+    else:
+        entity = f" [{entity_name(bundle, f, lang)}]" if f.entity else ""
+        stream.write(f"{w['period']}: {period_name(bundle, f.period_key, lang)}{entity} "
+                     f"({period_label(f, lang)})\n")
     stream.write(f"{w['due']}: {d(f.due)}")
     stream.write(f" — {w['moved'].format(n=d(f.nominal_due))}\n" if f.due_moved else "\n")
     if rule.activity:
         activity = bundle.activities.get(rule.activity)
         name = activity.title.get(lang) if activity and lang == "zh-TW" else rule.activity
         need = w["need"].format(n=f.required, activity=name)
-        if f.required_total is not None:
-            need += w["hours"].format(h=f.required_total)
+        if f.required_total is not None:  # hours, not a count, unless both are asked for
+            need = (need if f.required > 1 else f"「{name}」" if lang == "zh-TW" else name) \
+                + w["hours"].format(h=f.required_total)
         stream.write(f"{w['required']}: {need}; {w['window']} {d(f.start)} – {d(min(f.close, as_of))}\n")
     stream.write(f"{w['status']}: {STATUS[lang][f.status]} ({LIGHT[lang][f.light]}) — "
                  f"{message(bundle, f, lang)}\n")
@@ -113,7 +128,7 @@ def _finding(bundle: Bundle, f: Finding, as_of: dt.date, stream: IO[str], lang: 
         stream.write(f"  {mark} {d(c.record.date)} {_record(bundle, c, lang)} — {why}\n")
     for x in f.explanations:
         target = f"; {w['target']} {d(x.target)}" if x.target else ""
-        stream.write(f"{w['explained']} {_meeting(bundle, x.meeting, x.date, lang)}: {x.explanation} — "
+        stream.write(f"{w['explained']}{_meeting(bundle, x.meeting, x.date, lang)}: {x.explanation} — "
                      f"{w['action']}: {x.action}{target}\n")
     if f.waivers:
         stream.write(f"{w['waivers']}:\n")
@@ -139,7 +154,7 @@ def _record(bundle: Bundle, c: Considered, lang: str) -> str:
 
 def _meeting(bundle: Bundle, meeting_id: str, day: dt.date, lang: str) -> str:
     if lang != "zh-TW":
-        return f"{meeting_id} ({format_date(day, lang)})"
+        return f" {meeting_id} ({format_date(day, lang)})"
     meeting = bundle.meetings.get(meeting_id)
     activity = bundle.activities.get(meeting.activity) if meeting else None
     name = activity.title.get(lang) if activity else "會議"

@@ -51,3 +51,13 @@ def _entity(bundle: Bundle, p: Period, lang: str) -> str:
         return bundle.units[p.entity].name.get(lang)
     staff = bundle.staff.get(p.entity)
     return f"{staff.id} {staff.title}" if staff else p.entity
+
+
+def calendar_line(bundle: Bundle, p: Period, lang: str) -> str:
+    """One line of the text calendar: due date, obligation, for whom, which period."""
+    rule = bundle.rules[p.rule]
+    entity = _entity(bundle, p, lang)
+    who = f"（{entity}）" if entity and lang == "zh-TW" else f" [{entity}]" if entity else ""
+    due = format_date(p.due, lang)
+    name = period_name(bundle, p.key, lang)
+    return f"{due}  {rule_title(rule, lang)}{who}" + (f"  {name}" if name != due else "")

@@ -7,8 +7,8 @@ from typing import IO, Any
 
 from compliance.findings import Evaluation, Finding
 from compliance.load import Bundle
-from compliance.report import Options
 from compliance.ownership import owner
+from compliance.report import Options
 from compliance.report._messages import message
 
 

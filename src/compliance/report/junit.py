@@ -8,8 +8,8 @@ from typing import IO
 
 from compliance.findings import Evaluation, Finding
 from compliance.load import Bundle
-from compliance.report import Options
 from compliance.ownership import owner
+from compliance.report import Options
 from compliance.report._messages import message
 from compliance.report.locations import primary
 

@@ -8,9 +8,17 @@ from typing import IO
 from compliance.dates import format_date
 from compliance.findings import RANK, Evaluation, Finding
 from compliance.load import Bundle
-from compliance.report import Options
 from compliance.ownership import owner
-from compliance.report._messages import LIGHT, STATUS, entity_name, long_date, message, period_label, rule_title
+from compliance.report import Options
+from compliance.report._messages import (
+    LIGHT,
+    STATUS,
+    entity_name,
+    long_date,
+    message,
+    period_label,
+    rule_title,
+)
 
 _H = {"zh-TW": {"as_of": "檢核基準日", "cols": ["燈號", "狀態", "項目", "期間", "期限", "說明", "依據"],
                 "none": "無待處理事項"},

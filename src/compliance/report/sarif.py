@@ -8,9 +8,9 @@ from typing import IO, Any
 from compliance import __version__
 from compliance.findings import Evaluation, Finding
 from compliance.load import Bundle
-from compliance.report import Options
 from compliance.ownership import owner
-from compliance.report._messages import message, rule_title
+from compliance.report import Options
+from compliance.report._messages import flowing, message, rule_title
 from compliance.report.locations import Location, primary, related
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -31,7 +31,7 @@ def write(bundle: Bundle, evaluation: Evaluation, stream: IO[str], options: Opti
         "name": r.id,
         "shortDescription": {"text": r.title.get(options.lang)},
         "fullDescription": {"text": f"{r.source.clause}「{r.source.quote}」"},
-        "help": {"text": (r.interpretation or r.source.quote).strip()},
+        "help": {"text": flowing(r.interpretation.get(options.lang)) if r.interpretation else r.source.quote},
         "defaultConfiguration": {"level": SEVERITY[r.severity]},
         "properties": {"unit": r.unit, "severity": r.severity, "every": r.kind, "basis": r.basis},
     } for r in rules]

@@ -8,10 +8,18 @@ from typing import IO
 from compliance.dates import format_date
 from compliance.findings import RANK, Evaluation, Finding
 from compliance.load import Bundle
-from compliance.report import Options
 from compliance.ownership import owner, unit_order
-from compliance.report._messages import (LIGHT, LIGHT_MARK, STATUS, entity_name, long_date, message,
-                                         period_label, rule_title)
+from compliance.report import Options
+from compliance.report._messages import (
+    LIGHT,
+    LIGHT_MARK,
+    STATUS,
+    entity_name,
+    long_date,
+    message,
+    period_label,
+    rule_title,
+)
 
 # Shown one by one; the rest are counted in the summary unless --all is given.
 NOTABLE = ("violation", "reminder", "late")
