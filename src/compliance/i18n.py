@@ -34,7 +34,26 @@ CATALOGUE: dict[str, str] = {
     "file is not UTF-8 (byte {byte} cannot start or continue a UTF-8 character).":
         "檔案不是 UTF-8（位元組 {byte} 不是 UTF-8 字元的一部分）。",
     "cannot read file: {reason}": "無法讀取檔案：{reason}",
+    "YAML syntax error: {detail} ({context})": "YAML 語法錯誤：{detail}（{context}）",
     "YAML syntax error: {detail}": "YAML 語法錯誤：{detail}",
+    # PyYAML's own words, inside the two templates above
+    "did not find expected {a} or {b}": "找不到預期的 {a} 或 {b}",
+    "did not find expected {token}": "找不到預期的 {token}",
+    "did not find expected key": "找不到預期的鍵",
+    "did not find expected node content": "找不到預期的內容",
+    "mapping values are not allowed here": "此處不可有對應值（冒號）",
+    "could not find expected ':'": "找不到預期的 ':'",
+    "found character {char} that cannot start any token": "字元 {char} 不能作為任何記號的開頭",
+    "found unexpected end of stream": "檔案意外結束",
+    "found undefined alias {alias}": "找到未定義的別名 {alias}",
+    "expected <block end>, but found {token}": "預期區塊結束，卻找到 {token}",
+    "while parsing a flow mapping": "解析行內對應表時",
+    "while parsing a flow sequence": "解析行內清單時",
+    "while parsing a block mapping": "解析區塊對應表時",
+    "while parsing a block collection": "解析區塊清單時",
+    "while scanning a simple key": "掃描鍵時",
+    "while scanning a quoted scalar": "掃描引號字串時",
+    "while parsing a flow node": "解析行內節點時",
     "YAML error: {detail}": "YAML 錯誤：{detail}",
     "file is empty (a truncated file?). If it is meant to hold nothing, say so explicitly, e.g. "
     "`records: []` or `rules: []`.":
@@ -85,13 +104,13 @@ CATALOGUE: dict[str, str] = {
         "'by' 須為一年中的日期（MM-DD，例如 01-15），而不是 {value}",
     "'months' only limits a recurrence ('every')": "'months' 只能限制週期規則（'every'）",
     "'by_year' and 'shift' only apply to a fixed date ('by')": "'by_year' 及 'shift' 只適用於固定期限（'by'）",
-    "a rule has 'law' exactly when its basis is law": "規則僅在期程來源為法律（law）時才有 'law'，且必須有",
+    "a rule has 'law' exactly when its basis is law": "規則僅在期程來源為法律（'law'）時才有 'law'，且必須有",
     "a rule has 'decided' exactly when its basis is office":
-        "規則僅在期程來源為本所訂定（office）時才有 'decided'，且必須有",
+        "規則僅在期程來源為本所訂定（'office'）時才有 'decided'，且必須有",
     "basis: plan, but the quote has no word for its schedule ({words})":
-        "期程來源為計畫（basis: plan），但引文沒有其期程的用語（{words}）",
+        "期程來源為計畫（'basis: plan'），但引文沒有其期程的用語（{words}）",
     "quote the plan's frequency or date, or use basis office or law":
-        "請引用計畫所載之頻率或日期，或改為本所訂定（office）或法律規定（law）",
+        "請引用計畫所載之頻率或日期，或改為本所訂定（'office'）或法律規定（'law'）",
     "a calendar rule needs the 'activity' its records carry": "期程規則需要其紀錄所帶的 'activity'",
     "a constraint rule takes no 'activity', 'for_each' or 'total'":
         "限制規則不可有 'activity'、'for_each' 或 'total'",
@@ -133,6 +152,7 @@ _WORDS = {
     "nothing (the rule does not apply per unit or staff member)": "對象（該規則不分課室或同仁）",
 }
 _TRANSLATED_SLOTS = {"kind", "what", "type", "type2"}
+_NESTED_SLOTS = {"detail", "context"}  # translated through the catalogue themselves
 
 
 @lru_cache(maxsize=1)
@@ -142,8 +162,8 @@ def _compiled() -> list[tuple[re.Pattern[str], str]]:
         pattern = ""
         for literal, name in re.findall(r"([^{]*)(?:\{(\w+)\})?", english):
             pattern += re.escape(literal)
-            if name:
-                pattern += f"(?P<{name}>.+?)"
+            if name:  # a value never spans the "; " that separates the parts of a message
+                pattern += f"(?P<{name}>(?:(?!; ).)+?)"
         fixed = len(re.sub(r"\{\w+\}", "", english))
         out.append((fixed, re.compile(f"^{pattern}$", re.S), chinese))
     # The most specific template first: the one with the most fixed text ("unknown key 'x'"
@@ -166,7 +186,8 @@ def _one(text: str) -> str | None:
     for pattern, chinese in _compiled():
         match = pattern.match(text)
         if match:
-            slots = {k: (_WORDS.get(v, v) if k in _TRANSLATED_SLOTS else v)
+            slots = {k: (_WORDS.get(v, v) if k in _TRANSLATED_SLOTS
+                         else _one(v) or v if k in _NESTED_SLOTS else v)
                      for k, v in match.groupdict().items()}
             return chinese.format(**slots)
     return None
