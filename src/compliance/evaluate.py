@@ -17,7 +17,7 @@ from compliance import models as m
 from compliance.compile import CLASSIFY, NEVER, compile_match, fact_value, parse_rule_name
 from compliance.engine import Engine
 from compliance.errors import EngineError
-from compliance.findings import Evaluation, ExplanationNote, Finding, WaiverNote
+from compliance.findings import Evaluation, ExplanationNote, Finding, Status, WaiverNote
 from compliance.load import Bundle
 from compliance.periods import Period, WorkCalendar, expand
 
@@ -281,7 +281,7 @@ def _published_findings(bundle: Bundle, rules: list[m.Rule],
     for rule in rules:
         for kind in rule.constraint.published if rule.constraint else ():
             has = (rule.id, kind.id) in found
-            status = "upcoming" if as_of < day else "satisfied" if has else "violation"
+            status: Status = "upcoming" if as_of < day else "satisfied" if has else "violation"
             out.append(Finding(
                 rule=rule.id, status=status, period_key=kind.id, start=day, end=day, due=day,
                 nominal_due=day, close=day, required=1, count=int(has), records=(), entity=kind.id))

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Protocol
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from compliance.models import Rule
 
 # Words that state each recurrence or trigger, as the plan writes them. "年度" is not one:
 # it names the plan year (年度提升服務品質執行計畫), not a frequency.
@@ -25,25 +28,13 @@ WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-class _Scheduled(Protocol):
-    every: str | None
-    by: str | None
-    months: list[int] | None
-
-    @property
-    def kind(self) -> str: ...
-
-    @property
-    def source(self) -> object: ...
-
-
 def _plain(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-def schedule_word_missing(rule: _Scheduled) -> str | None:
+def schedule_word_missing(rule: Rule) -> str | None:
     """What the quote lacks for the rule's schedule (e.g. "每月"), or None when it has it."""
-    quote = _plain(rule.source.quote)  # type: ignore[attr-defined]
+    quote = _plain(rule.source.quote)
     kind = rule.kind
     if kind == "constraint":
         return None  # a standing requirement: no schedule to state

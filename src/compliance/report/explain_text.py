@@ -8,7 +8,7 @@ typed the rule's id to get here).
 from __future__ import annotations
 
 import datetime as dt
-from typing import IO
+from typing import IO, Any
 
 from compliance import models as m
 from compliance.dates import format_date
@@ -28,7 +28,7 @@ from compliance.report._messages import (
     waiver_text,
 )
 
-_W = {
+_W: dict[str, dict[str, Any]] = {
     "zh-TW": {"rule": "項目", "period": "期間", "due": "期限",
               "moved": "原訂 {n} 為休息日，依行政程序法第 48 條順延至次一上班日",
               "status": "狀態", "entity": "對象", "records": "相關紀錄", "counted": "計入", "not": "不計入",
