@@ -47,10 +47,10 @@ def test_sarif_locates_findings_in_yaml(workdir):
     assert loc["artifactLocation"]["uri"] == "plan_data/documents.yaml"
     lines = (workdir / "plan_data/documents.yaml").read_text(encoding="utf-8").splitlines()
     assert "doc-form-home-service" in lines[loc["region"]["startLine"] - 1]
-    weekly = next(r for r in results if r["ruleId"] == "school-age-children-list-weekly")
-    loc = weekly["locations"][0]["physicalLocation"]
+    daily = next(r for r in results if r["ruleId"] == "online-booking-daily-check")
+    loc = daily["locations"][0]["physicalLocation"]
     rule_lines = (workdir / loc["artifactLocation"]["uri"]).read_text(encoding="utf-8").splitlines()
-    assert "school-age-children-list-weekly" in rule_lines[loc["region"]["startLine"] - 1]
+    assert "online-booking-daily-check" in rule_lines[loc["region"]["startLine"] - 1]
     assert all(r["ruleId"] in rules and r["level"] in ("error", "warning", "note") for r in results)
 
 

@@ -209,7 +209,7 @@ def schema(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, body in schemas().items():
         _write_atomic(out_dir / name, body)
-        click.echo(f"wrote {out_dir / name}")
+        click.echo(f"{'已寫入' if default_lang() == 'zh-TW' else 'wrote'} {out_dir / name}")
 
 
 @main.command()
@@ -489,15 +489,21 @@ def test_rules(cases_dir: Path | None, rules_dir: Path, plan_dir: Path) -> None:
 
     bundle = _load(rules_dir, plan_dir)
     report = run_cases(bundle, cases_dir or rules_dir / "tests")
+    # Case names are the rule author's own words and are shown as written.
+    zh = default_lang() == "zh-TW"
+    w = ({"pass": "通過", "fail": "未通過", "detail": "：預期 {e}，實際 {a}", "none": "無此期間",
+          "uncovered": "沒有案例的規則（{n}）：{ids}", "total": "{p} 項通過，{f} 項未通過"} if zh else
+         {"pass": "PASS", "fail": "FAIL", "detail": ": expected {e}, got {a}", "none": "no such period",
+          "uncovered": "rules no case exercises ({n}): {ids}", "total": "{p} passed, {f} failed"})
     for o in report.outcomes:
-        mark = "PASS" if o.passed else "FAIL"
+        mark = w["pass"] if o.passed else w["fail"]
         entity = f" [{o.expect.entity}]" if o.expect.entity else ""
-        detail = "" if o.passed else f": expected {o.expect.status}, got {o.actual or 'no such period'}"
+        detail = "" if o.passed else w["detail"].format(e=o.expect.status, a=o.actual or w["none"])
         click.echo(f"{mark} {o.location} {o.case} — {o.expect.rule} {o.expect.period}{entity}{detail}")
     if report.uncovered:
-        click.echo(f"rules no case exercises ({len(report.uncovered)}): {', '.join(report.uncovered)}")
+        click.echo(w["uncovered"].format(n=len(report.uncovered), ids=", ".join(report.uncovered)))
     failed = len(report.failed)
-    click.echo(f"{len(report.outcomes) - failed} passed, {failed} failed")
+    click.echo(w["total"].format(p=len(report.outcomes) - failed, f=failed))
     if failed:
         sys.exit(1)
 
@@ -546,8 +552,11 @@ def nightly(rules_dir: Path, plan_dirs: tuple[Path, ...], history_path: Path | N
     for r in runs:
         c = r.changes
         if tty:
-            click.echo(f"{r.plan}: {len(c.new_violations)} new violations, {len(c.resolved_violations)} "
-                       f"resolved, {len(c.new_reminders)} new reminders -> {out_dir / day.isoformat() / r.slug}")
+            line = ("{p}：新增逾期 {v} 項、已改善 {r} 項、新增即將到期 {m} 項 -> {f}"
+                    if (lang or default_lang()) == "zh-TW" else
+                    "{p}: {v} new violations, {r} resolved, {m} new reminders -> {f}")
+            click.echo(line.format(p=r.plan, v=len(c.new_violations), r=len(c.resolved_violations),
+                                   m=len(c.new_reminders), f=out_dir / day.isoformat() / r.slug))
         else:
             click.echo(json.dumps({"plan": r.plan, "as_of": day.isoformat(), "folder": f"{day}/{r.slug}",
                                    "summary": r.summary, "new_violations": len(c.new_violations),
