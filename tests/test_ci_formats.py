@@ -115,3 +115,14 @@ def test_a_bad_case_file_is_located(workdir):
     result = run("test")
     assert result.exit_code == 2
     assert "rules/tests/bad.yaml:3:12: cases[0].as_of: '112/02/30' is not a real day" in result.stderr
+
+
+def test_junit_and_sarif_put_a_per_unit_finding_under_its_unit(workdir):
+    result = run("check", "--as-of", "2023-06-30", "--format", "junit", "--fail-on", "reminder")
+    root = ET.fromstring(result.stdout)
+    suite = next(s for s in root.findall("testsuite") if s.get("name").endswith("/ records"))
+    names = {(c.get("classname"), c.get("name")) for c in suite.findall("testcase")}
+    assert ("records.section-progress-report-monthly", "2023-05 [records]") in names
+    sarif = json.loads(run("check", "--as-of", "2023-06-30", "--format", "sarif").stdout)
+    late = next(r for r in sarif["runs"][0]["results"] if r["ruleId"] == "section-progress-report-monthly")
+    assert late["properties"]["unit"] == "records"

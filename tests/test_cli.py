@@ -231,3 +231,30 @@ def test_output_file_is_written_whole(workdir):
     assert result.exit_code == 1
     assert json.loads((workdir / "report.json").read_text(encoding="utf-8"))["as_of"] == "2023-06-30"
     assert not list(workdir.glob(".report.json.tmp*"))
+
+
+def test_an_obligation_of_the_plan_due_in_the_next_year_is_shown(workdir):
+    """環境教育法第19條: the 112 results are filed by 113/01/31, still this plan's obligation."""
+    items = json.loads(run("calendar", "--year", "112", "--format", "json").stdout)
+    assert ("env-education-results-report", "2024-01-31") in {(i["rule"], i["due"]) for i in items}
+    in_2023 = json.loads(run("calendar", "--from", "112/01/01", "--to", "112/12/31", "--format", "json").stdout)
+    assert "env-education-results-report" not in {i["rule"] for i in in_2023}
+    text = run("calendar", "--year", "112", "--lang", "zh-TW").stdout
+    assert text.splitlines()[-1].startswith("113/01/31  依環境教育法第19條")
+    _, doc = check_json("--as-of", "113/02/01", "--rule", "env-education-results-report")
+    assert [(f["period"]["key"], f["status"]) for f in doc["findings"]] == [("2024-01-31", "satisfied")]
+
+
+def test_office_rules_are_labelled_in_every_output(workdir):
+    out = run("check", "--as-of", "2023-06-30", "--lang", "zh-TW").stdout
+    assert "本所官網資料定期更新維護（本所訂定）" in out and "（期程為本所訂定）" in out
+    en = run("check", "--as-of", "2023-06-30", "--lang", "en", "--format", "github").stdout
+    assert "(set by the office)" in en
+    _, doc = check_json("--as-of", "2023-06-30", "--rule", "website-monthly-update")
+    assert {f["basis"] for f in doc["findings"]} == {"office"}
+
+
+def test_hours_rules_speak_in_hours(workdir):
+    _, doc = check_json("--as-of", "2023-12-31", "--rule", "env-education-staff-hours", "--lang", "zh-TW")
+    short = next(f for f in doc["findings"] if f["status"] == "violation")
+    assert short["message"].startswith("已累計 2 小時，應於 112/12/29 前累計至少 4 小時")
