@@ -165,7 +165,7 @@ def _compiled() -> list[tuple[re.Pattern[str], str]]:
             if name:  # a value never spans the "; " that separates the parts of a message
                 pattern += f"(?P<{name}>(?:(?!; ).)+?)"
         fixed = len(re.sub(r"\{\w+\}", "", english))
-        out.append((fixed, re.compile(f"^{pattern}$", re.S), chinese))
+        out.append((fixed, re.compile(f"^{pattern}$", re.DOTALL), chinese))
     # The most specific template first: the one with the most fixed text ("unknown key 'x'"
     # before "unknown {what} 'x'", a full sentence before a part of it).
     out.sort(key=lambda item: -item[0])

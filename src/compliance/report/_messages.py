@@ -93,7 +93,7 @@ def message(bundle: Bundle, f: Finding, lang: str) -> str:
     rule = bundle.rules[f.rule]
     if rule.constraint:
         return _constraint_message(bundle, rule, f, lang)
-    d = lambda day: format_date(day, lang) if day else ""  # noqa: E731
+    d = lambda day: format_date(day, lang) if day else ""
     if f.required_total is not None and f.status in ("violation", "reminder", "open"):
         text = s["need_total"].format(due=d(f.due), required_total=f.required_total, total=f.total or 0)
     elif f.status in ("violation", "reminder", "open"):

@@ -100,7 +100,7 @@ def _rule_header(bundle: Bundle, rule: m.Rule, stream: IO[str], lang: str) -> No
 def _finding(bundle: Bundle, f: Finding, as_of: dt.date, stream: IO[str], lang: str) -> None:
     w = _W[lang]
     rule = bundle.rules[f.rule]
-    d = lambda day: format_date(day, lang)  # noqa: E731
+    d = lambda day: format_date(day, lang)
     if rule.constraint:  # a document or a kind of document, not a period
         stream.write(f"{w['entity']}: {entity_name(bundle, f, lang)} ({period_label(f, lang)})\n")
     else:
