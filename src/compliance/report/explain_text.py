@@ -76,7 +76,10 @@ def write(bundle: Bundle, findings: list[Finding], as_of: dt.date, stream: IO[st
         stream.write("\n")
         _finding(bundle, f, as_of, stream, lang)
     if green:
-        stream.write("\n" + w["green"].format(n=green) + "\n")
+        text = w["green"].format(n=green)
+        if bundle.rules[findings[0].rule].constraint and lang == "zh-TW":
+            text = text.replace(" 期為綠燈", " 項為綠燈").replace("可查看該期", "可查看該項")
+        stream.write("\n" + text + "\n")
 
 
 def _rule_header(bundle: Bundle, rule: m.Rule, stream: IO[str], lang: str) -> None:
