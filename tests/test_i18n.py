@@ -62,3 +62,13 @@ def test_an_unknown_message_stays_english_and_is_caught():
 def test_templates_and_translations_have_the_same_placeholders():
     for english, chinese in CATALOGUE.items():
         assert set(re.findall(r"\{(\w+)\}", english)) == set(re.findall(r"\{(\w+)\}", chinese)), english
+
+
+@pytest.mark.parametrize("args, words", [
+    (["check", "--unit", "nobody"], "--unit：未知的課室 'nobody'；可用："),
+    (["check", "--as-of", "112/02/30"], "'112/02/30' 不是實際存在的日期"),
+    (["explain", "nothing"], "未知的規則 'nothing'"),
+])
+def test_usage_errors_in_zh_tw(workdir, args, words):
+    result = CliRunner().invoke(main, [*args, "--lang", "zh-TW"])
+    assert result.exit_code == 2 and words in result.stderr

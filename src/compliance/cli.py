@@ -56,7 +56,9 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
         except InputError as exc:
             _fail_input(exc, kwargs.get("lang") or default_lang())
         except UsageError as exc:
-            raise click.UsageError(str(exc)) from None
+            from compliance.i18n import translate
+
+            raise click.UsageError(translate(str(exc), kwargs.get("lang") or default_lang())) from None
         except ComplianceError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(3)

@@ -137,6 +137,18 @@ CATALOGUE: dict[str, str] = {
     "List should have at least {n} items after validation, not {m}": "清單至少需 {n} 項，目前 {m} 項",
     "Field required": "缺少必要欄位",
     "Extra inputs are not permitted": "不允許額外的欄位",
+    # cli: usage errors
+    "--unit: unknown unit '{unit}'": "--unit：未知的課室 '{unit}'",
+    "known: {names}": "可用：{names}",
+    "--rule: unknown rule '{rule}'": "--rule：未知的規則 '{rule}'",
+    "unknown rule '{rule}'": "未知的規則 '{rule}'",
+    "--as-of: {detail}": "--as-of：{detail}",
+    "--as-of {value} needs the plan": "--as-of {value} 需要計畫資料",
+    "give one --output per --format (use '-' for standard output)": "每個 --format 需對應一個 --output（標準輸出用 '-'）",
+    "only one report can go to standard output": "只能有一份報告輸出到標準輸出",
+    "give either --year or --from/--to, not both": "請擇一使用 --year 或 --from/--to",
+    "--to is before --from": "--to 早於 --from",
+    "an ODT file is binary: give -o FILE.odt": "ODT 檔為二進位檔：請以 -o 檔名.odt 指定輸出檔",
     # cli
     "{n} problem found": "共 {n} 個問題",
     "{n} problems found": "共 {n} 個問題",
