@@ -178,16 +178,16 @@ def list_rules(rules_dir: Path, plan_dir: Path, fmt: str, lang: str | None) -> N
 
 
 def _unit_names(plan_dir: Path, lang: str) -> dict[str, str]:
-    """Unit names from the plan data when it is there and valid (the rules do not need it)."""
-    import yaml
+    """Unit names from the plan data when it is there and readable (the rules do not need
+    it: a problem in it only means ids are shown)."""
+    from compliance._yaml import read_yaml
 
     names: dict[str, str] = {}
     for file in sorted(plan_dir.glob("*.yaml")) if plan_dir.is_dir() else []:
-        try:
-            data = yaml.safe_load(file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data, _, problems = read_yaml(file)
+        if problems or not isinstance(data, dict):
             continue
-        for unit in (data or {}).get("units", []) if isinstance(data, dict) else []:
+        for unit in data.get("units") or []:
             if isinstance(unit, dict) and isinstance(unit.get("name"), dict):
                 names[str(unit.get("id"))] = str(unit["name"].get(lang) or unit.get("id"))
     return names
