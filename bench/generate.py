@@ -100,6 +100,9 @@ DOCUMENTS = [  # (id stem, title, kind) kind: fixed | form | sheet | slides
     ("plan", "112年度提升服務品質執行計畫", "fixed"),
     ("white-paper", "112年度為民服務白皮書", "fixed"),
     ("budget", "112年度預算書", "fixed"),
+    ("final-accounts", "110年度決算書", "fixed"),
+    ("strategy-map", "112年度策略地圖", "fixed"),
+    ("service-measures", "本所便民服務措施一覽", "fixed"),
     ("annual-report", "111年度施政成果報告", "fixed"),
     ("survey-report", "112年民眾滿意度調查分析報告", "fixed"),
     ("form-registration", "戶籍登記申請書（空白表單）", "form"),
@@ -113,6 +116,8 @@ DOCUMENTS = [  # (id stem, title, kind) kind: fixed | form | sheet | slides
     ("service-briefing", "本所112年度服務簡報", "slides"),
     ("innovation-briefing", "創新服務成果簡報", "slides"),
 ]
+# Kinds of document 陸 措施五(一) wants on the website (website-publishes-required-documents).
+PUBLISHED_KINDS = {"plan", "white-paper", "budget", "final-accounts", "strategy-map", "service-measures"}
 WAIVER_REASONS = {
     "online-booking-daily-check": "網路預約申辦系統版本更新停機，暫停受理網路預約，無預約案件可查閱",
     "school-age-children-list-weekly": "區公所系統移轉停機，暫停收受學齡兒童異動名冊，次週併同交付",
@@ -518,6 +523,7 @@ class PlanGen:
             self.documents.append({
                 "id": f"doc-{stem}-{n + 1}", "title": title, "format": fmt, "editable": editable,
                 "published": self.date(day),
+                **({"kind": stem} if stem in PUBLISHED_KINDS else {}),
                 "url": f"https://synthetic{self.tag}.example.gov.tw/files/{title}.{fmt}"})
 
     # -- output ---------------------------------------------------------------------------
