@@ -406,7 +406,7 @@ def _render_checklist(bundle: Any, data: Any, fmt: str, lang: str) -> str | byte
         from compliance.report import checklist_odt
 
         binary = io.BytesIO()
-        checklist_odt.write(view, binary)
+        checklist_odt.write(view, binary, lang)
         return binary.getvalue()
     module = "checklist_markdown" if fmt == "markdown" else "checklist_text"
     import importlib
