@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
+from _standards import validate_junit, validate_report, validate_sarif
 from click.testing import CliRunner
 
-from _standards import validate_junit, validate_sarif
 from compliance.cli import main
 from compliance.report.github import _escape_data, _escape_property
 
@@ -26,7 +26,9 @@ def project_url():
 
 
 def summary(as_of="2023-06-30"):
-    return json.loads(run("check", "--as-of", as_of, "--format", "json").stdout)["summary"]
+    doc = json.loads(run("check", "--as-of", as_of, "--format", "json").stdout)
+    validate_report(doc)
+    return doc["summary"]
 
 
 def test_junit_one_case_per_rule_and_period(workdir):

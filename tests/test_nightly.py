@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from _standards import validate_report
 from click.testing import CliRunner
 
 from compliance.cli import main
@@ -61,6 +62,7 @@ def test_two_runs_report_changes(workdir):
     assert set(os.listdir(workdir / "out/2023-05-26/plan_data")) == FILES
     report = json.loads((workdir / "out/2023-05-26/plan_data/report.json").read_text(encoding="utf-8"))
     assert report["as_of"] == "2023-05-26"
+    validate_report(report)
     assert [r[2] for r in runs_in(workdir / "out/history.sqlite")] == ["2023-05-23", "2023-05-26"]
 
 
@@ -107,7 +109,7 @@ def check_consistent(out: Path, history: Path, expected_runs: set[int]) -> None:
         plans = [p for p in folder.iterdir() if p.is_dir()]
         assert plans and all(set(os.listdir(p)) == FILES for p in plans), folder
         for p in plans:
-            json.loads((p / "report.json").read_text(encoding="utf-8"))
+            validate_report(json.loads((p / "report.json").read_text(encoding="utf-8")))
         json.loads((folder / "summary.json").read_text(encoding="utf-8"))
 
 
