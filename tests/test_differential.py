@@ -28,7 +28,7 @@ import compliance.evaluate as evaluate_mod
 from compliance import models as m
 from compliance.engine import Engine
 from compliance.evaluate import evaluate
-from compliance.load import Bundle, RuleBook
+from compliance.bundle import Bundle, RuleBook
 
 from reference import reference_evaluate
 from strategies import bundles, text

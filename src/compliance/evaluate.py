@@ -18,7 +18,7 @@ from compliance.compile import CLASSIFY, NEVER, compile_match, fact_value, parse
 from compliance.engine import Engine
 from compliance.errors import EngineError
 from compliance.findings import Evaluation, ExplanationNote, Finding, WaiverNote
-from compliance.load import Bundle
+from compliance.bundle import Bundle
 from compliance.periods import Period, WorkCalendar, expand
 
 _ENGINE: Engine | None = None

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from compliance.errors import ComplianceError
 from compliance.history import Changes, History
-from compliance.load import Bundle, load_bundle
+from compliance.bundle import Bundle
+from compliance.load import load_bundle
 
 
 class Busy(ComplianceError):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import IO, Protocol
 
 from compliance.findings import Evaluation
-from compliance.load import Bundle
+from compliance.bundle import Bundle
 
 FORMATS = {"text": "text", "json": "json_format", "junit": "junit", "sarif": "sarif",
            "github": "github", "markdown": "markdown"}

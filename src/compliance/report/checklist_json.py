@@ -6,7 +6,7 @@ import json
 from typing import IO, Any
 
 from compliance.checklist import Checklist
-from compliance.load import Bundle
+from compliance.bundle import Bundle
 from compliance.report.json_format import finding_dict
 
 

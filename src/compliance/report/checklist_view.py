@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from compliance.checklist import Checklist, UnitSection
 from compliance.dates import format_date
-from compliance.load import Bundle
+from compliance.bundle import Bundle
 from compliance.report._messages import LIGHT, long_date, message, period_label
 
 _W = {

@@ -8,7 +8,7 @@ from typing import IO
 from compliance.dates import format_date
 from compliance.explain import considered
 from compliance.findings import Finding
-from compliance.load import Bundle
+from compliance.bundle import Bundle
 from compliance.report._messages import LIGHT, STATUS, message, period_label
 
 _W = {

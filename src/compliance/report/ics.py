@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING
 
-from compliance.load import Bundle
+from compliance.bundle import Bundle
 from compliance.periods import Period
 
 if TYPE_CHECKING:

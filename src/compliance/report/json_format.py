@@ -9,7 +9,7 @@ import json
 from typing import IO
 
 from compliance.findings import Evaluation, Finding
-from compliance.load import Bundle
+from compliance.bundle import Bundle
 from compliance.ownership import owner
 from compliance.report import Options
 from compliance.report._messages import message

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from compliance.findings import Finding
-from compliance.load import Bundle
+from compliance.bundle import Bundle
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import IO, Any
 
 from compliance import __version__
 from compliance.findings import Evaluation, Finding
-from compliance.load import Bundle
+from compliance.bundle import Bundle
 from compliance.report import Options
 from compliance.report._messages import message
 from compliance.report.locations import Location, primary, related
