@@ -20,9 +20,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from compliance.bundle import Bundle
 from compliance.errors import ComplianceError
 from compliance.history import Changes, History
-from compliance.bundle import Bundle
 from compliance.load import load_bundle
 
 
@@ -129,6 +129,7 @@ def _slugs(plan_dirs: list[Path]) -> list[str]:
 def _reports(bundle: Bundle, evaluation, changes: Changes, lang: str) -> dict[str, bytes]:
     from compliance.evaluate import scheduled_periods
     from compliance.report import Options, formatter
+    from compliance.report.changes_markdown import changes_markdown
     from compliance.report.ics import write_periods
 
     opts = Options(lang=lang)
@@ -143,20 +144,6 @@ def _reports(bundle: Bundle, evaluation, changes: Changes, lang: str) -> dict[st
     files["changes.json"] = (json.dumps(changes.as_dict(), ensure_ascii=False, indent=2) + "\n").encode()
     files["changes.md"] = changes_markdown(bundle, changes, lang).encode("utf-8")
     return files
-
-
-def changes_markdown(bundle: Bundle, c: Changes, lang: str) -> str:
-    zh = lang == "zh-TW"
-    heads = (("新增逾期", "New violations"), ("已改善", "Resolved violations"), ("新增即將到期", "New reminders"))
-    lines = [f"# {bundle.plan.title}: {'與上次執行相比' if zh else 'changes since the previous run'}"
-             f" ({c.previous_as_of or ('首次執行' if zh else 'first run')})", ""]
-    for (hz, he), keys in zip(heads, (c.new_violations, c.resolved_violations, c.new_reminders)):
-        lines.append(f"## {hz if zh else he} ({len(keys)})")
-        for rule, period, entity in keys:
-            title = bundle.rules[rule].title.get(lang) if rule in bundle.rules else rule
-            lines.append(f"- {title} — {period}" + (f" [{entity}]" if entity else ""))
-        lines.append("")
-    return "\n".join(lines)
 
 
 def run_nightly(rules_dir: Path, plan_dirs: list[Path], history_path: Path, out: Path, as_of: dt.date,

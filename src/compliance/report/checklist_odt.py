@@ -3,16 +3,25 @@ documents to be published as ODF, so the meeting's working copy is one."""
 
 from __future__ import annotations
 
+import io
 from typing import BinaryIO
 
 from odf.opendocument import OpenDocumentText
-from odf.style import (ParagraphProperties, Style, TableCellProperties, TableColumnProperties,
-                       TableProperties, TextProperties)
+from odf.style import (
+    ParagraphProperties,
+    Style,
+    TableCellProperties,
+    TableColumnProperties,
+    TableProperties,
+    TextProperties,
+)
 from odf.table import Table, TableCell, TableColumn, TableHeaderRows, TableRow
 from odf.text import H, LineBreak, P
 
+from compliance.bundle import Bundle
+from compliance.checklist import Checklist
 from compliance.report._odf import declare_language, keep_together, write_package
-from compliance.report.checklist_view import View
+from compliance.report.checklist_view import View, build_view
 
 
 def _styles(doc: OpenDocumentText) -> dict[str, Style]:
@@ -106,3 +115,9 @@ def build(view: View, lang: str) -> OpenDocumentText:
 
 def write(view: View, stream: BinaryIO, lang: str) -> None:
     write_package(build(view, lang), stream)
+
+
+def render(bundle: Bundle, checklist: Checklist, lang: str) -> bytes:
+    buffer = io.BytesIO()
+    write(build_view(bundle, checklist, lang), buffer, lang)
+    return buffer.getvalue()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import io
+from collections.abc import Iterable, Sequence
 from typing import IO, TYPE_CHECKING
 
 from compliance.bundle import Bundle
@@ -13,6 +14,12 @@ if TYPE_CHECKING:
     from icalendar import Timezone
 
 PRODID = "-//compliance//Daan household registration plan//EN"
+
+
+def render(bundle: Bundle, periods: Sequence[Period], lang: str) -> str:
+    buffer = io.StringIO()
+    write_periods(bundle, periods, buffer, lang=lang)
+    return buffer.getvalue()
 
 
 def write_periods(bundle: Bundle, periods: Iterable[Period], stream: IO[str], *, lang: str) -> None:

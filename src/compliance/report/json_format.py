@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from typing import IO
 
-from compliance.findings import Evaluation, Finding
 from compliance.bundle import Bundle
+from compliance.findings import Evaluation, Finding
 from compliance.ownership import owner
 from compliance.report import Options
 from compliance.report._messages import message

@@ -11,8 +11,8 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from typing import IO
 
-from compliance.findings import Evaluation, Finding
 from compliance.bundle import Bundle
+from compliance.findings import Evaluation, Finding
 from compliance.ownership import owner
 from compliance.report import Options
 from compliance.report._messages import message

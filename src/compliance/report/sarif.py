@@ -6,11 +6,12 @@ import json
 from typing import IO, Any
 
 from compliance import __version__
-from compliance.findings import Evaluation, Finding
 from compliance.bundle import Bundle
+from compliance.findings import Evaluation, Finding
 from compliance.report import Options
 from compliance.report._messages import message
 from compliance.report.locations import Location, primary, related
+
 
 def project_url() -> str | None:
     """The Homepage of pyproject.toml's [project.urls], as installed; None if not installed."""
