@@ -14,12 +14,10 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from _standards import validate_report
 from click.testing import CliRunner
 
 from compliance.cli import main
-from compliance.history import MIGRATIONS, History
 
 FILES = {"report.json", "report.md", "calendar.ics", "changes.json", "changes.md"}
 
@@ -89,14 +87,18 @@ def test_second_run_waits_for_the_lock(workdir):
     assert nightly("--as-of", "2023-06-30", "--out", "out").exit_code == 0
 
 
-def test_migrations_and_future_versions(tmp_path):
-    h = History(tmp_path / "h.sqlite")
-    assert h.version == len(MIGRATIONS)
-    h.close()
-    with sqlite3.connect(tmp_path / "h.sqlite") as db:
-        db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
-    with pytest.raises(RuntimeError, match="newer"):
-        History(tmp_path / "h.sqlite")
+def test_the_cli_clock_stamps_the_history(workdir, monkeypatch):
+    import datetime as dt
+
+    from compliance import cli
+
+    fixed = dt.datetime(2023, 6, 29, 16, 30, tzinfo=dt.timezone.utc)  # 00:30 on 6/30 in Taipei
+    monkeypatch.setattr(cli, "clock", lambda: fixed)
+    assert nightly("--out", "out").exit_code == 0
+    assert (workdir / "out" / "2023-06-30").is_dir()  # "today" is the CLI clock's Taipei date
+    assert runs_in(workdir / "out/history.sqlite")[0][2] == "2023-06-30"
+    with sqlite3.connect(workdir / "out/history.sqlite") as db:
+        assert db.execute("SELECT finished_at FROM runs").fetchone()[0] == "2023-06-29T16:30:00+00:00"
 
 
 def check_consistent(out: Path, history: Path, expected_runs: set[int]) -> None:

@@ -29,12 +29,16 @@ from compliance.report import (
 TAIPEI = "Asia/Taipei"
 
 
+def clock() -> dt.datetime:
+    """The one reading of the clock: the CLI is the edge, the library is given times."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
 def taipei_today(now: dt.datetime | None = None) -> dt.date:
     """Today's date in Taipei: a nightly job at 00:30 Taipei runs at 16:30 UTC the day before."""
     from zoneinfo import ZoneInfo
 
-    now = now or dt.datetime.now(dt.timezone.utc)
-    return now.astimezone(ZoneInfo(TAIPEI)).date()
+    return (now or clock()).astimezone(ZoneInfo(TAIPEI)).date()
 
 
 def default_lang() -> str:
@@ -436,7 +440,8 @@ def nightly(rules_dir: Path, plan_dirs: tuple[Path, ...], history_path: Path | N
     from compliance.nightly import Busy, run_nightly
 
     plans = list(plan_dirs) or [Path("plan_data")]
-    day = parse_as_of(as_of)
+    now = clock()
+    day = taipei_today(now) if as_of == "today" else parse_as_of(as_of)
     tty = sys.stderr.isatty()
 
     def progress(items):
@@ -445,7 +450,7 @@ def nightly(rules_dir: Path, plan_dirs: tuple[Path, ...], history_path: Path | N
 
     try:
         runs = run_nightly(rules_dir, plans, history_path or out_dir / "history.sqlite", out_dir, day,
-                           lang or default_lang(), progress if tty and len(plans) > 1 else None)
+                           lang or default_lang(), progress if tty and len(plans) > 1 else None, now=now)
     except Busy as exc:
         click.echo(f"busy: {exc}", err=True)
         sys.exit(3)

@@ -44,8 +44,9 @@ def plan_key(bundle: Bundle) -> str:
 
 
 class Lock:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, now: dt.datetime):
         self.path = path
+        self.now = now  # written into the lock file for whoever finds it held
 
     def __enter__(self) -> Lock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -58,7 +59,7 @@ class Lock:
             raise Busy(f"another nightly run holds {self.path} ({holder or 'unknown'}); "
                        "try again when it has finished") from None
         os.ftruncate(self.fd, 0)
-        os.pwrite(self.fd, f"pid {os.getpid()} since {dt.datetime.now().isoformat(timespec='seconds')}"
+        os.pwrite(self.fd, f"pid {os.getpid()} since {self.now.isoformat(timespec='seconds')}"
                   .encode(), 0)
         return self
 
@@ -147,15 +148,18 @@ def _reports(bundle: Bundle, evaluation, changes: Changes, lang: str) -> dict[st
 
 
 def run_nightly(rules_dir: Path, plan_dirs: list[Path], history_path: Path, out: Path, as_of: dt.date,
-                lang: str, progress: Callable[[Iterable], Iterable] | None = None) -> list[PlanRun]:
-    """Evaluate every plan, publish ``out/<as_of>/``, then record the run in the history."""
+                lang: str, progress: Callable[[Iterable], Iterable] | None = None, *,
+                now: dt.datetime) -> list[PlanRun]:
+    """Evaluate every plan, publish ``out/<as_of>/``, then record the run in the history.
+
+    ``now`` (from the caller's clock, timezone-aware) stamps the lock and the history."""
     from compliance.evaluate import evaluate
 
     bundles = [load_bundle(rules_dir, d) for d in plan_dirs]  # all input checked before any output
     keys = [plan_key(b) for b in bundles]
     if len(set(keys)) != len(keys):
         raise ComplianceError(f"two plan folders hold the same plan: {sorted(k for k in keys if keys.count(k) > 1)[0]}")
-    with Lock(history_path.with_name(history_path.name + ".lock")):
+    with Lock(history_path.with_name(history_path.name + ".lock"), now):
         recover(out)
         history = History(history_path)
         try:
@@ -176,7 +180,7 @@ def run_nightly(rules_dir: Path, plan_dirs: list[Path], history_path: Path, out:
             files["summary.json"] = (json.dumps({"as_of": as_of.isoformat(), "plans": summary},
                                                 ensure_ascii=False, indent=2) + "\n").encode()
             publish(out, folder, files)
-            history.record(stored)
+            history.record(stored, finished=now)
         finally:
             history.close()
     return runs
