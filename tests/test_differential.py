@@ -23,10 +23,10 @@ import pytest
 from hypothesis import HealthCheck, find, given, note, settings
 from hypothesis import strategies as st
 
-import compliance.compile as compile_mod
+import compliance.engine.durable.compile as compile_mod
 import compliance.evaluate as evaluate_mod
 from compliance import models as m
-from compliance.engine import Engine
+from compliance.engine.durable.session import Engine
 from compliance.evaluate import evaluate
 from compliance.bundle import Bundle, RuleBook
 
