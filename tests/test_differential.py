@@ -20,18 +20,16 @@ import random
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, find, given, note, settings
+from hypothesis import HealthCheck, Phase, find, given, note, settings
 from hypothesis import strategies as st
-
-import compliance.engine.durable.compile as compile_mod
-import compliance.evaluate as evaluate_mod
-from compliance import models as m
-from compliance.engine.durable.session import Engine
-from compliance.evaluate import evaluate
-from compliance.bundle import Bundle, RuleBook
-
 from reference import reference_evaluate
 from strategies import bundles, text
+
+import compliance.engine.durable.compile as compile_mod
+from compliance import models as m
+from compliance.bundle import Bundle, RuleBook
+from compliance.engine.durable import DurableEngine as Engine
+from compliance.evaluate import evaluate
 
 _COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                      HealthCheck.data_too_large])
@@ -157,9 +155,11 @@ def _disagreement(engine: Engine):
         bundle, as_of = case
         return evaluate(bundle, as_of, engine=engine).findings != reference_evaluate(bundle, as_of)
 
+    # Finding one counterexample proves the comparison would catch the bug; shrinking it
+    # (the default) cost ~230 s of the suite for nothing a reader needs.
     return find(bundles(), differs,
                 settings=settings(PROFILE, max_examples=max(PROFILE.max_examples, 2000), database=None,
-                                  derandomize=True))
+                                  derandomize=True, phases=[Phase.explicit, Phase.reuse, Phase.generate]))
 
 
 def test_negative_control_late_judged_against_as_of(monkeypatch):
@@ -169,7 +169,6 @@ def test_negative_control_late_judged_against_as_of(monkeypatch):
              for name, definition in compile_mod.CLASSIFY.items()}
     assert wrong != compile_mod.CLASSIFY, "the mutation did not apply; update the control"
     monkeypatch.setattr(compile_mod, "CLASSIFY", wrong)
-    monkeypatch.setattr(evaluate_mod, "CLASSIFY", wrong)
     bundle, as_of = _disagreement(Engine())
     print(describe(bundle, as_of))
 
@@ -192,8 +191,7 @@ def test_negative_control_records_after_close_count(monkeypatch):
 
 # --- pinned cases ----------------------------------------------------------------------------
 #
-# Hand-made bundles for the corners of the spec; the first group agrees, the second group
-# documents disagreements that are bugs in src/ (strict xfail: fix the bug, drop the mark).
+# Hand-made bundles for the corners of the spec, each of which once disagreed or nearly did.
 
 
 def small_bundle(rules: list[dict], records: list[dict] = (), documents: list[dict] = (),

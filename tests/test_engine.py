@@ -7,10 +7,10 @@ import random
 import threading
 
 import pytest
+from _helpers import rss_mb
 from durable import engine as raw
 
-from _helpers import rss_mb
-
+from compliance.engine.durable import session
 from compliance.engine.durable.session import ALWAYS_TRUE, GO, Engine, check_definition, fnv1a32
 from compliance.errors import EngineError
 
@@ -145,11 +145,15 @@ def test_p4_duplicate_ids_are_refused():
         Engine().run(JOIN, fs + [fs[0]])
 
 
-def test_p5_action_errors_are_raised_not_swallowed():
+def test_p5_action_errors_are_raised_not_swallowed(monkeypatch):
+    def fail(self, rule, c):
+        raise RuntimeError("injected action failure")
+
     engine = Engine()
-    engine.fail_next_action = True
-    with pytest.raises(EngineError, match="injected"):
-        engine.run(JOIN, facts())
+    with monkeypatch.context() as patch:
+        patch.setattr(session._Collector, "_collect", fail)
+        with pytest.raises(EngineError, match="injected"):
+            engine.run(JOIN, facts())
     # and the engine is usable afterwards
     fs = facts()
     assert matches(engine.run(JOIN, fs)) == expected_matches(fs)

@@ -6,9 +6,8 @@ import datetime as dt
 
 from _helpers import rss_mb
 
-from compliance.engine.durable.session import Engine
+from compliance.engine.durable import DurableEngine as Engine
 from compliance.evaluate import evaluate
-
 
 
 def statuses(ev, rule):
