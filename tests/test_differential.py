@@ -184,7 +184,8 @@ def test_negative_control_records_after_close_count(monkeypatch):
         assert out != original(rule) or rule.every == "workday", "the mutation did not apply"
         return out
 
-    monkeypatch.setattr(compile_mod, "_obligation", wrong)
+    for kind in ("every", "by", "after"):
+        monkeypatch.setitem(compile_mod._COMPILERS, kind, wrong)
     bundle, as_of = _disagreement(Engine())
     print(describe(bundle, as_of))
 
