@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -327,8 +328,10 @@ def normalise_quote(text: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _plan_text(path: Path, mtime_ns: int) -> str:
-    return normalise_quote(path.read_text(encoding="utf-8"))
+def _plan_text(path: Path, mtime_ns: int) -> tuple[str, str]:
+    """The normalised text and the SHA-256 of the file's bytes."""
+    data = path.read_bytes()
+    return normalise_quote(data.decode("utf-8")), hashlib.sha256(data).hexdigest()
 
 
 def _check_quotes(b: Bundle, plan_dir: Path) -> Iterator[Problem]:
@@ -336,10 +339,14 @@ def _check_quotes(b: Bundle, plan_dir: Path) -> Iterator[Problem]:
         return
     text_file = (plan_dir / b.plan.source_text).resolve()
     try:
-        plan_text = _plan_text(text_file, text_file.stat().st_mtime_ns)
+        plan_text, digest = _plan_text(text_file, text_file.stat().st_mtime_ns)
     except (OSError, UnicodeDecodeError) as exc:
         yield b.origins[("plan", "plan")].problem(("source_text",), f"cannot read plan text: {exc}")
         return
+    if b.plan.source_sha256 and digest != b.plan.source_sha256:
+        yield b.origins[("plan", "plan")].problem(
+            ("source_sha256",), f"{b.plan.source_text} is not the adopted plan text: its SHA-256 is "
+            f"{digest}, not the recorded {b.plan.source_sha256}")
     for rule in b.rules.values():
         if normalise_quote(rule.source.quote) not in plan_text:
             yield b.origin("rule", rule.id).problem(

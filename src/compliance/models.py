@@ -255,6 +255,8 @@ class Plan(Model):
     start: Date | None = None
     end: Date | None = None
     source_text: str | None = Field(default=None, description="Plan text file, for quote checks")
+    source_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = Field(
+        default=None, description="SHA-256 of the plan text file as adopted: a changed copy is refused")
     note: str | None = None
 
     @property
