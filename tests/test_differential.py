@@ -82,6 +82,7 @@ def assert_agree(bundle: Bundle, as_of: dt.date, engine: Engine = ENGINE) -> Non
 CROSS_TYPES = os.environ.get("DIFFERENTIAL_CROSS_TYPES", "1") == "1"
 
 
+@pytest.mark.slow
 @PROFILE
 @given(bundles(cross_types=CROSS_TYPES))
 def test_engine_agrees_with_reference(case):
@@ -108,6 +109,7 @@ def shuffled(bundle: Bundle, rnd: random.Random) -> Bundle:
         origins={})
 
 
+@pytest.mark.slow
 @SECONDARY
 @given(bundles(), st.randoms(use_true_random=False))
 def test_fact_insertion_order_does_not_matter(case, rnd):
@@ -120,6 +122,7 @@ def test_fact_insertion_order_does_not_matter(case, rnd):
     assert_agree(again, as_of)
 
 
+@pytest.mark.slow
 @SECONDARY
 @given(bundles(max_records=15, max_rules=3))
 def test_fresh_engine_agrees_with_shared_engine(case):
@@ -162,6 +165,7 @@ def _disagreement(engine: Engine):
                                   derandomize=True, phases=[Phase.explicit, Phase.reuse, Phase.generate]))
 
 
+@pytest.mark.slow
 def test_negative_control_late_judged_against_as_of(monkeypatch):
     """'satisfied'/'late' compare met_on with as_of instead of due: late work looks on time."""
     met_by_due = {"met_on": {"$m": "due"}}
@@ -173,6 +177,7 @@ def test_negative_control_late_judged_against_as_of(monkeypatch):
     print(describe(bundle, as_of))
 
 
+@pytest.mark.slow
 def test_negative_control_records_after_close_count(monkeypatch):
     """The match rule loses its `date <= close` conjunct: late records leak into a period."""
     original = compile_mod._obligation

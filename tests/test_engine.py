@@ -178,6 +178,7 @@ def test_b3_session_where_nothing_matched_is_deleted_safely():
         assert engine.run(JOIN, [{"id": "x", "t": "noise"}]) == []
 
 
+@pytest.mark.slow
 def test_b4_more_than_1024_sessions_in_one_process():
     engine = Engine()
     fs = facts(3, 6)
@@ -196,6 +197,7 @@ def test_many_rulesets_are_evicted_and_unregistered():
 
 
 
+@pytest.mark.slow
 def test_memory_stays_flat_over_many_sessions():
     engine = Engine()
     fs = facts(40, 200)

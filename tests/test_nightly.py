@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from _standards import validate_report
 from click.testing import CliRunner
 
@@ -115,6 +116,7 @@ def check_consistent(out: Path, history: Path, expected_runs: set[int]) -> None:
         json.loads((folder / "summary.json").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_loses_nothing(workdir):
     plans = make_plans(workdir, 3)
     out, history = workdir / "out", workdir / "out" / "history.sqlite"
