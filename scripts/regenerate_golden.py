@@ -32,7 +32,7 @@ def _dump(definition: object) -> str:
 def main() -> int:
     GOLDEN.mkdir(exist_ok=True)
     expected = compiled()
-    for stale in set(p.name for p in GOLDEN.glob("*.json")) - set(expected):
+    for stale in {p.name for p in GOLDEN.glob("*.json")} - set(expected):
         (GOLDEN / stale).unlink()
     for name, text in sorted(expected.items()):
         (GOLDEN / name).write_text(text, encoding="utf-8")

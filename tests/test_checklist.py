@@ -9,10 +9,11 @@ import subprocess
 import zipfile
 
 import pytest
-from _standards import validate_odf
 from click.testing import CliRunner
 
 from compliance.cli import main
+
+from _standards import validate_odf
 
 
 def run(*args):

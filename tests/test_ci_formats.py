@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
-from _standards import validate_junit, validate_report, validate_sarif
 from click.testing import CliRunner
 
 from compliance.cli import main
 from compliance.report.github import _escape_data, _escape_property
+
+from _standards import validate_junit, validate_report, validate_sarif
 
 
 def run(*args):

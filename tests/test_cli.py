@@ -9,10 +9,11 @@ import subprocess
 import sys
 
 import pytest
-from _standards import validate_report
 from click.testing import CliRunner
 
 from compliance.cli import main, taipei_today
+
+from _standards import validate_report
 
 
 def run(*args, env=None):

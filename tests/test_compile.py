@@ -7,7 +7,6 @@ import importlib.util
 import json
 
 import pytest
-from conftest import ROOT
 
 from compliance import models as m
 from compliance.engine.durable.compile import (
@@ -19,6 +18,8 @@ from compliance.engine.durable.compile import (
     parse_rule_name,
 )
 from compliance.engine.durable.session import check_definition
+
+from conftest import ROOT
 
 _spec = importlib.util.spec_from_file_location("regenerate_golden", ROOT / "scripts/regenerate_golden.py")
 assert _spec and _spec.loader

@@ -22,14 +22,15 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, find, given, note, settings
 from hypothesis import strategies as st
-from reference import reference_evaluate
-from strategies import bundles, text
 
 import compliance.engine.durable.compile as compile_mod
 from compliance import models as m
 from compliance.bundle import Bundle, RuleBook
 from compliance.engine.durable import DurableEngine as Engine
 from compliance.evaluate import evaluate
+
+from reference import reference_evaluate
+from strategies import bundles, text
 
 _COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                      HealthCheck.data_too_large])

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import random
 import threading
 
 import pytest
-from _helpers import rss_mb
 from durable import engine as raw
 
 from compliance.engine.durable import session
 from compliance.engine.durable.session import ALWAYS_TRUE, GO, Engine, check_definition, fnv1a32
 from compliance.errors import EngineError
+
+from _helpers import rss_mb
 
 JOIN = {"m": {"all": [GO, {"p": {"t": "period"}},
                       {"r": {"$and": [{"t": "record"}, {"activity": {"p": "activity"}},
@@ -82,10 +84,8 @@ def test_p1_negative_control_go_first_is_wrong():
     periods = [f for f in fs if f["t"] == "period"]
     records = [f for f in fs if f["t"] == "record"]
     for f in [*periods, {"id": "go", "t": "go"}, *records]:
-        try:
+        with contextlib.suppress(raw.MessageNotHandledException):
             host.assert_fact("p1control", {**f, "sid": "1"})
-        except raw.MessageNotHandledException:
-            pass
     with_records = {p["id"] for p in periods if any(r["activity"] == p["activity"] for r in records)}
     assert set(fired) & with_records, "negation decided before the records arrived"
 

@@ -93,7 +93,7 @@ def test_a_changed_plan_text_is_refused(workdir):
     from compliance.load import load_bundle
 
     text = workdir / "plan_data/source/plan-112.txt"
-    text.write_bytes(text.read_bytes() + "\n".encode())  # one added line break: quotes still match
+    text.write_bytes(text.read_bytes() + b"\n")  # one added line break: quotes still match
     with pytest.raises(InputError) as caught:
         load_bundle(workdir / "rules", workdir / "plan_data")
     (problem,) = caught.value.problems

@@ -15,10 +15,11 @@ import time
 from pathlib import Path
 
 import pytest
-from _standards import validate_report
 from click.testing import CliRunner
 
 from compliance.cli import main
+
+from _standards import validate_report
 
 FILES = {"report.json", "report.md", "calendar.ics", "changes.json", "changes.md"}
 
@@ -93,7 +94,7 @@ def test_the_cli_clock_stamps_the_history(workdir, monkeypatch):
 
     from compliance import cli
 
-    fixed = dt.datetime(2023, 6, 29, 16, 30, tzinfo=dt.timezone.utc)  # 00:30 on 6/30 in Taipei
+    fixed = dt.datetime(2023, 6, 29, 16, 30, tzinfo=dt.UTC)  # 00:30 on 6/30 in Taipei
     monkeypatch.setattr(cli, "clock", lambda: fixed)
     assert nightly("--out", "out").exit_code == 0
     assert (workdir / "out" / "2023-06-30").is_dir()  # "today" is the CLI clock's Taipei date

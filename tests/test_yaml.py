@@ -37,7 +37,7 @@ def test_format_path():
     ("- 1\n", 1, 1, "must be a mapping (key: value), not a list"),
 ])
 def test_refusals_are_located(tmp_path, text, line, col, message):
-    data, _, problems = read(tmp_path, text)
+    _data, _, problems = read(tmp_path, text)
     (problem,) = problems
     assert (problem.line, problem.column) == (line, col)
     assert message in problem.message

@@ -178,7 +178,7 @@ def _constraint_findings(bundle: Bundle, matches: Matches) -> list[Finding]:
         if len(seen) != 1:
             raise EngineError(f"document {doc_id} got verdicts {sorted(seen)} from rule {rule_id}")
         doc = bundle.documents[doc_id]
-        status = "satisfied" if seen == {"ok"} else "violation"
+        status: Status = "satisfied" if seen == {"ok"} else "violation"
         out.append(Finding(
             rule=rule_id, status=status, period_key=doc_id, start=doc.published, end=doc.published,
             due=doc.published, nominal_due=doc.published, close=doc.published, required=1,

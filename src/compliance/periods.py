@@ -205,7 +205,7 @@ def expand(rule: m.Rule, plan: m.Plan, calendar: WorkCalendar, *,
         nominal = end if schedule.kind == "by" else due
         remind = due - dt.timedelta(days=rule.lead_days)
         trigger = key if schedule.kind == "after" else None
-        for entity in (entities if rule.for_each else [None]):
+        for entity in ((entities or []) if rule.for_each else [None]):
             out.append(Period(rule.id, key, start, end, close, due, nominal, remind, entity, trigger))
     return out
 

@@ -71,11 +71,11 @@ def _obligation(rule: m.Rule) -> dict[str, Any]:
     """
     period = {"$and": [{"t": "period"}, {"rule": rule.id}]}
     entity = {"unit": {"unit": {"p": "entity"}}, "staff": {"staff": {"p": "entity"}}}
-    dated = [{"$gte": {"date": {"p": "start"}}}, {"$lte": {"date": {"p": "close"}}}]
+    dated: list[dict[str, Any]] = [{"$gte": {"date": {"p": "start"}}}, {"$lte": {"date": {"p": "close"}}}]
     if rule.schedule.kind == "every" and rule.schedule.every == "workday":
         # A one-day window: an equality join, which the engine does far faster than a range.
         dated = [{"date": {"p": "start"}}]
-    windows = {
+    windows: dict[str, list[dict[str, Any]]] = {
         "d": [{"$nex": {"period": 1}}, *dated],
         "k": [{"period": {"p": "key"}}, {"$gte": {"date": {"p": "start"}}}],
     }

@@ -29,6 +29,7 @@ import itertools
 import json
 import traceback
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from json import dumps as _dumps
 from typing import Any
@@ -110,15 +111,15 @@ class _Collector:
             self.firings.append((rule, {alias: fact["id"] for alias, fact in frame.items()}))
 
 
-def _json_encoder():
+def _json_encoder() -> Callable[[Any], str]:
     """json's C encoder built once: json.dumps rebuilds it on every call, which costs
     more than encoding a small fact."""
     from json import encoder
 
-    if encoder.c_make_encoder is None:
+    c_make_encoder = getattr(encoder, "c_make_encoder", None)  # private to json, may be absent
+    if c_make_encoder is None:
         return lambda obj: _dumps(obj, ensure_ascii=False)
-    make = encoder.c_make_encoder(None, None, encoder.encode_basestring, None, ": ", ", ",
-                                  False, False, True)
+    make = c_make_encoder(None, None, encoder.encode_basestring, None, ": ", ", ", False, False, True)
     return lambda obj: "".join(make(obj, 0))
 
 
