@@ -1,4 +1,4 @@
-"""The durable-rules adapter is immune to each measured trap (shared/notes/durable-rules.md)."""
+"""The durable-rules sessions are immune to each measured trap (docs/architecture.md lists them)."""
 
 from __future__ import annotations
 
