@@ -9,6 +9,7 @@ import click
 import pytest
 
 from compliance.cli import main
+
 from conftest import ROOT
 
 DOCS = {p.relative_to(ROOT).as_posix(): p.read_text(encoding="utf-8")
