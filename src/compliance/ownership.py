@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from compliance.load import Bundle
+    from compliance.bundle import Bundle
 
 
 class _Owned(Protocol):

@@ -13,7 +13,7 @@ import re
 from compliance import models as m
 from compliance.dates import format_date, format_roc_long
 from compliance.findings import Finding, WaiverNote
-from compliance.load import Bundle
+from compliance.bundle import Bundle
 
 STATUS = {
     "zh-TW": {"violation": "逾期未辦", "reminder": "即將到期", "open": "辦理中", "satisfied": "已完成",

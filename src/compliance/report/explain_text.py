@@ -14,7 +14,7 @@ from compliance import models as m
 from compliance.dates import format_date
 from compliance.explain import Considered, considered
 from compliance.findings import Finding
-from compliance.load import Bundle
+from compliance.bundle import Bundle
 from compliance.report._messages import (
     BASIS,
     LIGHT,

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import IO
+import io
+from collections.abc import Iterable, Sequence
+from typing import IO, TYPE_CHECKING
 
+from compliance.bundle import Bundle
 from compliance.dates import format_date
-from compliance.load import Bundle
 from compliance.ownership import owner
 from compliance.periods import Period
-from compliance.report._messages import basis_note, period_name, rule_title
+from compliance.report._messages import basis_note, entity_label, period_name, rule_title
+
+if TYPE_CHECKING:
+    from icalendar import Timezone
 
 PRODID = "-//compliance//Daan household registration plan//EN"
+
+
+def render(bundle: Bundle, periods: Sequence[Period], lang: str) -> str:
+    buffer = io.StringIO()
+    write_periods(bundle, periods, buffer, lang=lang)
+    return buffer.getvalue()
 
 
 def write_periods(bundle: Bundle, periods: Iterable[Period], stream: IO[str], *, lang: str) -> None:
@@ -23,12 +33,15 @@ def write_periods(bundle: Bundle, periods: Iterable[Period], stream: IO[str], *,
     cal.add("version", "2.0")
     cal.add("x-wr-calname", f"{bundle.plan.title}")
     cal.add("x-wr-timezone", "Asia/Taipei")
+    # RFC 5545 requires at least one component, so an empty range still needs one; the
+    # office's time zone is the honest one (the events are all-day dates in Taipei).
+    cal.add_component(_taipei())
     stamp = dt.datetime(bundle.plan.adopted.year, bundle.plan.adopted.month, bundle.plan.adopted.day,
-                        tzinfo=dt.timezone.utc)
+                        tzinfo=dt.UTC)
     for p in periods:
         rule = bundle.rules[p.rule]
         unit = bundle.units.get(owner(bundle, p))
-        entity = _entity(bundle, p, lang)
+        entity = entity_label(bundle, p.rule, p.entity, lang) if p.entity else ""
         event = Event()
         event.add("uid", f"{p.rule}/{p.key}/{p.entity or '-'}@{bundle.plan.roc_year}.compliance")
         event.add("dtstamp", stamp)
@@ -44,20 +57,18 @@ def write_periods(bundle: Bundle, periods: Iterable[Period], stream: IO[str], *,
     stream.write(cal.to_ical().decode("utf-8"))
 
 
-def _entity(bundle: Bundle, p: Period, lang: str) -> str:
-    if p.entity is None:
-        return ""
-    if p.entity in bundle.units:
-        return bundle.units[p.entity].name.get(lang)
-    staff = bundle.staff.get(p.entity)
-    return f"{staff.id} {staff.title}" if staff else p.entity
+def _taipei() -> Timezone:
+    """Asia/Taipei as a fixed +08:00 zone, written out rather than taken from tzdata so the
+    file does not change with the tzdata release (Taiwan has kept +08:00 since 1980)."""
+    from icalendar import Timezone, TimezoneStandard
 
+    standard = TimezoneStandard()
+    standard.add("dtstart", dt.datetime(1980, 1, 1))
+    standard.add("tzoffsetfrom", dt.timedelta(hours=8))
+    standard.add("tzoffsetto", dt.timedelta(hours=8))
+    standard.add("tzname", "CST")
+    zone = Timezone()
+    zone.add("tzid", "Asia/Taipei")
+    zone.add_component(standard)
+    return zone
 
-def calendar_line(bundle: Bundle, p: Period, lang: str) -> str:
-    """One line of the text calendar: due date, obligation, for whom, which period."""
-    rule = bundle.rules[p.rule]
-    entity = _entity(bundle, p, lang)
-    who = f"（{entity}）" if entity and lang == "zh-TW" else f" [{entity}]" if entity else ""
-    due = format_date(p.due, lang)
-    name = period_name(bundle, p.key, lang)
-    return f"{due}  {rule_title(rule, lang)}{who}" + (f"  {name}" if name != due else "")

@@ -7,7 +7,7 @@ from typing import IO
 
 from compliance.dates import format_date
 from compliance.findings import RANK, Evaluation, Finding
-from compliance.load import Bundle
+from compliance.bundle import Bundle
 from compliance.ownership import owner
 from compliance.report import Options
 from compliance.report._messages import (

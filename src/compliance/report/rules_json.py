@@ -1,11 +1,18 @@
-"""`compliance rules`: each rule in full (JSON) or one line per rule (text)."""
+"""The rule list as JSON: every rule in full (both languages, basis, law or decision,
+schedule, conditions, lead time, interpretation), for other tools."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from compliance import models as m
-from compliance.report._messages import BASIS, KIND, SEVERITY, rule_title
+from compliance.bundle import RuleBook
+
+
+def render(book: RuleBook, lang: str) -> str:
+    items = [rule_dict(r) for r in book.rules.values()]
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
 def rule_dict(r: m.Rule) -> dict[str, Any]:
@@ -36,10 +43,3 @@ def rule_dict(r: m.Rule) -> dict[str, Any]:
         "interpretation": ({"zh-TW": " ".join(r.interpretation.zh_TW.split()),
                             "en": " ".join(r.interpretation.en.split())} if r.interpretation else None),
     }
-
-
-def rule_line(r: m.Rule, lang: str, unit_name: str | None = None) -> str:
-    kind = KIND[lang].get(r.kind, r.kind)
-    severity = SEVERITY[lang].get(r.severity, r.severity)
-    basis = BASIS[lang][r.basis]
-    return f"{r.id:48} {kind:8} {unit_name or r.unit:10} {severity:6} {basis:8} {rule_title(r, lang)}"
