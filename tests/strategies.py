@@ -103,7 +103,7 @@ def _one_year_after(day: dt.date) -> dt.date:
         return day.replace(year=day.year + 1, day=28)
 
 
-@lru_cache(maxsize=None)
+@cache
 def next_year_deadlines(year: int) -> tuple[dt.date, ...]:
     """Fixed deadlines in the year after the plan's (by_year: next) and the days around them."""
     out = set()
