@@ -120,6 +120,11 @@ def rule_periods(rule, plan, records, as_of) -> list[P]:
                 continue
             if not any(is_working_day(d) for d in days(start, end)):
                 continue  # the plan window leaves the span no working day: no period
+            if rule.due is not None:
+                period = _due_period(rule, key, span_start, span_end, start, end, first_day, last_day)
+                if period is not None:
+                    out.append(period)
+                continue
             due = last_working_day(start, end)
             out.append(P(key, start, end, due, due, end))
     elif rule.every == "week":
@@ -134,8 +139,14 @@ def rule_periods(rule, plan, records, as_of) -> list[P]:
             if included:
                 iso = monday.isocalendar()
                 key = f"{iso[0]}-W{iso[1]:02d}"
-                due = last_working_day(monday, sunday)
-                out.append(P(key, monday, sunday, due, due, sunday))
+                if rule.due is not None:
+                    period = _due_period(rule, key, monday, sunday, monday, sunday, first_day,
+                                         last_day)
+                    if period is not None:
+                        out.append(period)
+                else:
+                    due = last_working_day(monday, sunday)
+                    out.append(P(key, monday, sunday, due, due, sunday))
             monday += dt.timedelta(days=7)
     elif rule.every == "workday":
         for d in days(first_day, last_day):
@@ -176,6 +187,60 @@ def rule_periods(rule, plan, records, as_of) -> list[P]:
     else:
         raise AssertionError("not an obligation rule")
     return out
+
+
+def add_months(day: dt.date, n: int) -> dt.date:
+    """``n`` months from ``day`` counted as 民法第121條 does: the period starts the next day
+    and ends the day before the same day of the n-th month after, or on that month's last
+    day when it has no such day."""
+    start = day + ONE_DAY
+    year, month = start.year, start.month
+    for _ in range(n):
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    try:
+        return dt.date(year, month, start.day) - ONE_DAY
+    except ValueError:
+        return month_end(year, month)
+
+
+def count_after(day: dt.date, count) -> dt.date:
+    if count.days is not None:
+        return day + dt.timedelta(days=count.days)
+    if count.workdays is not None:
+        n = count.workdays
+        return first_working_on_or_after(day) if n == 0 else nth_working_after(day, n)
+    return add_months(day, count.months)
+
+
+def following_end(rule, span_start: dt.date, span_end: dt.date) -> dt.date:
+    """Last day of the span after the one [span_start, span_end] (unclipped)."""
+    if rule.every == "week":
+        return span_end + dt.timedelta(days=7)
+    size = {"month": 1, "quarter": 3, "half-year": 6, "year": 12}[rule.every]
+    nxt = span_end + ONE_DAY
+    month = nxt.month + size - 1
+    return month_end(nxt.year + (month - 1) // 12, (month - 1) % 12 + 1)
+
+
+def _due_period(rule, key, span_start, span_end, start, end, first_day, last_day) -> P | None:
+    """A recurring span with ``due``: the spec of docs/rules.md ("Due after the period",
+    "Due on a day within the period")."""
+    shift = rule.shift != "none"
+    if rule.due.after_end is not None:
+        # the report on the span: counts from the day after it until the next span ends
+        nominal = count_after(end, rule.due.after_end)
+        due = first_working_on_or_after(nominal) if shift else nominal
+        return P(key, end + ONE_DAY, end, due, nominal, max(due, following_end(rule, span_start, span_end)))
+    if rule.due.weekday is not None:
+        nominal = span_start + dt.timedelta(days=rule.due.weekday - 1)
+    else:
+        month = span_start.month + (rule.due.month or 1) - 1
+        nominal = min(dt.date(span_start.year, month, 1) + dt.timedelta(days=rule.due.day - 1),
+                      month_end(span_start.year, month))
+    if not (max(start, first_day) <= nominal <= min(end, last_day)):
+        return None  # the plan's window cuts the due day away: nothing is due
+    due = first_working_on_or_after(nominal) if shift else nominal
+    return P(key, start, end, due, nominal, max(end, due))
 
 
 # --- conditions ------------------------------------------------------------------------------

@@ -157,6 +157,26 @@ def condition(draw, values: dict, cross_types: bool = False) -> dict:
     return {"field": field, "in": draw(st.lists(value, min_size=1, max_size=3))}
 
 
+SPAN_MONTHS = {"year": 12, "half-year": 6, "quarter": 3, "month": 1}
+
+
+@st.composite
+def due_dict(draw, every: str) -> dict:
+    """A 'due' that fits ``every``: after the span ends, or on a day inside it."""
+    form = draw(st.sampled_from(["after_end", "after_end", "within"]))
+    if form == "after_end":
+        unit = draw(st.sampled_from(["days", "workdays", "months"]))
+        low = 1 if unit == "months" else 0
+        return {"after_end": {unit: draw(st.sampled_from([low, 1, 2, 3, 10, 15, 31]
+                                                          if unit != "months" else [1, 2]))}}
+    if every == "week":
+        return {"weekday": draw(st.integers(1, 7))}
+    due = {"day": draw(st.sampled_from([1, 5, 10, 15, 28, 29, 30, 31]))}
+    if SPAN_MONTHS[every] > 1 and draw(st.booleans()):
+        due["month"] = draw(st.integers(1, SPAN_MONTHS[every]))
+    return due
+
+
 # --- rules -----------------------------------------------------------------------------------
 
 
@@ -203,6 +223,10 @@ def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False) -> di
         base["every"] = draw(st.sampled_from(EVERY))
         if draw(st.booleans()):
             base["months"] = sorted(draw(st.sets(st.integers(1, 12), min_size=1, max_size=4)))
+        if base["every"] != "workday" and draw(st.booleans()):
+            base["due"] = draw(due_dict(base["every"]))
+            if draw(st.integers(0, 2)) == 0:
+                base["shift"] = "none"
     elif kind == "by":
         base["by"] = draw(st.sampled_from(BY_DAYS))
         if draw(st.integers(0, 2)) == 0:

@@ -104,6 +104,22 @@ CATALOGUE: dict[str, str] = {
         "'by' 須為一年中的日期（MM-DD，例如 01-15），而不是 {value}",
     "'months' only limits a recurrence ('every')": "'months' 只能限制週期規則（'every'）",
     "'by_year' and 'shift' only apply to a fixed date ('by')": "'by_year' 及 'shift' 只適用於固定期限（'by'）",
+    "'by_year' only applies to a fixed date ('by')": "'by_year' 只適用於固定期限（'by'）",
+    "'shift' only applies to a fixed date ('by') or a recurrence's 'due'":
+        "'shift' 只適用於固定期限（'by'）或週期規則的 'due'",
+    "a count needs exactly one of 'days', 'workdays' or 'months'":
+        "期間須恰有 'days'（日）、'workdays'（工作天）或 'months'（月）其中之一",
+    "'due' needs exactly one of 'after_end', 'day' or 'weekday'":
+        "'due' 須恰有 'after_end'、'day' 或 'weekday' 其中之一",
+    "'month' only says which month of the span a 'day' is in": "'month' 只用來指出 'day' 在期間的第幾個月",
+    "'due' only applies to a recurrence ('every')": "'due' 只適用於週期規則（'every'）",
+    "a daily obligation is due on its day: 'due' does not apply to 'every: workday'":
+        "每日辦理的事項當日到期：'every: workday' 不可有 'due'",
+    "'weekday' only applies to 'every: week'": "'weekday' 只適用於 'every: week'",
+    "a week has no day of the month: use 'weekday' (1 Monday to 7 Sunday)":
+        "一週沒有「每月幾日」：請用 'weekday'（1 星期一至 7 星期日）",
+    "'month: {n}' is past the end of {every} ({size} months)":
+        "'month: {n}' 超出 {every} 的範圍（{size} 個月）",
     "a rule has 'law' exactly when its basis is law": "規則僅在期程來源為法律（'law'）時才有 'law'，且必須有",
     "a rule has 'decided' exactly when its basis is office":
         "規則僅在期程來源為本所訂定（'office'）時才有 'decided'，且必須有",

@@ -10,7 +10,16 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from compliance.dates import parse_date
 from compliance.schedule_words import schedule_word_missing
@@ -90,6 +99,45 @@ class Trigger(Model):
         return self
 
 
+class Count(Model):
+    """A length of time counted as the plan counts it: calendar days (日), working days
+    (工作天) or months (個月); exactly one. Counting starts the day after the event
+    (行政程序法第48條第2項: 始日不算入)."""
+
+    days: int | None = Field(default=None, ge=0, le=366, description="Calendar days, e.g. 7 for 7日內")
+    workdays: int | None = Field(default=None, ge=0, le=250, description="Working days, e.g. 3 for 3個工作天內")
+    months: int | None = Field(default=None, ge=1, le=12, description="Months, e.g. 1 for 1個月內 "
+                               "(to the day before the same day of that month, or its last day)")
+
+    @model_validator(mode="after")
+    def _one_unit(self) -> Count:
+        if sum(x is not None for x in (self.days, self.workdays, self.months)) != 1:
+            raise ValueError("a count needs exactly one of 'days', 'workdays' or 'months'")
+        return self
+
+
+class Due(Model):
+    """When a recurring obligation falls due, if not on its span's last working day:
+    a count after the span ends (``after_end``), a day of one of its months (``day``, with
+    ``month`` the n-th month of the span), or a weekday of its week (``weekday``)."""
+
+    after_end: Count | None = Field(default=None, description="e.g. {days: 10} for 每月10日前報送上月統計")
+    day: int | None = Field(default=None, ge=1, le=31, description="Day of the month, e.g. 5 for 每月5日前 "
+                            "(the month's last day when it has fewer days)")
+    month: int | None = Field(default=None, ge=1, le=12, description="With 'day': the n-th month of "
+                              "the span, 1 its first (default), e.g. 6 for a half-year's 6月30日")
+    weekday: int | None = Field(default=None, ge=1, le=7, description="Day of the week, 1 Monday "
+                                "to 7 Sunday, e.g. 1 for 每週一")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Due:
+        if sum(x is not None for x in (self.after_end, self.day, self.weekday)) != 1:
+            raise ValueError("'due' needs exactly one of 'after_end', 'day' or 'weekday'")
+        if self.month is not None and self.day is None:
+            raise ValueError("'month' only says which month of the span a 'day' is in")
+        return self
+
+
 class Kind(Model):
     """A kind of document that must be published (``Document.kind``)."""
 
@@ -138,11 +186,14 @@ class Decision(Model):
 
 
 class Recurring(Model):
-    """Every year, half-year, quarter, month, week or working day (optionally some months)."""
+    """Every year, half-year, quarter, month, week or working day (optionally some months),
+    due on the span's last working day or as ``due`` says (moved off a day off or not)."""
 
     kind: Literal["every"] = "every"
     every: Every
     months: tuple[int, ...] | None = None
+    due: Due | None = None
+    shift: bool = True
 
 
 class FixedDate(Model):
@@ -202,13 +253,15 @@ class Rule(Model):
     for_each: Literal["unit", "staff"] | None = None
     every: Every | None = None
     months: list[Annotated[int, Field(ge=1, le=12)]] | None = Field(default=None, min_length=1)
+    due: Due | None = Field(default=None, description="With 'every': when each span falls due, "
+                            "if not on its last working day")
     by: str | None = Field(default=None, description="Fixed due date in the year, MM-DD")
     by_year: Literal["plan", "next"] = Field(
         default="plan", description="The year of 'by': the plan's, or the next (e.g. a report on "
         "the plan year due 01-31 of the following year)")
     shift: Literal["next-working-day", "none"] = Field(
-        default="next-working-day", description="A 'by' deadline on a day off moves to the next "
-        "working day (行政程序法第48條), or stays")
+        default="next-working-day", description="A 'by' or 'due' deadline on a day off moves to "
+        "the next working day (行政程序法第48條), or stays")
     after: Trigger | None = None
     constraint: Constraint | None = None
     lead_days: int = Field(default=7, ge=0, le=366, description="Reminder lead time, calendar days")
@@ -218,6 +271,14 @@ class Rule(Model):
     def schedule(self) -> Schedule:
         """The rule's schedule, typed by kind (built from the YAML keys when validated)."""
         return self._schedule
+
+    @field_validator("due")
+    @classmethod
+    def _due_fits(cls, due: Due | None, info: ValidationInfo) -> Due | None:
+        # A field validator, so the message points at the rule's 'due' line.
+        if due is not None and (problem := _due_problem(info.data.get("every"), due)):
+            raise ValueError(problem)
+        return due
 
     @model_validator(mode="after")
     def _one_schedule(self) -> Rule:
@@ -229,8 +290,10 @@ class Rule(Model):
             raise ValueError(f"'by' must be a day of the year as MM-DD, e.g. 01-15, not {self.by!r}")
         if self.months is not None and self.every is None:
             raise ValueError("'months' only limits a recurrence ('every')")
-        if self.by is None and (self.by_year != "plan" or self.shift != "next-working-day"):
-            raise ValueError("'by_year' and 'shift' only apply to a fixed date ('by')")
+        if self.by is None and self.by_year != "plan":
+            raise ValueError("'by_year' only applies to a fixed date ('by')")
+        if self.by is None and self.due is None and self.shift != "next-working-day":
+            raise ValueError("'shift' only applies to a fixed date ('by') or a recurrence's 'due'")
         if (self.basis == "law") != (self.law is not None):
             raise ValueError("a rule has 'law' exactly when its basis is law")
         if (self.basis == "office") != (self.decided is not None):
@@ -251,12 +314,31 @@ class Rule(Model):
         return _KIND_WORD[self.schedule.kind] or self.every or ""
 
 
+SPAN_MONTHS = {"year": 12, "half-year": 6, "quarter": 3, "month": 1}
+
+
+def _due_problem(every: Every | None, due: Due) -> str | None:
+    """Why ``due`` does not fit the recurrence, or None (checked when the rule is built)."""
+    if every is None:
+        return "'due' only applies to a recurrence ('every')"
+    if every == "workday":
+        return "a daily obligation is due on its day: 'due' does not apply to 'every: workday'"
+    if due.weekday is not None and every != "week":
+        return "'weekday' only applies to 'every: week'"
+    if due.day is not None and every == "week":
+        return "a week has no day of the month: use 'weekday' (1 Monday to 7 Sunday)"
+    if due.day is not None and (due.month or 1) > SPAN_MONTHS[every]:
+        return f"'month: {due.month}' is past the end of 'every: {every}' ({SPAN_MONTHS[every]} months)"
+    return None
+
+
 _KIND_WORD = {"every": None, "by": "fixed-date", "after": "trigger", "constraint": "constraint"}
 
 
 def _build_schedule(rule: Rule) -> Schedule:
     if rule.every is not None:
-        return Recurring(every=rule.every, months=tuple(rule.months) if rule.months else None)
+        return Recurring(every=rule.every, months=tuple(rule.months) if rule.months else None,
+                         due=rule.due, shift=rule.shift == "next-working-day")
     if rule.by is not None:
         month, day = (int(x) for x in rule.by.split("-"))
         return FixedDate(month=month, day=day, next_year=rule.by_year == "next",
