@@ -178,12 +178,16 @@ def rule_periods(rule, plan, records, as_of) -> list[P]:
             if not (rec.date <= as_of and first_day <= rec.date <= last_day):
                 continue
             if rule.after.within_days is not None:
-                due = rec.date + dt.timedelta(days=rule.after.within_days)  # calendar days
+                nominal = rec.date + dt.timedelta(days=rule.after.within_days)  # calendar days
+            elif rule.after.within_months is not None:
+                nominal = add_months(rec.date, rule.after.within_months)
             else:
                 n = rule.after.within_workdays
-                due = first_working_on_or_after(rec.date) if n == 0 else nth_working_after(rec.date, n)
+                nominal = first_working_on_or_after(rec.date) if n == 0 else nth_working_after(rec.date, n)
+            # a trigger's deadline moves off a day off only when the rule says so
+            due = first_working_on_or_after(nominal) if rule.shift == "next-working-day" else nominal
             # unnamed responses count inside [trigger, due]; late ones name the trigger
-            out.append(P(rec.id, rec.date, due, due, due, due, trigger=rec.id))
+            out.append(P(rec.id, rec.date, due, due, nominal, due, trigger=rec.id))
     else:
         raise AssertionError("not an obligation rule")
     return out

@@ -234,9 +234,12 @@ def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False) -> di
         if draw(st.integers(0, 2)) == 0:
             base["shift"] = "none"
     else:
-        count = draw(st.sampled_from(["within_workdays", "within_days"]))
+        count = draw(st.sampled_from(["within_workdays", "within_days", "within_months"]))
+        low = 1 if count == "within_months" else 0
         base["after"] = {"activity": draw(st.sampled_from(ACTIVITIES)),
-                         count: draw(st.integers(0, 3))}
+                         count: draw(st.integers(low, 3))}
+        if count != "within_workdays" and draw(st.booleans()):
+            base["shift"] = draw(st.sampled_from(["next-working-day", "none"]))
     if kind != "after":
         choices = ["unit", "staff"] if staff or draw(st.integers(0, 4)) == 0 else ["unit"]
         if draw(st.integers(0, 2)) == 0:

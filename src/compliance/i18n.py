@@ -92,8 +92,8 @@ CATALOGUE: dict[str, str] = {
     # models.py
     "a condition needs exactly one of 'present', 'equals' or 'in'":
         "條件須恰有 'present'、'equals' 或 'in' 其中之一",
-    "a trigger needs exactly one of 'within_workdays' or 'within_days'":
-        "觸發條件須恰有 'within_workdays' 或 'within_days' 其中之一",
+    "a trigger needs exactly one of 'within_workdays', 'within_days' or 'within_months'":
+        "觸發條件須恰有 'within_workdays'、'within_days' 或 'within_months' 其中之一",
     "a constraint needs exactly one of 'require' or 'published'":
         "限制條件須恰有 'require' 或 'published' 其中之一",
     "a rule needs exactly one of 'every', 'by', 'after' or 'constraint' (has {kinds})":
@@ -105,8 +105,8 @@ CATALOGUE: dict[str, str] = {
     "'months' only limits a recurrence ('every')": "'months' 只能限制週期規則（'every'）",
     "'by_year' and 'shift' only apply to a fixed date ('by')": "'by_year' 及 'shift' 只適用於固定期限（'by'）",
     "'by_year' only applies to a fixed date ('by')": "'by_year' 只適用於固定期限（'by'）",
-    "'shift' only applies to a fixed date ('by') or a recurrence's 'due'":
-        "'shift' 只適用於固定期限（'by'）或週期規則的 'due'",
+    "'shift' only applies to a fixed date ('by'), a recurrence's 'due' or a trigger ('after')":
+        "'shift' 只適用於固定期限（'by'）、週期規則的 'due' 或觸發條件（'after'）",
     "a count needs exactly one of 'days', 'workdays' or 'months'":
         "期間須恰有 'days'（日）、'workdays'（工作天）或 'months'（月）其中之一",
     "'due' needs exactly one of 'after_end', 'day' or 'weekday'":

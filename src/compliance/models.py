@@ -83,19 +83,25 @@ class Total(Model):
 
 
 class Trigger(Model):
-    """A record of ``activity`` opens a window that closes ``within_workdays`` working days
-    or ``within_days`` calendar days later (exactly one of the two)."""
+    """A record of ``activity`` opens a window that closes ``within_workdays`` working days,
+    ``within_days`` calendar days or ``within_months`` months later (exactly one)."""
 
     activity: Id
     within_workdays: int | None = Field(default=None, ge=0, le=250)
     within_days: int | None = Field(
         default=None, ge=0, le=366,
-        description="Calendar days (0: the same day); not moved off days off, e.g. 第一時間")
+        description="Calendar days (0: the same day); not moved off days off unless the rule "
+        "says 'shift: next-working-day', e.g. 第一時間")
+    within_months: int | None = Field(
+        default=None, ge=1, le=12, description="Months, e.g. 1 for 到職1個月內 (to the day before "
+        "the same day of that month, or its last day; 民法第121條)")
 
     @model_validator(mode="after")
     def _one_count(self) -> Trigger:
-        if (self.within_workdays is None) == (self.within_days is None):
-            raise ValueError("a trigger needs exactly one of 'within_workdays' or 'within_days'")
+        given = (self.within_workdays, self.within_days, self.within_months)
+        if sum(x is not None for x in given) != 1:
+            raise ValueError("a trigger needs exactly one of 'within_workdays', 'within_days' "
+                             "or 'within_months'")
         return self
 
 
@@ -212,10 +218,12 @@ class FixedDate(Model):
 
 
 class Triggered(Model):
-    """Within some working or calendar days after each record of a trigger activity (``after``)."""
+    """Within some working days, calendar days or months after each record of a trigger
+    activity (``after``); a calendar deadline on a day off moves only when ``shift``."""
 
     kind: Literal["after"] = "after"
     trigger: Trigger
+    shift: bool = False
 
 
 class DocumentCheck(Model):
@@ -259,9 +267,9 @@ class Rule(Model):
     by_year: Literal["plan", "next"] = Field(
         default="plan", description="The year of 'by': the plan's, or the next (e.g. a report on "
         "the plan year due 01-31 of the following year)")
-    shift: Literal["next-working-day", "none"] = Field(
-        default="next-working-day", description="A 'by' or 'due' deadline on a day off moves to "
-        "the next working day (行政程序法第48條), or stays")
+    shift: Literal["next-working-day", "none"] | None = Field(
+        default=None, description="A deadline on a day off moves to the next working day "
+        "(行政程序法第48條), or stays. Default: moves for 'by' and 'due', stays for 'after'")
     after: Trigger | None = None
     constraint: Constraint | None = None
     lead_days: int = Field(default=7, ge=0, le=366, description="Reminder lead time, calendar days")
@@ -292,8 +300,9 @@ class Rule(Model):
             raise ValueError("'months' only limits a recurrence ('every')")
         if self.by is None and self.by_year != "plan":
             raise ValueError("'by_year' only applies to a fixed date ('by')")
-        if self.by is None and self.due is None and self.shift != "next-working-day":
-            raise ValueError("'shift' only applies to a fixed date ('by') or a recurrence's 'due'")
+        if self.shift is not None and self.by is None and self.due is None and self.after is None:
+            raise ValueError("'shift' only applies to a fixed date ('by'), a recurrence's 'due' "
+                             "or a trigger ('after')")
         if (self.basis == "law") != (self.law is not None):
             raise ValueError("a rule has 'law' exactly when its basis is law")
         if (self.basis == "office") != (self.decided is not None):
@@ -338,13 +347,13 @@ _KIND_WORD = {"every": None, "by": "fixed-date", "after": "trigger", "constraint
 def _build_schedule(rule: Rule) -> Schedule:
     if rule.every is not None:
         return Recurring(every=rule.every, months=tuple(rule.months) if rule.months else None,
-                         due=rule.due, shift=rule.shift == "next-working-day")
+                         due=rule.due, shift=rule.shift != "none")
     if rule.by is not None:
         month, day = (int(x) for x in rule.by.split("-"))
         return FixedDate(month=month, day=day, next_year=rule.by_year == "next",
-                         shift=rule.shift == "next-working-day")
+                         shift=rule.shift != "none")
     if rule.after is not None:
-        return Triggered(trigger=rule.after)
+        return Triggered(trigger=rule.after, shift=rule.shift == "next-working-day")
     assert rule.constraint is not None  # _one_schedule checked there is exactly one
     return DocumentCheck(constraint=rule.constraint)
 

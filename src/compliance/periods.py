@@ -308,13 +308,14 @@ def _triggered(schedule: m.Triggered, plan: m.Plan, calendar: WorkCalendar,
     # trigger it answers (period: <trigger record id>).
     trigger = schedule.trigger
     out: list[Span] = []
+    count = m.Count(days=trigger.within_days, workdays=trigger.within_workdays,
+                    months=trigger.within_months)
     for record in triggers:
-        if trigger.within_days is not None:
-            # Calendar days, not moved off days off: 第一時間 does not wait for Monday.
-            due = record.date + dt.timedelta(days=trigger.within_days)
-        else:
-            due = calendar.add_workdays(record.date, trigger.within_workdays or 0)
-        out.append((record.id, record.date, due, due, due, due))
+        # Calendar days and months stay where they fall unless the rule asks for the shift:
+        # 第一時間 does not wait for Monday.
+        nominal = count_from(record.date, count, calendar)
+        due = calendar.on_or_after(nominal) if schedule.shift else nominal
+        out.append((record.id, record.date, due, due, due, nominal))
     return out
 
 
