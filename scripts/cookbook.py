@@ -38,6 +38,8 @@ RECIPES: list[tuple[str, str]] = [
     ("Due on a day of the n-th month of the period", "coordination-meeting-quarterly"),
     ("Several dates a year", "archive-inventory-twice"),
     ("Named months", "fire-drill-march-september"),
+    ("A window in the year", "volunteer-training-spring"),
+    ("A window across the year end", "year-end-visits"),
     ("Each half of the year", "satisfaction-survey-halves"),
     ("Triggered: calendar days, with the 行政程序法第48條 shift", "petition-answer"),
     ("Triggered: working days", "system-repair"),

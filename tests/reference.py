@@ -171,6 +171,17 @@ def rule_periods(rule, plan, records, as_of) -> list[P]:
             due = first_working_on_or_after(deadline)
         close = last_day if rule.by_year == "plan" else dt.date(deadline_year, 12, 31)
         out.append(P(f"{deadline_year}-{rule.by}", first_day, deadline, due, deadline, close))
+    elif rule.window is not None:
+        # Once between the two days of the year; a 'to' before 'from' is in the next year,
+        # and such a window is not cut at the plan's last day.
+        crosses = rule.window.to < rule.window.from_
+        start = day_in(year, rule.window.from_)
+        end = day_in(year + 1 if crosses else year, rule.window.to)
+        first = max(start, first_day)
+        last = end if crosses else min(end, last_day)
+        if first <= last and any(is_working_day(d) for d in days(first, last)):
+            due = last_working_day(first, last)
+            out.append(P(start.isoformat(), first, last, due, due, last))
     elif rule.after is not None:
         for rec in records:
             if rec.activity != rule.after.activity:
@@ -191,6 +202,14 @@ def rule_periods(rule, plan, records, as_of) -> list[P]:
     else:
         raise AssertionError("not an obligation rule")
     return out
+
+
+def day_in(year: int, month_day: str) -> dt.date:
+    """MM-DD in ``year`` (29 February of a common year read as the 28th)."""
+    mm, dd = (int(x) for x in month_day.split("-"))
+    if (mm, dd) == (2, 29) and month_end(year, 2).day == 28:
+        return dt.date(year, 2, 28)
+    return dt.date(year, mm, dd)
 
 
 def add_months(day: dt.date, n: int) -> dt.date:

@@ -157,6 +157,10 @@ def condition(draw, values: dict, cross_types: bool = False) -> dict:
     return {"field": field, "in": draw(st.lists(value, min_size=1, max_size=3))}
 
 
+# Windows of the year: inside it, one day long, around holidays, across the year end.
+WINDOWS = [("03-01", "05-31"), ("01-01", "12-31"), ("06-17", "06-17"), ("01-21", "01-29"),
+           ("11-01", "02-28"), ("12-15", "01-10"), ("02-29", "03-31"), ("09-23", "10-10"),
+           ("10-01", "01-02")]
 SPAN_MONTHS = {"year": 12, "half-year": 6, "quarter": 3, "month": 1}
 
 
@@ -190,8 +194,8 @@ def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False) -> di
         "source": {"clause": "c", "quote": "q"},
         **OFFICE,
     }
-    kind = draw(st.sampled_from(["every"] * 6 + ["by", "by", "after", "after", "constraint",
-                                                  "published"]))
+    kind = draw(st.sampled_from(["every"] * 6 + ["by", "by", "window", "after", "after",
+                                                  "constraint", "published"]))
     if kind == "published":
         kinds = draw(st.lists(st.sampled_from(KINDS + ["k-none"]), min_size=1, max_size=3,
                               unique=True))
@@ -233,6 +237,9 @@ def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False) -> di
             base["by_year"] = "next"
         if draw(st.integers(0, 2)) == 0:
             base["shift"] = "none"
+    elif kind == "window":
+        start, end = draw(st.sampled_from(WINDOWS))
+        base["window"] = {"from": start, "to": end}
     else:
         count = draw(st.sampled_from(["within_workdays", "within_days", "within_months"]))
         low = 1 if count == "within_months" else 0

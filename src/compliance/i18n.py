@@ -96,10 +96,10 @@ CATALOGUE: dict[str, str] = {
         "觸發條件須恰有 'within_workdays'、'within_days' 或 'within_months' 其中之一",
     "a constraint needs exactly one of 'require' or 'published'":
         "限制條件須恰有 'require' 或 'published' 其中之一",
-    "a rule needs exactly one of 'every', 'by', 'after' or 'constraint' (has {kinds})":
-        "規則須恰有 'every'、'by'、'after' 或 'constraint' 其中之一（目前有 {kinds}）",
-    "a rule needs exactly one of 'every', 'by', 'after' or 'constraint'":
-        "規則須恰有 'every'、'by'、'after' 或 'constraint' 其中之一",
+    "a rule needs exactly one of 'every', 'by', 'window', 'after' or 'constraint' (has {kinds})":
+        "規則須恰有 'every'、'by'、'window'、'after' 或 'constraint' 其中之一（目前有 {kinds}）",
+    "a rule needs exactly one of 'every', 'by', 'window', 'after' or 'constraint'":
+        "規則須恰有 'every'、'by'、'window'、'after' 或 'constraint' 其中之一",
     "'by' must be a day of the year as MM-DD, e.g. 01-15, not {value}":
         "'by' 須為一年中的日期（MM-DD，例如 01-15），而不是 {value}",
     "'months' only limits a recurrence ('every')": "'months' 只能限制週期規則（'every'）",
@@ -112,6 +112,8 @@ CATALOGUE: dict[str, str] = {
     "'due' needs exactly one of 'after_end', 'day' or 'weekday'":
         "'due' 須恰有 'after_end'、'day' 或 'weekday' 其中之一",
     "'month' only says which month of the span a 'day' is in": "'month' 只用來指出 'day' 在期間的第幾個月",
+    "expected a day of the year as MM-DD, e.g. 03-01, not {value}":
+        "應為一年中的日期（MM-DD，例如 03-01），而不是 {value}",
     "'due' only applies to a recurrence ('every')": "'due' 只適用於週期規則（'every'）",
     "a daily obligation is due on its day: 'due' does not apply to 'every: workday'":
         "每日辦理的事項當日到期：'every: workday' 不可有 'due'",

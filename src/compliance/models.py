@@ -11,6 +11,7 @@ import re
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -144,6 +145,25 @@ class Due(Model):
         return self
 
 
+def _is_month_day(text: str) -> str:
+    if not _MONTH_DAY.match(text):
+        raise ValueError(f"expected a day of the year as MM-DD, e.g. 03-01, not {text!r}")
+    return text
+
+
+# Checked by a function, not a pattern, so the message says MM-DD rather than a regex.
+MonthDay = Annotated[str, AfterValidator(_is_month_day), Field(
+    description="A day of the year, MM-DD", json_schema_extra={"pattern": _MONTH_DAY.pattern})]
+
+
+class YearWindow(Model):
+    """Once between two days of the year (``from``, ``to``, MM-DD); a ``to`` before ``from``
+    is in the next year (11月至翌年2月)."""
+
+    from_: MonthDay = Field(alias="from")
+    to: MonthDay
+
+
 class Kind(Model):
     """A kind of document that must be published (``Document.kind``)."""
 
@@ -217,6 +237,18 @@ class FixedDate(Model):
         return f"{self.month:02d}-{self.day:02d}"
 
 
+class Window(Model):
+    """Once within a window of the year, due on its last working day (``window``)."""
+
+    kind: Literal["window"] = "window"
+    start: tuple[int, int]
+    end: tuple[int, int]
+
+    @property
+    def crosses_year_end(self) -> bool:
+        return self.end < self.start
+
+
 class Triggered(Model):
     """Within some working days, calendar days or months after each record of a trigger
     activity (``after``); a calendar deadline on a day off moves only when ``shift``."""
@@ -234,8 +266,9 @@ class DocumentCheck(Model):
     constraint: Constraint
 
 
-Schedule = Annotated[Recurring | FixedDate | Triggered | DocumentCheck, Field(discriminator="kind")]
-SCHEDULE_KEYS = ("every", "by", "after", "constraint")
+Schedule = Annotated[Recurring | FixedDate | Window | Triggered | DocumentCheck,
+                     Field(discriminator="kind")]
+SCHEDULE_KEYS = ("every", "by", "window", "after", "constraint")
 
 
 class Rule(Model):
@@ -270,6 +303,8 @@ class Rule(Model):
     shift: Literal["next-working-day", "none"] | None = Field(
         default=None, description="A deadline on a day off moves to the next working day "
         "(行政程序法第48條), or stays. Default: moves for 'by' and 'due', stays for 'after'")
+    window: YearWindow | None = Field(default=None, description="Once between two days of the "
+                                      "year, e.g. {from: 03-01, to: 05-31} for 每年3月至5月間")
     after: Trigger | None = None
     constraint: Constraint | None = None
     lead_days: int = Field(default=7, ge=0, le=366, description="Reminder lead time, calendar days")
@@ -292,7 +327,7 @@ class Rule(Model):
     def _one_schedule(self) -> Rule:
         kinds = [k for k in SCHEDULE_KEYS if getattr(self, k) is not None]
         if len(kinds) != 1:
-            raise ValueError("a rule needs exactly one of 'every', 'by', 'after' or 'constraint'"
+            raise ValueError("a rule needs exactly one of 'every', 'by', 'window', 'after' or 'constraint'"
                              + (f" (has {', '.join(kinds)})" if kinds else ""))
         if self.by is not None and not _MONTH_DAY.match(self.by):
             raise ValueError(f"'by' must be a day of the year as MM-DD, e.g. 01-15, not {self.by!r}")
@@ -341,7 +376,13 @@ def _due_problem(every: Every | None, due: Due) -> str | None:
     return None
 
 
-_KIND_WORD = {"every": None, "by": "fixed-date", "after": "trigger", "constraint": "constraint"}
+_KIND_WORD = {"every": None, "by": "fixed-date", "window": "window", "after": "trigger",
+              "constraint": "constraint"}
+
+
+def _month_day(text: str) -> tuple[int, int]:
+    month, day = (int(x) for x in text.split("-"))
+    return month, day
 
 
 def _build_schedule(rule: Rule) -> Schedule:
@@ -352,6 +393,8 @@ def _build_schedule(rule: Rule) -> Schedule:
         month, day = (int(x) for x in rule.by.split("-"))
         return FixedDate(month=month, day=day, next_year=rule.by_year == "next",
                          shift=rule.shift != "none")
+    if rule.window is not None:
+        return Window(start=_month_day(rule.window.from_), end=_month_day(rule.window.to))
     if rule.after is not None:
         return Triggered(trigger=rule.after, shift=rule.shift == "next-working-day")
     assert rule.constraint is not None  # _one_schedule checked there is exactly one

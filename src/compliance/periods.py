@@ -301,6 +301,27 @@ def _fixed(schedule: m.FixedDate, plan: m.Plan, calendar: WorkCalendar,
     return [(f"{year}-{schedule.text}", plan.first_day, deadline, close, due, deadline)]
 
 
+def _window(schedule: m.Window, plan: m.Plan, calendar: WorkCalendar,
+            triggers: list[m.Record]) -> list[Span]:
+    # 每年3月至5月間: once between the two days, due on the window's last working day. A
+    # window crossing the year end (11月至翌年2月) runs into the next year and is not cut
+    # at the plan's last day; otherwise the plan's first and last day cut it like a span.
+    year = plan.year
+    start = _day_of(year, schedule.start)
+    end = _day_of(year + schedule.crosses_year_end, schedule.end)
+    first = max(start, plan.first_day)
+    last = end if schedule.crosses_year_end else min(end, plan.last_day)
+    due = calendar.last_in(first, last) if first <= last else None
+    return [(start.isoformat(), first, last, last, due, due or last)]
+
+
+def _day_of(year: int, month_day: tuple[int, int]) -> dt.date:
+    """That day of ``year``; 02-29 in a common year is 02-28."""
+    month, day = month_day
+    end = _month_end(year, month)
+    return end.replace(day=min(day, end.day))
+
+
 def _triggered(schedule: m.Triggered, plan: m.Plan, calendar: WorkCalendar,
                triggers: list[m.Record]) -> list[Span]:
     # An unnamed response counts only inside the window: overlapping windows of several
@@ -326,7 +347,8 @@ def _no_periods(schedule: m.DocumentCheck, plan: m.Plan, calendar: WorkCalendar,
 
 # One expander per schedule kind (see models.Schedule).
 _EXPANDERS: dict[str, Callable[[Any, m.Plan, WorkCalendar, list[m.Record]], list[Span]]] = {
-    "every": _recurring, "by": _fixed, "after": _triggered, "constraint": _no_periods,
+    "every": _recurring, "by": _fixed, "window": _window, "after": _triggered,
+    "constraint": _no_periods,
 }
 
 

@@ -43,6 +43,12 @@ def schedule_word_missing(rule: Rule) -> str | None:
         month, day = (int(x) for x in (rule.by or "").split("-"))
         wanted = f"{month}月{day}日"
         return None if wanted in quote else wanted
+    if kind == "window" and rule.window is not None:
+        # 每年3月至5月間: both months are the plan's words
+        for edge in (rule.window.from_, rule.window.to):
+            if (wanted := f"{int(edge[:2])}月") not in quote:
+                return wanted
+        return None
     words = WORDS[kind]
     if rule.months or (rule.due and rule.due.day):
         # 每年3月、9月各辦理1次 / 每年6月30日及12月31日前: the year, with its months or days

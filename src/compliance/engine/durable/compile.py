@@ -137,7 +137,8 @@ def _negate(cond: m.Condition) -> dict[str, Any]:
 # One compiler per schedule kind (see models.Schedule): every dated kind joins periods and
 # records the same way; a constraint judges documents.
 _COMPILERS: dict[str, Callable[[m.Rule], dict[str, Any]]] = {
-    "every": _obligation, "by": _obligation, "after": _obligation, "constraint": _constraint,
+    "every": _obligation, "by": _obligation, "window": _obligation, "after": _obligation,
+    "constraint": _constraint,
 }
 
 
