@@ -49,6 +49,7 @@ RECIPES: list[tuple[str, str]] = [
     ("Per unit", "unit-training-quarterly"),
     ("Conditions: evidence present", "document-follow-up-monthly"),
     ("Conditions: membership and evidence", "joint-audit-quarterly"),
+    ("Conditions: a comparison (≥, ≤, between)", "courtesy-training-quarterly"),
     ("A constraint on every entity", "editable-documents-odf"),
     ("A constraint: kinds that must exist", "plan-and-white-paper-online"),
 ]

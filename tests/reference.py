@@ -281,6 +281,11 @@ def condition_holds(cond, value: Any) -> bool:
         return (value is not None) if cond.present else (value is None)
     if value is None:
         return False
+    if cond.at_least is not None or cond.at_most is not None:
+        # ranges test numbers (the loader allows them on number fields only)
+        low = cond.at_least if cond.at_least is not None else float("-inf")
+        high = cond.at_most if cond.at_most is not None else float("inf")
+        return low <= value <= high
     if cond.in_ is not None:
         return any(_norm(value) == _norm(v) for v in cond.in_)
     return _norm(value) == _norm(cond.equals)

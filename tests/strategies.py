@@ -144,12 +144,21 @@ DOCUMENT_VALUES = {
 }
 
 
+NUMBER_FIELDS = {"hours"}  # fields a range may test (records'; documents have none)
+
+
 @st.composite
 def condition(draw, values: dict, cross_types: bool = False) -> dict:
     field = draw(st.sampled_from(list(values)))
     typed, cross = values[field]
     value = st.sampled_from(typed + cross if cross_types else typed)
-    kind = draw(st.sampled_from(["present", "equals", "in"]))
+    kinds = ["present", "equals", "in"] + (["range"] if field in NUMBER_FIELDS else [])
+    kind = draw(st.sampled_from(kinds))
+    if kind == "range":
+        bounds = sorted(draw(st.lists(st.sampled_from(HOURS), min_size=2, max_size=2)))
+        which = draw(st.sampled_from(["at_least", "at_most", "between"]))
+        return {"field": field, **({"at_least": bounds[0]} if which != "at_most" else {}),
+                **({"at_most": bounds[1]} if which != "at_least" else {})}
     if kind == "present":
         return {"field": field, "present": draw(st.booleans())}
     if kind == "equals":

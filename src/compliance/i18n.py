@@ -90,6 +90,11 @@ CATALOGUE: dict[str, str] = {
     "quote is not verbatim from {file} (compared after NFKC normalisation, whitespace removed)":
         "引文與 {file} 原文不符（以 NFKC 正規化並去除空白後比對）",
     # models.py
+    "a condition needs exactly one of 'present', 'equals' or 'in', or 'at_least' and/or 'at_most'":
+        "條件須恰有 'present'、'equals' 或 'in' 其中之一，或 'at_least' 及／或 'at_most'",
+    "'at_least' is above 'at_most': nothing is between them": "'at_least' 大於 'at_most'：兩者之間沒有值",
+    "'{test}' compares numbers; the {kind} field '{field}' is not a number":
+        "'{test}' 比較數值；{kind}欄位 '{field}' 不是數值",
     "a condition needs exactly one of 'present', 'equals' or 'in'":
         "條件須恰有 'present'、'equals' 或 'in' 其中之一",
     "a trigger needs exactly one of 'within_workdays', 'within_days' or 'within_months'":

@@ -145,6 +145,11 @@ _RECORD_FIELDS = set(m.Record.model_fields)
 _DOCUMENT_FIELDS = set(m.Document.model_fields)
 
 
+def _not_a_number(cond: m.Condition, kind: str) -> str:
+    test = "at_least" if cond.at_least is not None else "at_most"
+    return f"'{test}' compares numbers; the {kind} field '{cond.field}' is not a number"
+
+
 def _check_rules(book: RuleBook) -> Iterator[Problem]:
     for rule in book.rules.values():
         at = book.origins[("rule", rule.id)]
@@ -156,9 +161,13 @@ def _check_rules(book: RuleBook) -> Iterator[Problem]:
             if cond.field not in _RECORD_FIELDS:
                 yield at.problem(("where", i, "field"), f"records have no field {cond.field!r}"
                                  + _suggest(cond.field, _RECORD_FIELDS))
+            elif cond.ranged and cond.field not in m.NUMBER_FIELDS["record"]:
+                yield at.problem(("where", i), _not_a_number(cond, "record"))
         if rule.constraint:
             for part in ("applies", "require"):
                 for i, cond in enumerate(getattr(rule.constraint, part)):
+                    if cond.field in _DOCUMENT_FIELDS and cond.ranged:
+                        yield at.problem(("constraint", part, i), _not_a_number(cond, "document"))
                     if cond.field not in _DOCUMENT_FIELDS:
                         yield at.problem(("constraint", part, i, "field"),
                                          f"documents have no field {cond.field!r}"

@@ -61,19 +61,35 @@ class Source(Model):
 
 
 class Condition(Model):
-    """A test on one field of a record or entity: exactly one of present / equals / in."""
+    """A test on one field of a record or entity: exactly one of present / equals / in, or
+    a range (``at_least`` and/or ``at_most``: ≥, ≤, both for 'between')."""
 
     field: NonEmpty
     present: bool | None = None
     equals: str | int | float | bool | None = None
     in_: list[str | int | float | bool] | None = Field(default=None, alias="in", min_length=1)
+    at_least: float | None = Field(default=None, description="≥, on a number field, e.g. hours")
+    at_most: float | None = Field(default=None, description="≤, on a number field")
 
     @model_validator(mode="after")
     def _one_test(self) -> Condition:
+        ranged = self.at_least is not None or self.at_most is not None
         given = [t for t in (self.present, self.equals, self.in_) if t is not None]
-        if len(given) != 1:
-            raise ValueError("a condition needs exactly one of 'present', 'equals' or 'in'")
+        if len(given) + ranged != 1:
+            raise ValueError("a condition needs exactly one of 'present', 'equals' or 'in', "
+                             "or 'at_least' and/or 'at_most'")
+        if self.at_least is not None and self.at_most is not None and self.at_least > self.at_most:
+            raise ValueError("'at_least' is above 'at_most': nothing is between them")
         return self
+
+    @property
+    def ranged(self) -> bool:
+        return self.at_least is not None or self.at_most is not None
+
+
+# The number fields of records and documents: a range is type-checked against them when
+# the rules are loaded (text is compared as text, never as a number).
+NUMBER_FIELDS = {"record": frozenset({"hours"}), "document": frozenset()}
 
 
 class Total(Model):
