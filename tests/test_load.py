@@ -14,7 +14,7 @@ from compliance.cli import main
 from compliance.load import normalise_quote
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = sorted((Path(__file__).parent / "bad_input").glob("*.yaml"))
+CASES = sorted((Path(__file__).parent / "bad_inputs").glob("*.yaml"))
 
 
 def header(case: Path) -> tuple[str, str]:

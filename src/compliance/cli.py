@@ -12,12 +12,13 @@ import io
 import json
 import os
 import sys
+import traceback
 from pathlib import Path
 from typing import Any, Callable
 
 import click
 
-from compliance.errors import ComplianceError, InputError, UsageError
+from compliance.errors import ComplianceError, ExitCode, InputError, UsageError
 
 TAIPEI = "Asia/Taipei"
 
@@ -40,11 +41,24 @@ def _fail_input(exc: InputError) -> None:
         click.echo(str(problem), err=True)
     n = len(exc.problems)
     click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was evaluated.", err=True)
-    sys.exit(2)
+    sys.exit(exc.exit_code)
+
+
+def _debug() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().params.get("debug"))
+
+
+def _fail(message: str, code: int) -> None:
+    if _debug():
+        traceback.print_exc()
+    click.echo(message, err=True)
+    sys.exit(code)
 
 
 def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Bad input becomes messages and exit 2, never a traceback."""
+    """Every error becomes a message and its exit code (``ExitCode``), never a traceback
+    unless --debug asks for one. No error path exits 1: that code means findings."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -55,8 +69,13 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
         except UsageError as exc:
             raise click.UsageError(str(exc)) from None
         except ComplianceError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(3)
+            _fail(f"error: {exc}", exc.exit_code)
+        except OSError as exc:  # a file we read or write outside the checked paths
+            where = f" {exc.filename!r}" if exc.filename else ""
+            _fail(f"error: cannot read or write{where}: {exc.strerror or exc}", ExitCode.IO)
+        except Exception as exc:  # noqa: BLE001 - a bug: say so, with the code for "internal"
+            _fail(f"internal error: {type(exc).__name__}: {exc} (please report it; "
+                  "--debug shows the traceback)", ExitCode.ENGINE)
 
     return wrapper
 
@@ -74,19 +93,19 @@ def lang_option(func: Callable[..., Any]) -> Callable[..., Any]:
                         help="Output language (default: zh-TW when LANG starts with zh, else en).")(func)
 
 
-def parse_as_of(value: str, bundle: Any = None) -> dt.date:
+def parse_as_of(value: str, bundle: Any = None, option: str = "--as-of") -> dt.date:
     from compliance.dates import DateFormatError, parse_date
 
     if value == "today":
         return taipei_today()
     if value in ("plan-end", "plan-start"):
         if bundle is None:
-            raise UsageError(f"--as-of {value} needs the plan")
+            raise UsageError(f"{option} {value} needs the plan")
         return bundle.plan.last_day if value == "plan-end" else bundle.plan.first_day
     try:
         return parse_date(value)
     except DateFormatError as exc:
-        raise UsageError(f"--as-of: {exc}") from None
+        raise UsageError(f"{option}: {exc}") from None
 
 
 def _load(rules_dir: Path, plan_dir: Path):
@@ -95,22 +114,49 @@ def _load(rules_dir: Path, plan_dir: Path):
     return load_bundle(rules_dir, plan_dir)
 
 
+def _is_stdout(path: Path | None) -> bool:
+    return path is None or str(path) == "-"
+
+
+def _check_outputs(*paths: Path | None) -> None:
+    """Refuse a directory or a link loop as an output before anything is evaluated."""
+    from compliance.atomic import check_target
+
+    for path in paths:
+        if not _is_stdout(path):
+            check_target(path)  # type: ignore[arg-type]
+
+
+def _write_outputs(outputs: list[tuple[Path | None, str | bytes]]) -> None:
+    """Write every file output or none (``atomic.write_all``), then standard output."""
+    from compliance.atomic import write_all
+
+    write_all([(p, data) for p, data in outputs if not _is_stdout(p)])  # type: ignore[misc]
+    for path, data in outputs:
+        if _is_stdout(path):
+            if isinstance(data, bytes):
+                click.get_binary_stream("stdout").write(data)
+            else:
+                click.echo(data, nl=False)
+
+
 def _write_atomic(path: Path | None, text: str | bytes) -> None:
     """Write the whole report or nothing: a temporary file renamed into place."""
-    if path is None:
-        if isinstance(text, bytes):
-            click.get_binary_stream("stdout").write(text)
-        else:
-            click.echo(text, nl=False)
-        return
-    from compliance.atomic import write_atomic
+    _write_outputs([(path, text)])
 
-    write_atomic(path, text)
+
+def _warn_calendar(*days: dt.date) -> None:
+    """Years evaluated without a published holiday calendar get a warning, not a failure."""
+    from compliance.holiday_years import calendar_warnings
+
+    for message in calendar_warnings(d.year for d in days):
+        click.echo(f"warning: {message}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="compliance")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show the traceback of an error (for bug reports).")
+def main(debug: bool) -> None:
     """Check the service-quality plan's obligations against the calendar.
 
     \b
@@ -224,8 +270,10 @@ def check(rules_dir: Path, plan_dir: Path, as_of: str, formats: tuple[str, ...],
     from compliance.report import LEVELS, Options, formatter
 
     targets = _targets(formats, outputs)
+    _check_outputs(*(path for _, path in targets))
     bundle = _load(rules_dir, plan_dir)
     day = parse_as_of(as_of, bundle)
+    _warn_calendar(bundle.plan.first_day, bundle.plan.last_day, day)
     evaluation = evaluate(bundle, day, rules=_select(bundle, units, rule_ids))
     options = Options(lang=lang or default_lang(), show_all=show_all, fail_on=fail_on)
     rendered = []
@@ -233,8 +281,7 @@ def check(rules_dir: Path, plan_dir: Path, as_of: str, formats: tuple[str, ...],
         buffer = io.StringIO()
         formatter(fmt)(bundle, evaluation, buffer, options)
         rendered.append((path, buffer.getvalue()))
-    for path, text in rendered:
-        _write_atomic(path, text)
+    _write_outputs(rendered)
     if any(f.status in LEVELS[fail_on] for f in evaluation.findings):
         sys.exit(1)
 
@@ -284,8 +331,10 @@ def calendar(rules_dir: Path, plan_dir: Path, start: str | None, end: str | None
     from compliance.dates import format_date
     from compliance.evaluate import scheduled_periods
 
+    _check_outputs(output)
     bundle = _load(rules_dir, plan_dir)
     lo, hi = _range(bundle, start, end, year)
+    _warn_calendar(lo, hi)
     periods = [p for p in scheduled_periods(bundle) if lo <= p.due <= hi]
     lang = lang or default_lang()
     if fmt == "ics":
@@ -310,10 +359,15 @@ def _range(bundle: Any, start: str | None, end: str | None, year: int | None) ->
     if year is not None:
         if start or end:
             raise UsageError("give either --year or --from/--to, not both")
-        y = year + 1911 if year < 1000 else year
+        from compliance.dates import DateFormatError, year_from_option
+
+        try:
+            y = year_from_option(year)
+        except DateFormatError as exc:
+            raise UsageError(f"--year: {exc}") from None
         return dt.date(y, 1, 1), dt.date(y, 12, 31)
-    lo = parse_as_of(start, bundle) if start else bundle.plan.first_day
-    hi = parse_as_of(end, bundle) if end else bundle.plan.last_day
+    lo = parse_as_of(start, bundle, "--from") if start else bundle.plan.first_day
+    hi = parse_as_of(end, bundle, "--to") if end else bundle.plan.last_day
     if hi < lo:
         raise UsageError("--to is before --from")
     return lo, hi
@@ -345,7 +399,8 @@ def explain(rule_id: str, rules_dir: Path, plan_dir: Path, as_of: str, period_da
     if rule_id not in bundle.rules:
         raise UsageError(f"unknown rule {rule_id!r}")
     day = parse_as_of(as_of, bundle)
-    target = parse_as_of(period_day, bundle) if period_day else None
+    target = parse_as_of(period_day, bundle, "--period") if period_day else None
+    _warn_calendar(bundle.plan.first_day, bundle.plan.last_day, day)
     evaluation = evaluate(bundle, day, rules=[rule_id])
     findings = [f for f in evaluation.findings if entity is None or f.entity == entity]
     chosen = pick(findings, target, day)
@@ -382,11 +437,14 @@ def checklist(rules_dir: Path, plan_dir: Path, meeting_day: str | None, as_of: s
     from compliance.checklist import build, default_meeting
     from compliance.evaluate import evaluate
 
+    _check_outputs(output)
     bundle = _load(rules_dir, plan_dir)
-    meeting = parse_as_of(meeting_day, bundle) if meeting_day else default_meeting(bundle, taipei_today())
+    meeting = (parse_as_of(meeting_day, bundle, "--meeting") if meeting_day
+               else default_meeting(bundle, taipei_today()))
     day = parse_as_of(as_of, bundle) if as_of else meeting
+    _warn_calendar(bundle.plan.first_day, bundle.plan.last_day, meeting, day)
     lang = lang or default_lang()
-    if fmt == "odt" and output is None and sys.stdout.isatty():
+    if fmt == "odt" and _is_stdout(output) and sys.stdout.isatty():
         raise UsageError("an ODT file is binary: give -o FILE.odt")
     data = build(bundle, evaluate(bundle, day), meeting)
     _write_atomic(output, _render_checklist(bundle, data, fmt, lang))
@@ -473,7 +531,7 @@ def nightly(rules_dir: Path, plan_dirs: tuple[Path, ...], history_path: Path | N
     Example (cron at 00:30 Asia/Taipei):
       30 0 * * * cd /srv/plan && compliance nightly --plan plan_data --out /srv/reports
     """
-    from compliance.nightly import Busy, run_nightly
+    from compliance.nightly import run_nightly
 
     plans = list(plan_dirs) or [Path("plan_data")]
     day = parse_as_of(as_of)
@@ -483,12 +541,9 @@ def nightly(rules_dir: Path, plan_dirs: tuple[Path, ...], history_path: Path | N
         with click.progressbar(items, label="evaluating plans", file=sys.stderr) as bar:
             yield from bar
 
-    try:
-        runs = run_nightly(rules_dir, plans, history_path or out_dir / "history.sqlite", out_dir, day,
-                           lang or default_lang(), progress if tty and len(plans) > 1 else None)
-    except Busy as exc:
-        click.echo(f"busy: {exc}", err=True)
-        sys.exit(3)
+    runs = run_nightly(rules_dir, plans, history_path or out_dir / "history.sqlite", out_dir, day,
+                       lang or default_lang(), progress if tty and len(plans) > 1 else None,
+                       warn=lambda message: click.echo(f"warning: {message}", err=True))
     for r in runs:
         c = r.changes
         if tty:

@@ -60,6 +60,26 @@ class UsageError(ComplianceError):
 class EngineError(ComplianceError):
     """The rules engine misbehaved; never swallowed, never partially reported."""
 
+    exit_code = ExitCode.ENGINE
+
+
+class Busy(ComplianceError):
+    """Another nightly run holds the lock: try again later, nothing is wrong."""
+
+    exit_code = ExitCode.BUSY
+
+
+class OutputError(ComplianceError):
+    """An output could not be written; no output of the run replaced its previous file."""
+
+    exit_code = ExitCode.IO
+
+
+class HistoryError(ComplianceError):
+    """The nightly history is unreadable, corrupt or newer than this program; left untouched."""
+
+    exit_code = ExitCode.IO
+
 
 def display_path(path: Path) -> str:
     """Paths relative to the working directory when possible, as editors and CI expect."""
