@@ -335,6 +335,18 @@ def read_regular(file: Path, path: str, limit: int) -> bytes | Problem:
         os.close(fd)
 
 
+_ID = re.compile(r"""(?:^|[\s{,-])id\s*:\s*["']?([A-Za-z0-9][A-Za-z0-9-]*)""", re.MULTILINE)
+
+
+def ids_in_text(file: Path) -> set[str]:
+    """Every ``id: x`` written in a file that could not be parsed: references to those ids
+    are not reported as unknown, since the file's own problem is the cause."""
+    raw = read_regular(file, display_path(file), MAX_BYTES)
+    if isinstance(raw, Problem):
+        return set()
+    return set(_ID.findall(raw.decode("utf-8", "replace")))
+
+
 def _file_kind(mode: int) -> str:
     for test, name in ((stat.S_ISDIR, "directory"), (stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "device"),
                        (stat.S_ISBLK, "device"), (stat.S_ISSOCK, "socket")):

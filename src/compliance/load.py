@@ -20,7 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from compliance import models as m
-from compliance._yaml import PathKey, SourceMap, format_path, read_yaml
+from compliance._yaml import PathKey, SourceMap, format_path, ids_in_text, read_yaml
 from compliance.dates import EARLIEST, LATEST, roc_year
 from compliance.errors import InputError, Problem, display_path
 
@@ -190,8 +190,9 @@ def _read_parts(folder: Path, model: type[BaseModel], problems: list[Problem],
         data, source, found = read_yaml(file, _EMPTY_HINT)
         problems.extend(found)
         if data is None:
-            for kind in kinds:  # whatever the file defined is unknown now
-                broken.setdefault(kind, set()).add(UNREADABLE)
+            written = ids_in_text(file)  # what the file seems to define is not reported again
+            for kind in kinds:
+                broken.setdefault(kind, set()).update(written)
             continue
         seen = {(p.line, p.column) for p in found}  # a value the YAML layer refused is not
         parts = _Parts(source)                      # reported again by the schema
@@ -241,8 +242,21 @@ def _validate_at(model: type[BaseModel], data: Any, source: SourceMap, prefix: P
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        return None, [_problem(root or model, {**err, "loc": prefix + tuple(err["loc"])}, source)
-                      for err in exc.errors()]
+        errors = [{**err, "loc": prefix + tuple(err["loc"])} for err in _typos_once(exc.errors())]
+        return None, [_problem(root or model, err, source) for err in errors]
+
+
+def _typos_once(errors: list[Any]) -> list[Any]:
+    """A misspelled key is one problem: "unknown key 'dat'; did you mean 'date'?" says it,
+    so the "required key 'date' is missing" it causes is dropped."""
+    missing = {tuple(e["loc"]) for e in errors if e["type"] == "missing"}
+    typos = set()
+    for e in errors:
+        if e["type"] == "extra_forbidden":
+            parent, name = tuple(e["loc"][:-1]), str(e["loc"][-1])
+            names = [str(loc[-1]) for loc in missing if loc[:-1] == parent]
+            typos |= {parent + (c,) for c in difflib.get_close_matches(name, names, n=1)}
+    return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in typos)]
 
 
 def _collect(kind: str, items: Iterable[tuple[Any, SourceMap, PathKey]], into: dict[str, Any],
