@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from compliance.cli import main
+from compliance.errors import HistoryError
 from compliance.history import MIGRATIONS, History
 
 FILES = {"report.json", "report.md", "calendar.ics", "changes.json", "changes.md"}
@@ -93,7 +94,7 @@ def test_migrations_and_future_versions(tmp_path):
     h.close()
     with sqlite3.connect(tmp_path / "h.sqlite") as db:
         db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
-    with pytest.raises(RuntimeError, match="newer"):
+    with pytest.raises(HistoryError, match="newer"):
         History(tmp_path / "h.sqlite")
 
 

@@ -517,14 +517,17 @@ def test_rules(cases_dir: Path | None, rules_dir: Path, plan_dir: Path) -> None:
               show_default=True, help="Folder for the dated report folders.")
 @click.option("--as-of", "as_of", default="today", show_default=True,
               help="Evaluation date (default today in Asia/Taipei).")
+@click.option("--new-history", is_flag=True,
+              help="Start a new, empty history even though OUT holds reports of earlier runs.")
 @lang_option
 @guarded
 def nightly(rules_dir: Path, plan_dirs: tuple[Path, ...], history_path: Path | None, out_dir: Path,
-            as_of: str, lang: str | None) -> None:
+            as_of: str, new_history: bool, lang: str | None) -> None:
     """Evaluate plans as of today, write OUT/<date>/ (JSON, Markdown, ICS) and report
-    what changed since the previous run.
+    what changed since the previous day's run, including evidence that disappeared.
 
-    Exit 0 when done, 2 for bad input, 3 when another nightly run holds the lock.
+    Exit 0 when done, 2 for bad input, 3 when another nightly run holds the lock,
+    4 when the history or the reports cannot be read or written (see docs/errors.md).
     Prints one JSON line per plan unless standard error is a terminal.
 
     \b
@@ -543,14 +546,17 @@ def nightly(rules_dir: Path, plan_dirs: tuple[Path, ...], history_path: Path | N
 
     runs = run_nightly(rules_dir, plans, history_path or out_dir / "history.sqlite", out_dir, day,
                        lang or default_lang(), progress if tty and len(plans) > 1 else None,
-                       warn=lambda message: click.echo(f"warning: {message}", err=True))
+                       warn=lambda message: click.echo(f"warning: {message}", err=True),
+                       new_history=new_history)
     for r in runs:
         c = r.changes
         if tty:
             click.echo(f"{r.plan}: {len(c.new_violations)} new violations, {len(c.resolved_violations)} "
-                       f"resolved, {len(c.new_reminders)} new reminders -> {out_dir / day.isoformat() / r.slug}")
+                       f"resolved, {len(c.new_reminders)} new reminders, {len(c.disappeared)} pieces of "
+                       f"evidence gone -> {out_dir / day.isoformat() / r.slug}")
         else:
             click.echo(json.dumps({"plan": r.plan, "as_of": day.isoformat(), "folder": f"{day}/{r.slug}",
                                    "summary": r.summary, "new_violations": len(c.new_violations),
                                    "resolved_violations": len(c.resolved_violations),
-                                   "new_reminders": len(c.new_reminders)}, ensure_ascii=False))
+                                   "new_reminders": len(c.new_reminders),
+                                   "disappeared": len(c.disappeared)}, ensure_ascii=False))

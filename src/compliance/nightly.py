@@ -16,17 +16,17 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from compliance.errors import ComplianceError
+from compliance.errors import Busy, HistoryError, InputError, Problem, UsageError
 from compliance.history import Changes, History
 from compliance.load import Bundle, load_bundle
 
-
-class Busy(ComplianceError):
-    """Another nightly run holds the lock."""
+__all__ = ["Busy", "PlanRun", "Staging", "run_nightly", "write_plan"]
 
 
 @dataclass(frozen=True)
@@ -91,27 +91,55 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def publish(out: Path, name: str, files: dict[str, bytes]) -> None:
-    """Make ``out/name`` hold exactly ``files``, all or nothing."""
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = out / f".{name}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    for rel, data in files.items():
-        target = tmp / rel
+class Staging:
+    """A dated folder built beside its final place, then renamed into it all at once.
+
+    Plans are written into it one at a time, so a night's memory does not grow with the
+    number of plans; ``commit`` swaps it in, ``discard`` removes it.
+    """
+
+    def __init__(self, out: Path, name: str):
+        self.out, self.name = out, name
+        out.mkdir(parents=True, exist_ok=True)
+        self.tmp = out / f".{name}.tmp-{os.getpid()}"
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.tmp.mkdir()
+        self.folders: set[Path] = {self.tmp}
+
+    def write(self, rel: str, data: bytes) -> None:
+        target = self.tmp / rel
         target.parent.mkdir(parents=True, exist_ok=True)
+        self.folders.add(target.parent)
         with open(target, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-    for folder in sorted({(tmp / rel).parent for rel in files}, reverse=True):
-        _fsync_dir(folder)
-    final = out / name
-    old = out / f".{name}.old-{os.getpid()}"
-    if final.exists():
-        os.rename(final, old)
-    os.rename(tmp, final)
-    _fsync_dir(out)
-    shutil.rmtree(old, ignore_errors=True)
+
+    def commit(self) -> None:
+        for folder in sorted(self.folders, reverse=True):
+            _fsync_dir(folder)
+        final = self.out / self.name
+        old = self.out / f".{self.name}.old-{os.getpid()}"
+        if final.exists():
+            os.rename(final, old)
+        os.rename(self.tmp, final)
+        _fsync_dir(self.out)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def publish(out: Path, name: str, files: dict[str, bytes]) -> None:
+    """Make ``out/name`` hold exactly ``files``, all or nothing."""
+    stage = Staging(out, name)
+    try:
+        for rel, data in files.items():
+            stage.write(rel, data)
+        stage.commit()
+    except BaseException:
+        stage.discard()
+        raise
 
 
 def _slugs(plan_dirs: list[Path]) -> list[str]:
@@ -155,40 +183,133 @@ def changes_markdown(bundle: Bundle, c: Changes, lang: str) -> str:
             title = bundle.rules[rule].title.get(lang) if rule in bundle.rules else rule
             lines.append(f"- {title} — {period}" + (f" [{entity}]" if entity else ""))
         lines.append("")
+    kinds = {"record": ("紀錄", "record"), "document": ("文件", "document"),
+             "waiver": ("豁免", "waiver"), "meeting": ("會議", "meeting")}
+    lines.append(f"## {'前次執行時存在、現已不見的佐證' if zh else 'Evidence gone since the previous run'}"
+                 f" ({len(c.disappeared)})")
+    for kind, ident in c.disappeared:
+        lines.append(f"- {kinds[kind][0 if zh else 1]} {ident}")
+    lines.append("")
     return "\n".join(lines)
 
 
-def run_nightly(rules_dir: Path, plan_dirs: list[Path], history_path: Path, out: Path, as_of: dt.date,
-                lang: str, progress: Callable[[Iterable], Iterable] | None = None) -> list[PlanRun]:
-    """Evaluate every plan, publish ``out/<as_of>/``, then record the run in the history."""
-    from compliance.evaluate import evaluate
+def write_plan(stage: Staging, slug: str, bundle: Bundle, evaluation: Any, changes: Changes,
+               lang: str) -> None:
+    """Every file of one plan's folder: the one place a new per-plan output goes."""
+    for name, data in _reports(bundle, evaluation, changes, lang).items():
+        stage.write(f"{slug}/{name}", data)
 
-    bundles = [load_bundle(rules_dir, d) for d in plan_dirs]  # all input checked before any output
-    keys = [plan_key(b) for b in bundles]
-    if len(set(keys)) != len(keys):
-        raise ComplianceError(f"two plan folders hold the same plan: {sorted(k for k in keys if keys.count(k) > 1)[0]}")
+
+def evidence_ids(bundle: Bundle) -> set[tuple[str, str]]:
+    """The evidence of a plan by id; meeting-derived records are covered by their meeting."""
+    return ({("record", i) for i in bundle.records if ":" not in i}
+            | {("document", i) for i in bundle.documents}
+            | {("waiver", i) for i in bundle.waivers}
+            | {("meeting", i) for i in bundle.meetings})
+
+
+def check_plan_folders(plan_dirs: list[Path]) -> None:
+    """The same folder given twice is bad input, caught before anything is read."""
+    seen: dict[Path, Path] = {}
+    for d in plan_dirs:
+        real = d.resolve()
+        if real in seen:
+            raise UsageError(f"--plan {str(d)!r} names the same folder as --plan {str(seen[real])!r}")
+        seen[real] = d
+
+
+def check_history_continues(history: History, out: Path, allow_new: bool) -> None:
+    """An empty history beside earlier dated folders means the history was lost."""
+    if allow_new or history.run_count():
+        return
+    earlier = sorted(p.name for p in out.iterdir() if _DAY.match(p.name) and p.is_dir()) if out.is_dir() else []
+    if earlier:
+        raise HistoryError(
+            f"history {str(history.path)!r} holds no runs, but {str(out)!r} has reports of earlier "
+            f"runs ({earlier[0]} to {earlier[-1]}): the history was lost or replaced. Restore it, "
+            "or pass --new-history to start a new one knowingly")
+
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def run_nightly(rules_dir: Path, plan_dirs: list[Path], history_path: Path, out: Path, as_of: dt.date,
+                lang: str, progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None,
+                warn: Callable[[str], None] | None = None, new_history: bool = False) -> list[PlanRun]:
+    """Evaluate every plan, publish ``out/<as_of>/``, then record the run in the history.
+
+    One plan at a time is loaded, evaluated, written into the staging folder and released.
+    Bad input in any plan (reported for all of them) means nothing is published.
+    """
+    from compliance.load import load_rules
+
+    check_plan_folders(plan_dirs)
+    rulebook = load_rules(rules_dir)
     with Lock(history_path.with_name(history_path.name + ".lock")):
         recover(out)
         history = History(history_path)
         try:
-            files: dict[str, bytes] = {}
-            runs, stored = [], []
-            folder = as_of.isoformat()
-            items = list(zip(bundles, keys, _slugs(plan_dirs)))
-            for bundle, key, slug in (progress(items) if progress else items):
-                evaluation = evaluate(bundle, as_of)
-                changes = history.changes(key, evaluation.findings)
-                for name, data in _reports(bundle, evaluation, changes, lang).items():
-                    files[f"{slug}/{name}"] = data
-                runs.append(PlanRun(key, slug, evaluation.summary(), changes))
-                stored.append((key, as_of, f"{folder}/{slug}", evaluation.findings))
-            summary = [{"plan": r.plan, "folder": f"{folder}/{r.slug}", "summary": r.summary,
-                        **{k: len(v) for k, v in r.changes.as_dict().items() if isinstance(v, list)}}
-                       for r in runs]
-            files["summary.json"] = (json.dumps({"as_of": as_of.isoformat(), "plans": summary},
-                                                ensure_ascii=False, indent=2) + "\n").encode()
-            publish(out, folder, files)
-            history.record(stored)
+            check_history_continues(history, out, new_history)
+            return _run(history, rulebook, rules_dir, plan_dirs, out, as_of, lang, progress, warn)
+        except sqlite3.Error as exc:
+            raise HistoryError(f"history {str(history_path)!r} cannot be written ({exc}); this run "
+                               "was not recorded and the next run will compare with the last "
+                               "recorded one") from None
         finally:
+            history.rollback()
             history.close()
+
+
+def _run(history: History, rulebook: Any, rules_dir: Path, plan_dirs: list[Path], out: Path,
+         as_of: dt.date, lang: str, progress: Callable[[Iterable[Any]], Iterable[Any]] | None,
+         warn: Callable[[str], None] | None) -> list[PlanRun]:
+    from compliance.evaluate import evaluate
+    from compliance.holiday_years import calendar_warnings
+
+    folder = as_of.isoformat()
+    stage = Staging(out, folder)
+    problems: list[Problem] = []
+    runs: list[PlanRun] = []
+    seen: dict[str, Path] = {}
+    warned: set[str] = set()
+    try:
+        history.begin()
+        items = list(zip(plan_dirs, _slugs(plan_dirs)))
+        for plan_dir, slug in (progress(items) if progress else items):
+            try:
+                bundle = load_bundle(rules_dir, plan_dir, rulebook=rulebook)
+            except InputError as exc:
+                problems.extend(exc.problems)
+                continue
+            key = plan_key(bundle)
+            if key in seen:
+                problems.append(bundle.origins[("plan", "plan")].problem(
+                    (), f"plan {key!r} is also in {str(seen[key])!r}; give each plan once"))
+            seen[key] = plan_dir
+            if problems:
+                continue  # keep checking the others, but nothing will be published
+            for message in calendar_warnings({bundle.plan.first_day.year, bundle.plan.last_day.year,
+                                              as_of.year}) if warn else ():
+                if message not in warned:
+                    warned.add(message)
+                    warn(message)
+            evaluation = evaluate(bundle, as_of)
+            evidence = evidence_ids(bundle)
+            changes = history.changes(key, as_of, evaluation.findings, evidence)
+            write_plan(stage, slug, bundle, evaluation, changes, lang)
+            history.add(key, as_of, f"{folder}/{slug}", evaluation.findings, evidence)
+            runs.append(PlanRun(key, slug, evaluation.summary(), changes))
+            del bundle, evaluation  # released before the next plan is loaded
+        if problems:
+            raise InputError(problems)
+        summary = [{"plan": r.plan, "folder": f"{folder}/{r.slug}", "summary": r.summary,
+                    **{k: len(v) for k, v in r.changes.as_dict().items() if isinstance(v, list)}}
+                   for r in runs]
+        stage.write("summary.json", (json.dumps({"as_of": folder, "plans": summary},
+                                                ensure_ascii=False, indent=2) + "\n").encode())
+        stage.commit()
+    except BaseException:
+        stage.discard()
+        raise
+    history.commit()
     return runs
