@@ -85,5 +85,5 @@ def display_path(path: Path) -> str:
     """Paths relative to the working directory when possible, as editors and CI expect."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):  # elsewhere, or a symlink loop (3.11: RuntimeError)
         return str(path)

@@ -145,7 +145,7 @@ def publish(out: Path, name: str, files: dict[str, bytes]) -> None:
 def _slugs(plan_dirs: list[Path]) -> list[str]:
     out: list[str] = []
     for d in plan_dirs:
-        base = re.sub(r"[^A-Za-z0-9._-]+", "-", d.resolve().name).strip("-") or "plan"
+        base = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(os.path.realpath(d)).name).strip("-") or "plan"
         slug, n = base, 2
         while slug in out:
             slug, n = f"{base}-{n}", n + 1
@@ -212,7 +212,7 @@ def check_plan_folders(plan_dirs: list[Path]) -> None:
     """The same folder given twice is bad input, caught before anything is read."""
     seen: dict[Path, Path] = {}
     for d in plan_dirs:
-        real = d.resolve()
+        real = Path(os.path.realpath(d))
         if real in seen:
             raise UsageError(f"--plan {str(d)!r} names the same folder as --plan {str(seen[real])!r}")
         seen[real] = d
