@@ -48,7 +48,7 @@ def _resolve(path: Path) -> _Target:
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise UsageError(f"-o {str(path)!r}: symbolic link loop") from None
-        raise OutputError(f"cannot write {str(path)!r}: {exc.strerror}") from None
+        raise _failed(str(path), exc) from None
     if stat.S_ISDIR(st.st_mode):
         raise UsageError(f"-o {str(path)!r} is a directory; give a file name")
     direct = not stat.S_ISREG(st.st_mode)
@@ -84,12 +84,15 @@ def write_all(outputs: list[tuple[Path, str | bytes]]) -> None:
             if current.direct:
                 _write_direct(current.real, payload)
     except OSError as exc:
-        asked = str(current.asked) if current else "?"
-        raise OutputError(f"cannot write {asked!r}: {exc.strerror or exc}; "
-                          "no output of this run replaced its previous file") from None
+        raise _failed(str(current.asked) if current else "?", exc) from None
     finally:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)  # already gone when it was renamed
+
+
+def _failed(asked: str, exc: OSError) -> OutputError:
+    return OutputError(f"cannot write {asked!r}: {exc.strerror or exc}; "
+                       "no output of this run replaced its previous file")
 
 
 def _stage(target: _Target, payload: bytes) -> str:
