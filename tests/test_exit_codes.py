@@ -83,3 +83,19 @@ def test_bad_input_to_nightly_exits_2_not_3(workdir):
     assert result.exit_code == ExitCode.BAD_INPUT, result.output
     assert "plan_data/records.yaml:1:11: records[0].activity: required key 'activity' is missing" \
         in result.stderr
+
+
+def test_interrupt_is_not_reported_as_findings(workdir, monkeypatch):
+    def interrupted(*_a, **_k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("compliance.evaluate.evaluate", interrupted)
+    result = CliRunner().invoke(main, CHECK)
+    assert result.exit_code == ExitCode.INTERRUPTED and "interrupted" in result.stderr
+
+
+def test_schema_write_failure_exits_4(workdir):
+    (workdir / "schemas").write_text("a file, not a folder", encoding="utf-8")
+    result = CliRunner().invoke(main, ["schema", "--out", "schemas/sub"])
+    assert result.exit_code == ExitCode.IO, result.output
+    assert "Traceback" not in result.output

@@ -73,6 +73,8 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
         except OSError as exc:  # a file we read or write outside the checked paths
             where = f" {exc.filename!r}" if exc.filename else ""
             _fail(f"error: cannot read or write{where}: {exc.strerror or exc}", ExitCode.IO)
+        except KeyboardInterrupt:  # click would turn it into exit 1, which means findings
+            _fail("interrupted; nothing was replaced", ExitCode.INTERRUPTED)
         except Exception as exc:  # noqa: BLE001 - a bug: say so, with the code for "internal"
             _fail(f"internal error: {type(exc).__name__}: {exc} (please report it; "
                   "--debug shows the traceback)", ExitCode.ENGINE)
@@ -217,6 +219,7 @@ def list_rules(rules_dir: Path, plan_dir: Path, fmt: str, lang: str | None) -> N
 @main.command()
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("schemas"),
               show_default=True, help="Folder to write the JSON Schemas into.")
+@guarded
 def schema(out_dir: Path) -> None:
     """Write JSON Schemas for rule files and plan files, for editors.
 

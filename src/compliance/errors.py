@@ -33,6 +33,7 @@ class ExitCode:
     BUSY = 3  # nightly: another run holds the lock
     IO = 4  # an output, the history or another file could not be read or written
     ENGINE = 5  # the rules engine or an internal check failed (a bug: please report it)
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it); outputs left as they were
 
 
 class ComplianceError(Exception):
