@@ -13,19 +13,22 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from compliance.errors import Problem, display_path
 
 # libyaml's parser when PyYAML was built with it (about 10x faster); same nodes and marks.
-_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    _BASE_LOADER = yaml.SafeLoader
+else:
+    _BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVED: dict[tuple[Any, str, Any], str] = {}
 _IMPLICIT_FIRST = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)
 
 
-class _LOADER(_BASE_LOADER):  # noqa: N801 - used like the PyYAML loader classes
+class _LOADER(_BASE_LOADER):
     """Remembers how plain scalars resolve: the regex tests of the resolver were a
     quarter of the load time, and plan files repeat the same values many times."""
 
@@ -172,6 +175,7 @@ class _Builder:
             if node.tag != "tag:yaml.org,2002:seq":
                 return self._bad_tag(node, loc)
             return [self.build(item, loc + (i,)) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)  # the composer makes only these three kinds
         return self._scalar(node, loc)
 
     def _count(self, node: yaml.Node, loc: PathKey) -> None:
@@ -237,7 +241,6 @@ class _Builder:
         line, col = _mark(node)
         self.problems.append(Problem(self.source.path, line, col, format_path(loc),
                                      f"unsupported YAML tag {node.tag!r}; only plain YAML is accepted"))
-        return None
 
 
 def _decode(raw: bytes, path: str) -> str | Problem:

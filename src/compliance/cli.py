@@ -13,8 +13,9 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -27,7 +28,7 @@ def taipei_today(now: dt.datetime | None = None) -> dt.date:
     """Today's date in Taipei: a nightly job at 00:30 Taipei runs at 16:30 UTC the day before."""
     from zoneinfo import ZoneInfo
 
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     return now.astimezone(ZoneInfo(TAIPEI)).date()
 
 
@@ -129,7 +130,7 @@ def _check_outputs(*paths: Path | None) -> None:
             check_target(path)  # type: ignore[arg-type]
 
 
-def _write_outputs(outputs: list[tuple[Path | None, str | bytes]]) -> None:
+def _write_outputs(outputs: Sequence[tuple[Path | None, str | bytes]]) -> None:
     """Write every file output or none (``atomic.write_all``), then standard output."""
     from compliance.atomic import write_all
 

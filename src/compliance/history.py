@@ -160,7 +160,7 @@ class History:
 
     def add(self, plan: str, as_of: dt.date, report_dir: str, findings: Iterable[Finding],
             evidence: Iterable[Evidence]) -> None:
-        finished = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         cur = self.db.execute(
             "INSERT INTO runs (plan, as_of, finished_at, report_dir) VALUES (?, ?, ?, ?)",
             (plan, as_of.isoformat(), finished, report_dir))

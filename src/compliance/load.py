@@ -105,7 +105,7 @@ def _validate(model: type[BaseModel], data: Any, source: SourceMap) -> tuple[Any
         return None, [_problem(model, err, source) for err in exc.errors()]
 
 
-def _problem(model: type[BaseModel], err: dict[str, Any], source: SourceMap) -> Problem:
+def _problem(model: type[BaseModel], err: Any, source: SourceMap) -> Problem:
     loc = tuple(err["loc"])
     kind = err["type"]
     message = err["msg"].removeprefix("Value error, ")
@@ -590,4 +590,4 @@ def _check_quotes(b: Bundle, plan_dir: Path) -> Iterator[Problem]:
                 "(compared after NFKC normalisation, whitespace removed)")
 
 
-__all__ = ["Bundle", "Origin", "RuleBook", "load_bundle", "load_rules", "format_path", "meeting_record_id"]
+__all__ = ["Bundle", "Origin", "RuleBook", "format_path", "load_bundle", "load_rules", "meeting_record_id"]

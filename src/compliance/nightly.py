@@ -20,7 +20,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from compliance.errors import Busy, HistoryError, InputError, Problem, UsageError
 from compliance.history import Changes, History
@@ -46,7 +46,7 @@ class Lock:
     def __init__(self, path: Path):
         self.path = path
 
-    def __enter__(self) -> Lock:
+    def __enter__(self) -> Self:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -175,8 +175,9 @@ def _reports(bundle: Bundle, evaluation, changes: Changes, lang: str) -> dict[st
 def changes_markdown(bundle: Bundle, c: Changes, lang: str) -> str:
     zh = lang == "zh-TW"
     heads = (("新增逾期", "New violations"), ("已改善", "Resolved violations"), ("新增即將到期", "New reminders"))
-    lines = [f"# {bundle.plan.title}: {'與上次執行相比' if zh else 'changes since the previous run'}"
-             f" ({c.previous_as_of or ('首次執行' if zh else 'first run')})", ""]
+    title = (f"# {bundle.plan.title}: {'與上次執行相比' if zh else 'changes since the previous run'}"
+             f" ({c.previous_as_of or ('首次執行' if zh else 'first run')})")
+    lines = [title, ""]
     for (hz, he), keys in zip(heads, (c.new_violations, c.resolved_violations, c.new_reminders)):
         lines.append(f"## {hz if zh else he} ({len(keys)})")
         for rule, period, entity in keys:
@@ -288,9 +289,9 @@ def _run(history: History, rulebook: Any, rules_dir: Path, plan_dirs: list[Path]
             seen[key] = plan_dir
             if problems:
                 continue  # keep checking the others, but nothing will be published
-            for message in calendar_warnings({bundle.plan.first_day.year, bundle.plan.last_day.year,
-                                              as_of.year}) if warn else ():
-                if message not in warned:
+            years = {bundle.plan.first_day.year, bundle.plan.last_day.year, as_of.year}
+            for message in calendar_warnings(years):
+                if warn is not None and message not in warned:
                     warned.add(message)
                     warn(message)
             evaluation = evaluate(bundle, as_of)
