@@ -112,6 +112,16 @@ def test_special_files_are_refused_without_hanging(workdir, kind, expect):
         assert line in result.stderr.splitlines()
 
 
+def test_plan_text_that_is_a_fifo_is_refused_without_hanging(workdir):
+    text = workdir / "plan_data" / "source" / "plan-112.txt"
+    text.unlink()
+    os.mkfifo(text)
+    result = run_cli(workdir, "validate")
+    assert result.returncode == 2, result.stderr
+    assert re.search(r"^plan_data/plan.yaml:\d+:\d+: plan.source_text: cannot read plan text: not a "
+                     r"regular file \(a FIFO\)", result.stderr, re.MULTILINE), result.stderr
+
+
 def test_size_is_checked_before_parsing(workdir, monkeypatch):
     monkeypatch.setattr("compliance._yaml.MAX_BYTES", 1000)
     result = CliRunner().invoke(main, ["validate"])
@@ -128,6 +138,7 @@ def test_value_limit_message_is_honest(workdir, monkeypatch):
     assert "alias" not in result.stderr  # an honest big file is not called an alias bomb
 
 
+@pytest.mark.slow  # about 20 s
 def test_a_100000_record_plan_split_over_files_loads(workdir):
     rows = [f"  - {{id: bulk-{n}, activity: environment-inspection, date: 112/05/10, unit: admin}}"
             for n in range(100_000)]
@@ -150,6 +161,8 @@ def test_a_100000_record_plan_split_over_files_loads(workdir):
     (["check", "--as-of", "0000-01-01"], "--as-of: '0000-01-01' is out of range"),
     (["nightly", "--as-of", "9999-12-31", "--out", "out"], "--as-of: '9999-12-31' is out of range"),
     (["check", "-o", "."], "-o '.' is a directory"),
+    (["check", "--format", "json", "-o", "a.json", "--format", "sarif", "-o", "./a.json"],
+     "are the same file"),
 ])
 def test_out_of_range_options_exit_2(workdir, args, words):
     result = CliRunner().invoke(main, args)

@@ -125,9 +125,15 @@ def _check_outputs(*paths: Path | None) -> None:
     """Refuse a directory or a link loop as an output before anything is evaluated."""
     from compliance.atomic import check_target
 
+    seen: dict[str, Path] = {}
     for path in paths:
-        if not _is_stdout(path):
-            check_target(path)  # type: ignore[arg-type]
+        if _is_stdout(path):
+            continue
+        check_target(path)  # type: ignore[arg-type]
+        real = os.path.realpath(path)  # type: ignore[arg-type]
+        if real in seen:
+            raise UsageError(f"-o {str(path)!r} and -o {str(seen[real])!r} are the same file")
+        seen[real] = path  # type: ignore[assignment]
 
 
 def _write_outputs(outputs: Sequence[tuple[Path | None, str | bytes]]) -> None:

@@ -20,7 +20,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from compliance import models as m
-from compliance._yaml import PathKey, SourceMap, format_path, ids_in_text, read_yaml
+from compliance._yaml import (
+    MAX_BYTES,
+    PathKey,
+    SourceMap,
+    format_path,
+    ids_in_text,
+    read_regular,
+    read_yaml,
+)
 from compliance.dates import EARLIEST, LATEST, roc_year
 from compliance.errors import InputError, Problem, display_path
 
@@ -571,16 +579,19 @@ def normalise_quote(text: str) -> str:
 
 @lru_cache(maxsize=8)
 def _plan_text(path: Path, mtime_ns: int) -> str:
-    return normalise_quote(path.read_text(encoding="utf-8"))
+    raw = read_regular(path, display_path(path), MAX_BYTES)  # a FIFO here must not hang
+    if isinstance(raw, Problem):
+        raise OSError(raw.message.removeprefix("cannot read file: "))
+    return normalise_quote(raw.decode("utf-8"))
 
 
 def _check_quotes(b: Bundle, plan_dir: Path) -> Iterator[Problem]:
     if not b.plan.source_text:
         return
-    text_file = (plan_dir / b.plan.source_text).resolve()
     try:
+        text_file = (plan_dir / b.plan.source_text).resolve()
         plan_text = _plan_text(text_file, text_file.stat().st_mtime_ns)
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, RuntimeError) as exc:  # RuntimeError: a link loop (3.11)
         yield b.origins[("plan", "plan")].problem(("source_text",), f"cannot read plan text: {exc}")
         return
     for rule in b.rules.values():
