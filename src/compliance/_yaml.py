@@ -13,17 +13,14 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
 from compliance.errors import Problem, display_path
 
 # libyaml's parser when PyYAML was built with it (about 10x faster); same nodes and marks.
-if TYPE_CHECKING:
-    _BASE_LOADER = yaml.SafeLoader
-else:
-    _BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVED: dict[tuple[Any, str, Any], str] = {}
 _IMPLICIT_FIRST = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)
 
@@ -175,7 +172,7 @@ class _Builder:
             if node.tag != "tag:yaml.org,2002:seq":
                 return self._bad_tag(node, loc)
             return [self.build(item, loc + (i,)) for i, item in enumerate(node.value)]
-        assert isinstance(node, yaml.ScalarNode)  # the composer makes only these three kinds
+        assert isinstance(node, yaml.ScalarNode)
         return self._scalar(node, loc)
 
     def _count(self, node: yaml.Node, loc: PathKey) -> None:

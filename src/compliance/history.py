@@ -128,12 +128,12 @@ class History:
     def run_count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
 
-    def previous(self, plan: str, as_of: dt.date) -> tuple[int | None, str | None, dict[Key, str]]:
-        """The plan's latest run for an earlier day: a same-day rerun compares with the day
-        before, not with the run it replaces."""
+    def previous(self, plan: str, before: dt.date | None = None) -> tuple[int | None, str | None, dict[Key, str]]:
+        """The plan's latest run for a day before ``before`` (any day when None): a same-day
+        rerun compares with the day before, not with the run it replaces."""
         row = self.db.execute("SELECT id, as_of FROM runs WHERE plan = ? AND as_of < ? "
                               "ORDER BY as_of DESC, id DESC LIMIT 1",
-                              (plan, as_of.isoformat())).fetchone()
+                              (plan, before.isoformat() if before else "9999-99-99")).fetchone()
         if row is None:
             return None, None, {}
         found = self.db.execute("SELECT rule, period, entity, status FROM findings WHERE run_id = ?",
@@ -144,8 +144,10 @@ class History:
         rows = self.db.execute("SELECT kind, id FROM evidence WHERE run_id = ?", (run_id,))
         return {(k, i) for k, i in rows}
 
-    def changes(self, plan: str, as_of: dt.date, findings: list[Finding],
+    def changes(self, plan: str, findings: list[Finding], *, as_of: dt.date | None = None,
                 evidence: set[Evidence] | None = None) -> Changes:
+        """What changed since the plan's previous run before ``as_of``; ``evidence`` (the ids
+        present now) lists what disappeared."""
         run_id, previous_as_of, before = self.previous(plan, as_of)
         now = {f.key: f.status for f in findings}
         new_v = sorted(k for k, s in now.items() if s == "violation" and before.get(k) != "violation")
@@ -159,11 +161,13 @@ class History:
         self.db.execute("BEGIN IMMEDIATE")
 
     def add(self, plan: str, as_of: dt.date, report_dir: str, findings: Iterable[Finding],
-            evidence: Iterable[Evidence]) -> None:
-        finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            evidence: Iterable[Evidence], *, finished: dt.datetime) -> None:
+        """One plan's run, inside the transaction of ``begin``; ``finished`` (the caller's
+        clock) is stored in UTC."""
+        stamp = finished.astimezone(dt.UTC).isoformat(timespec="seconds")
         cur = self.db.execute(
             "INSERT INTO runs (plan, as_of, finished_at, report_dir) VALUES (?, ?, ?, ?)",
-            (plan, as_of.isoformat(), finished, report_dir))
+            (plan, as_of.isoformat(), stamp, report_dir))
         self.db.executemany(
             "INSERT INTO findings (run_id, rule, period, entity, status, due) VALUES (?, ?, ?, ?, ?, ?)",
             [(cur.lastrowid, f.rule, f.period_key, f.entity or "", f.status, f.due.isoformat())
@@ -178,12 +182,12 @@ class History:
         if self.db.in_transaction:
             self.db.execute("ROLLBACK")
 
-    def record(self, runs: list[tuple[str, dt.date, str, list[Finding]]]) -> None:
-        """Store several plans' runs in a single transaction (without evidence)."""
+    def record(self, runs: list[tuple[str, dt.date, str, list[Finding]]], *, finished: dt.datetime) -> None:
+        """Store several plans' runs (without evidence) in a single transaction."""
         self.begin()
         try:
             for plan, as_of, report_dir, findings in runs:
-                self.add(plan, as_of, report_dir, findings, ())
+                self.add(plan, as_of, report_dir, findings, (), finished=finished)
             self.commit()
         except BaseException:
             self.rollback()

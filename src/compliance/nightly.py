@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
 
+from compliance.bundle import Bundle
 from compliance.errors import Busy, HistoryError, InputError, Problem, UsageError
 from compliance.history import Changes, History
-from compliance.load import Bundle, load_bundle
+from compliance.load import load_bundle
 
 __all__ = ["Busy", "PlanRun", "Staging", "run_nightly", "write_plan"]
 
@@ -43,8 +44,9 @@ def plan_key(bundle: Bundle) -> str:
 
 
 class Lock:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, now: dt.datetime):
         self.path = path
+        self.now = now  # written into the lock file for whoever finds it held
 
     def __enter__(self) -> Self:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -57,7 +59,7 @@ class Lock:
             raise Busy(f"another nightly run holds {self.path} ({holder or 'unknown'}); "
                        "try again when it has finished") from None
         os.ftruncate(self.fd, 0)
-        os.pwrite(self.fd, f"pid {os.getpid()} since {dt.datetime.now().isoformat(timespec='seconds')}"
+        os.pwrite(self.fd, f"pid {os.getpid()} since {self.now.isoformat(timespec='seconds')}"
                   .encode(), 0)
         return self
 
@@ -156,6 +158,7 @@ def _slugs(plan_dirs: list[Path]) -> list[str]:
 def _reports(bundle: Bundle, evaluation, changes: Changes, lang: str) -> dict[str, bytes]:
     from compliance.evaluate import scheduled_periods
     from compliance.report import Options, formatter
+    from compliance.report.changes_markdown import changes_markdown
     from compliance.report.ics import write_periods
 
     opts = Options(lang=lang)
@@ -170,28 +173,6 @@ def _reports(bundle: Bundle, evaluation, changes: Changes, lang: str) -> dict[st
     files["changes.json"] = (json.dumps(changes.as_dict(), ensure_ascii=False, indent=2) + "\n").encode()
     files["changes.md"] = changes_markdown(bundle, changes, lang).encode("utf-8")
     return files
-
-
-def changes_markdown(bundle: Bundle, c: Changes, lang: str) -> str:
-    zh = lang == "zh-TW"
-    heads = (("新增逾期", "New violations"), ("已改善", "Resolved violations"), ("新增即將到期", "New reminders"))
-    title = (f"# {bundle.plan.title}: {'與上次執行相比' if zh else 'changes since the previous run'}"
-             f" ({c.previous_as_of or ('首次執行' if zh else 'first run')})")
-    lines = [title, ""]
-    for (hz, he), keys in zip(heads, (c.new_violations, c.resolved_violations, c.new_reminders)):
-        lines.append(f"## {hz if zh else he} ({len(keys)})")
-        for rule, period, entity in keys:
-            title = bundle.rules[rule].title.get(lang) if rule in bundle.rules else rule
-            lines.append(f"- {title} — {period}" + (f" [{entity}]" if entity else ""))
-        lines.append("")
-    kinds = {"record": ("紀錄", "record"), "document": ("文件", "document"),
-             "waiver": ("豁免", "waiver"), "meeting": ("會議", "meeting")}
-    lines.append(f"## {'前次執行時存在、現已不見的佐證' if zh else 'Evidence gone since the previous run'}"
-                 f" ({len(c.disappeared)})")
-    for kind, ident in c.disappeared:
-        lines.append(f"- {kinds[kind][0 if zh else 1]} {ident}")
-    lines.append("")
-    return "\n".join(lines)
 
 
 def write_plan(stage: Staging, slug: str, bundle: Bundle, evaluation: Any, changes: Changes,
@@ -235,23 +216,25 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def run_nightly(rules_dir: Path, plan_dirs: list[Path], history_path: Path, out: Path, as_of: dt.date,
-                lang: str, progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None,
-                warn: Callable[[str], None] | None = None, new_history: bool = False) -> list[PlanRun]:
+                lang: str, progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None, *,
+                now: dt.datetime, warn: Callable[[str], None] | None = None,
+                new_history: bool = False) -> list[PlanRun]:
     """Evaluate every plan, publish ``out/<as_of>/``, then record the run in the history.
 
     One plan at a time is loaded, evaluated, written into the staging folder and released.
-    Bad input in any plan (reported for all of them) means nothing is published.
+    Bad input in any plan (reported for all of them) means nothing is published. ``now``
+    (from the caller's clock, timezone-aware) stamps the lock and the history.
     """
     from compliance.load import load_rules
 
     check_plan_folders(plan_dirs)
     rulebook = load_rules(rules_dir)
-    with Lock(history_path.with_name(history_path.name + ".lock")):
+    with Lock(history_path.with_name(history_path.name + ".lock"), now):
         recover(out)
         history = History(history_path)
         try:
             check_history_continues(history, out, new_history)
-            return _run(history, rulebook, rules_dir, plan_dirs, out, as_of, lang, progress, warn)
+            return _run(history, rulebook, rules_dir, plan_dirs, out, as_of, lang, progress, warn, now)
         except sqlite3.Error as exc:
             raise HistoryError(f"history {str(history_path)!r} cannot be written ({exc}); this run "
                                "was not recorded and the next run will compare with the last "
@@ -263,7 +246,7 @@ def run_nightly(rules_dir: Path, plan_dirs: list[Path], history_path: Path, out:
 
 def _run(history: History, rulebook: Any, rules_dir: Path, plan_dirs: list[Path], out: Path,
          as_of: dt.date, lang: str, progress: Callable[[Iterable[Any]], Iterable[Any]] | None,
-         warn: Callable[[str], None] | None) -> list[PlanRun]:
+         warn: Callable[[str], None] | None, now: dt.datetime) -> list[PlanRun]:
     from compliance.evaluate import evaluate
     from compliance.holiday_years import calendar_warnings
 
@@ -296,9 +279,9 @@ def _run(history: History, rulebook: Any, rules_dir: Path, plan_dirs: list[Path]
                     warn(message)
             evaluation = evaluate(bundle, as_of)
             evidence = evidence_ids(bundle)
-            changes = history.changes(key, as_of, evaluation.findings, evidence)
+            changes = history.changes(key, evaluation.findings, as_of=as_of, evidence=evidence)
             write_plan(stage, slug, bundle, evaluation, changes, lang)
-            history.add(key, as_of, f"{folder}/{slug}", evaluation.findings, evidence)
+            history.add(key, as_of, f"{folder}/{slug}", evaluation.findings, evidence, finished=now)
             runs.append(PlanRun(key, slug, evaluation.summary(), changes))
             del bundle, evaluation  # released before the next plan is loaded
         if problems:
