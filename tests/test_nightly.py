@@ -257,6 +257,7 @@ def peak_rss_kb(workdir: Path, plans: list[str], out: str) -> int:
     return int(done.stdout.splitlines()[-1])
 
 
+@pytest.mark.slow  # two subprocesses, about 5 s
 def test_memory_is_flat_in_the_number_of_plans(workdir):
     plans = make_plans(workdir, 8)
     two = peak_rss_kb(workdir, plans[:4], "out2")
