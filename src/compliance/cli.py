@@ -13,7 +13,7 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -132,26 +132,29 @@ def _is_stdout(path: Path | None) -> bool:
     return path is None or str(path) == "-"
 
 
+def _files(paths: Iterable[Path | None]) -> list[Path]:
+    return [p for p in paths if p is not None and not _is_stdout(p)]
+
+
 def _check_outputs(*paths: Path | None) -> None:
-    """Refuse a directory or a link loop as an output before anything is evaluated."""
+    """Refuse a directory, a link loop or one file named twice as an output before
+    anything is evaluated."""
     from compliance.atomic import check_target
 
     seen: dict[str, Path] = {}
-    for path in paths:
-        if _is_stdout(path):
-            continue
-        check_target(path)  # type: ignore[arg-type]
-        real = os.path.realpath(path)  # type: ignore[arg-type]
+    for path in _files(paths):
+        check_target(path)
+        real = os.path.realpath(path)
         if real in seen:
             raise UsageError(f"-o {str(path)!r} and -o {str(seen[real])!r} are the same file")
-        seen[real] = path  # type: ignore[assignment]
+        seen[real] = path
 
 
 def _write_outputs(outputs: Sequence[tuple[Path | None, str | bytes]]) -> None:
     """Write every file output or none (``atomic.write_all``), then standard output."""
     from compliance.atomic import write_all
 
-    write_all([(p, data) for p, data in outputs if not _is_stdout(p)])  # type: ignore[misc]
+    write_all([(path, data) for path, data in outputs if path is not None and not _is_stdout(path)])
     for path, data in outputs:
         if _is_stdout(path):
             if isinstance(data, bytes):
