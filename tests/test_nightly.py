@@ -263,3 +263,9 @@ def test_memory_is_flat_in_the_number_of_plans(workdir):
     two = peak_rss_kb(workdir, plans[:4], "out2")
     eight = peak_rss_kb(workdir, plans, "out8")
     assert eight <= 1.25 * two, (two, eight)
+
+
+def test_a_killed_first_run_can_be_rerun_the_same_day(workdir):
+    assert nightly("--as-of", "2023-06-01", "--out", "out").exit_code == 0
+    (workdir / "out" / "history.sqlite").unlink()  # as if killed before the history commit
+    assert nightly("--as-of", "2023-06-01", "--out", "out").exit_code == 0

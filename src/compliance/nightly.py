@@ -200,11 +200,13 @@ def check_plan_folders(plan_dirs: list[Path]) -> None:
         seen[real] = d
 
 
-def check_history_continues(history: History, out: Path, allow_new: bool) -> None:
-    """An empty history beside earlier dated folders means the history was lost."""
-    if allow_new or history.run_count():
+def check_history_continues(history: History, out: Path, as_of: dt.date, allow_new: bool) -> None:
+    """An empty history beside dated folders of other days means the history was lost.
+    (The folder of ``as_of`` itself may be there: a first run killed after publishing it.)"""
+    if allow_new or history.run_count() or not out.is_dir():
         return
-    earlier = sorted(p.name for p in out.iterdir() if _DAY.match(p.name) and p.is_dir()) if out.is_dir() else []
+    earlier = sorted(p.name for p in out.iterdir()
+                     if _DAY.match(p.name) and p.name != as_of.isoformat() and p.is_dir())
     if earlier:
         raise HistoryError(
             f"history {str(history.path)!r} holds no runs, but {str(out)!r} has reports of earlier "
@@ -233,7 +235,7 @@ def run_nightly(rules_dir: Path, plan_dirs: list[Path], history_path: Path, out:
         recover(out)
         history = History(history_path)
         try:
-            check_history_continues(history, out, new_history)
+            check_history_continues(history, out, as_of, new_history)
             return _run(history, rulebook, rules_dir, plan_dirs, out, as_of, lang, progress, warn, now)
         except sqlite3.Error as exc:
             raise HistoryError(f"history {str(history_path)!r} cannot be written ({exc}); this run "
