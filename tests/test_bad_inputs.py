@@ -191,3 +191,10 @@ def test_a_year_without_a_published_calendar_is_a_warning(workdir):
     assert f"warning: no published holiday calendar for {last + 1}" in result.stderr
     quiet = CliRunner().invoke(main, ["calendar", "--year", "2023"])
     assert "warning" not in quiet.stderr
+
+
+@pytest.mark.parametrize("option", ["--plan", "--rules"])
+def test_a_missing_folder_is_one_problem(workdir, option):
+    result = CliRunner().invoke(main, ["validate", option, "nowhere"])
+    assert_refused(result, ["nowhere:1:1: folder not found"])
+    assert "1 problem found" in result.stderr  # not also every reference into it as "unknown"

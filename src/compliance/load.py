@@ -140,7 +140,11 @@ class _Parts:
 
 def _read_parts(folder: Path, model: type[BaseModel], problems: list[Problem],
                 broken: Broken, kinds: Iterable[str]) -> Iterator[_Parts]:
-    for file in _yaml_files(folder, problems):
+    files = _yaml_files(folder, problems)
+    if not files:  # no folder, or no files: every reference into it would be "unknown"
+        for kind in kinds:
+            broken.setdefault(kind, set()).add(UNREADABLE)
+    for file in files:
         data, source, found = read_yaml(file, _EMPTY_HINT)
         problems.extend(found)
         if data is None:
@@ -478,7 +482,8 @@ def _check_references(b: Bundle, broken: Broken | None = None) -> Iterator[Probl
             yield from ref("meeting", meeting.id, ("reports", i, "unit"), report.unit, b.units, "unit")
         for i, note in enumerate(meeting.minutes):
             yield from ref("meeting", meeting.id, ("minutes", i, "rule"), note.rule, b.rules, "rule")
-        if meeting.reports and "progress-report" not in b.activities:
+        if (meeting.reports and "progress-report" not in b.activities
+                and not _refused(refused, "activity", "progress-report")):
             yield b.defined_at("meeting", meeting.id).problem(
                 ("reports",), "unit reports need the activity 'progress-report' in the rules")
     for rec in b.records.values():
