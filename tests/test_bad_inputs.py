@@ -8,7 +8,6 @@ bad command-line values are built here.
 
 from __future__ import annotations
 
-import ast
 import os
 import re
 import shutil
@@ -17,36 +16,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from _cases import CASES, apply, header
 from click.testing import CliRunner
 
 from compliance.cli import main
 
-CASES = sorted((Path(__file__).parent / "bad_inputs").glob("*.yaml"))
 LOCATED = re.compile(r"^[^:]+:\d+:\d+: ")
-
-
-def header(case: Path) -> dict[str, list[str]]:
-    """The ``# key: value`` lines at the top of a case file."""
-    out: dict[str, list[str]] = {}
-    for line in case.read_bytes().split(b"\n"):
-        m = re.match(rb"^# (target|expect|patch): (.*)$", line)
-        if not m:
-            break
-        out.setdefault(m.group(1).decode(), []).append(m.group(2).decode())
-    return out
-
-
-def apply(case: Path, workdir: Path) -> None:
-    head = header(case)
-    for patch in head.get("patch", []):
-        file, rest = patch.split(": ", 1)
-        old, new = (ast.literal_eval(part) for part in rest.split(" => "))
-        text = (workdir / file).read_text(encoding="utf-8")
-        assert old in text, (case, old)
-        (workdir / file).write_text(text.replace(old, new, 1), encoding="utf-8")
-    target = head["target"][0]
-    if target != "-":
-        shutil.copy(case, workdir / target)
 
 
 def assert_refused(result, expected: list[str]) -> None:
