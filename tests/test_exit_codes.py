@@ -99,3 +99,20 @@ def test_schema_write_failure_exits_4(workdir):
     result = CliRunner().invoke(main, ["schema", "--out", "schemas/sub"])
     assert result.exit_code == ExitCode.IO, result.output
     assert "Traceback" not in result.output
+
+
+def test_errors_and_warnings_speak_zh_tw(workdir):
+    from test_i18n import untranslated
+
+    assert CliRunner().invoke(main, ["nightly", "--as-of", "2023-06-01", "--out", "out"]).exit_code == 0
+    (workdir / "out" / "history.sqlite").write_bytes(b"not a database\n" * 50)
+    result = CliRunner().invoke(main, ["nightly", "--as-of", "2023-06-02", "--out", "out", "--lang", "zh-TW"])
+    assert result.exit_code == ExitCode.IO
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("錯誤：歷史檔 'out/history.sqlite' 不是可讀取的 SQLite 資料庫")
+    assert "檔案未被更動" in line
+    warned = CliRunner().invoke(main, ["calendar", "--year", "2099", "--lang", "zh-TW"])
+    (warning,) = warned.stderr.splitlines()
+    assert warning.startswith("警告：") and not untranslated(warning)
+    usage = CliRunner().invoke(main, ["calendar", "--year", "10000", "--lang", "zh-TW"])
+    assert "--year：年份 10000 超出範圍" in usage.stderr

@@ -64,11 +64,20 @@ def _debug() -> bool:
     return bool(ctx and ctx.find_root().params.get("debug"))
 
 
-def _fail(message: str, code: int) -> None:
+def _fail(message: str, code: int, lang: str, prefix: str = "error") -> None:
+    from compliance.i18n import translate
+
     if _debug():
         traceback.print_exc()
-    click.echo(message, err=True)
+    click.echo(_prefixed(prefix, translate(message, lang), lang), err=True)
     sys.exit(code)
+
+
+def _prefixed(prefix: str, message: str, lang: str) -> str:
+    """``error: ...`` / ``warning: ...``, or 錯誤： / 警告： in zh-TW."""
+    if lang == "zh-TW":
+        return {"error": "錯誤", "warning": "警告", "internal error": "內部錯誤"}[prefix] + "：" + message
+    return f"{prefix}: {message}"
 
 
 def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -86,15 +95,16 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
 
             raise click.UsageError(translate(str(exc), kwargs.get("lang") or default_lang())) from None
         except ComplianceError as exc:
-            _fail(f"error: {exc}", exc.exit_code)
+            _fail(str(exc), exc.exit_code, kwargs.get("lang") or default_lang())
         except OSError as exc:  # a file we read or write outside the checked paths
             where = f" {exc.filename!r}" if exc.filename else ""
-            _fail(f"error: cannot read or write{where}: {exc.strerror or exc}", ExitCode.IO)
+            _fail(f"cannot read or write{where}: {exc.strerror or exc}", ExitCode.IO,
+                  kwargs.get("lang") or default_lang())
         except KeyboardInterrupt:  # click would turn it into exit 1, which means findings
-            _fail("interrupted; nothing was replaced", ExitCode.INTERRUPTED)
+            _fail("interrupted; nothing was replaced", ExitCode.INTERRUPTED, kwargs.get("lang") or default_lang())
         except Exception as exc:  # a bug: say so, with the code for "internal"
-            _fail(f"internal error: {type(exc).__name__}: {exc} (please report it; "
-                  "--debug shows the traceback)", ExitCode.ENGINE)
+            _fail(f"{type(exc).__name__}: {exc} (please report it; --debug shows the traceback)",
+                  ExitCode.ENGINE, kwargs.get("lang") or default_lang(), "internal error")
 
     return wrapper
 
@@ -173,12 +183,19 @@ def _write_atomic(path: Path | None, text: str | bytes) -> None:
     _write_outputs([(path, text)])
 
 
-def _warn_calendar(*days: dt.date) -> None:
+def _warn(message: str, lang: str | None) -> None:
+    from compliance.i18n import translate
+
+    lang = lang or default_lang()
+    click.echo(_prefixed("warning", translate(message, lang), lang), err=True)
+
+
+def _warn_calendar(lang: str | None, *days: dt.date) -> None:
     """Years evaluated without a published holiday calendar get a warning, not a failure."""
     from compliance.holiday_years import calendar_warnings
 
     for message in calendar_warnings(d.year for d in days):
-        click.echo(f"warning: {message}", err=True)
+        _warn(message, lang)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -300,7 +317,7 @@ def check(rules_dir: Path, plan_dir: Path, as_of: str, formats: tuple[str, ...],
     _check_outputs(*(path for _, path in targets))
     bundle = _load(rules_dir, plan_dir)
     day = parse_as_of(as_of, bundle)
-    _warn_calendar(bundle.plan.first_day, bundle.plan.last_day, day)
+    _warn_calendar(lang, bundle.plan.first_day, bundle.plan.last_day, day)
     evaluation = evaluate(bundle, day, rules=_select(bundle, rule_ids))
     if units:
         evaluation = _owned_by(bundle, evaluation, _unit_ids(bundle, units))
@@ -379,7 +396,7 @@ def calendar(rules_dir: Path, plan_dir: Path, start: str | None, end: str | None
     bundle = _load(rules_dir, plan_dir)
     scheduled = scheduled_periods(bundle)
     lo, hi = _range(bundle, start, end, year)
-    _warn_calendar(lo, hi)
+    _warn_calendar(lang, lo, hi)
     if start is None and end is None and (year is None or _year(year) == bundle.plan.year):
         # The plan's calendar includes its obligations that fall due after its year
         # (e.g. a report on the year due 01-31 of the next).
@@ -441,7 +458,7 @@ def explain(rule_id: str, rules_dir: Path, plan_dir: Path, as_of: str, period_da
         raise UsageError(f"unknown rule {rule_id!r}")
     day = parse_as_of(as_of, bundle)
     target = parse_as_of(period_day, bundle, "--period") if period_day else None
-    _warn_calendar(bundle.plan.first_day, bundle.plan.last_day, day)
+    _warn_calendar(lang, bundle.plan.first_day, bundle.plan.last_day, day)
     evaluation = evaluate(bundle, day, rules=[rule_id])
     findings = [f for f in evaluation.findings if entity is None or f.entity == entity]
     chosen, green = pick(findings, target)
@@ -484,7 +501,7 @@ def checklist(rules_dir: Path, plan_dir: Path, meeting_day: str | None, as_of: s
     meeting = (parse_as_of(meeting_day, bundle, "--meeting") if meeting_day
                else default_meeting(bundle, taipei_today()))
     day = parse_as_of(as_of, bundle) if as_of else meeting
-    _warn_calendar(bundle.plan.first_day, bundle.plan.last_day, meeting, day)
+    _warn_calendar(lang, bundle.plan.first_day, bundle.plan.last_day, meeting, day)
     lang = lang or default_lang()
     if fmt in BINARY_FORMATS and _is_stdout(output) and sys.stdout.isatty():
         raise UsageError(f"an {fmt.upper()} file is binary: give -o FILE.{fmt}")
@@ -571,7 +588,7 @@ def nightly(rules_dir: Path, plan_dirs: tuple[Path, ...], history_path: Path | N
 
     runs = run_nightly(rules_dir, plans, history_path or out_dir / "history.sqlite", out_dir, day,
                        lang or default_lang(), progress if tty and len(plans) > 1 else None, now=now,
-                       warn=lambda message: click.echo(f"warning: {message}", err=True),
+                       warn=lambda message: _warn(message, lang),
                        new_history=new_history)
     for r in runs:
         c = r.changes

@@ -199,11 +199,10 @@ def _check_existing(path: Path) -> None:
     if not path.exists() and not path.is_symlink():
         return
     if not path.is_file():
-        raise HistoryError(f"history {str(path)!r} is not a regular file; it was left untouched")
+        raise HistoryError(f"history {str(path)!r} is not a regular file; {_UNTOUCHED}")
     if path.stat().st_size == 0:
-        raise HistoryError(f"history {str(path)!r} is empty (0 bytes): a truncated or replaced "
-                           "file; restore it from a backup (.bak beside it) or remove it to start "
-                           "a new history; it was left untouched")
+        raise HistoryError(f"history {str(path)!r} is empty (0 bytes), a truncated or replaced "
+                           f"file; {_RESTORE_OR_REMOVE}; {_UNTOUCHED}")
     try:
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
@@ -214,19 +213,23 @@ def _check_existing(path: Path) -> None:
     except (sqlite3.Error, OSError) as exc:
         raise _failure(path, exc) from None
     if ok != "ok":
-        raise HistoryError(f"history {str(path)!r} is damaged (SQLite: {ok}); restore it from a "
-                           "backup (.bak beside it); it was left untouched")
+        raise HistoryError(f"history {str(path)!r} is damaged (SQLite: {ok}); {_RESTORE_OR_REMOVE}; "
+                           f"{_UNTOUCHED}")
     if version > len(MIGRATIONS):
         raise _newer(path, version)
 
 
 def _failure(path: Path, exc: BaseException) -> HistoryError:
     reason = getattr(exc, "strerror", None) or str(exc)
-    return HistoryError(f"history {str(path)!r} cannot be used ({reason}); it is not a readable "
-                        "SQLite database; restore it from a backup (.bak beside it) or remove it "
-                        "to start a new history; it was left untouched")
+    return HistoryError(f"history {str(path)!r} is not a readable SQLite database ({reason}); "
+                        f"{_RESTORE_OR_REMOVE}; {_UNTOUCHED}")
 
 
 def _newer(path: Path, version: int) -> HistoryError:
     return HistoryError(f"history {str(path)!r} has schema version {version}, newer than this "
-                        f"program's ({len(MIGRATIONS)}); upgrade compliance; it was left untouched")
+                        f"program's ({len(MIGRATIONS)}); upgrade compliance; {_UNTOUCHED}")
+
+
+_UNTOUCHED = "it was left untouched"
+_RESTORE_OR_REMOVE = ("restore it from a backup (.bak beside it), or move it aside to start a new "
+                      "history")

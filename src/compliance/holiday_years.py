@@ -36,7 +36,7 @@ def calendar_warnings(years: Iterable[int]) -> list[str]:
         if first <= year <= last:
             continue
         out.append(f"no published holiday calendar for {year} in holidays {holidays.__version__} "
-                   f"(it has Taiwan's for {first} to {last}): working days of {year} are "
+                   f"(it has Taiwan's for {first} to {last}); working days of {year} are "
                    "estimated without bridge holidays or make-up working days, so due dates "
                    "may be off")
     return out

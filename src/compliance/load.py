@@ -307,7 +307,8 @@ _RECORD_KINDS = {name: _value_kind(f.annotation) for name, f in m.Record.model_f
 _DOCUMENT_KINDS = {name: _value_kind(f.annotation) for name, f in m.Document.model_fields.items()}
 _FITS = {"text": lambda v: isinstance(v, str), "yes/no": lambda v: isinstance(v, bool),
          "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)}
-_EXAMPLE = {"text": "quoted text", "yes/no": "true or false", "number": "a number without quotes"}
+_EXAMPLE = {"text": "write quoted text", "yes/no": "write true or false",
+            "number": "write a number without quotes"}
 
 
 def _check_condition(at: Origin, loc: PathKey, cond: m.Condition, kind: str) -> Iterator[Problem]:
@@ -324,7 +325,7 @@ def _check_condition(at: Origin, loc: PathKey, cond: m.Condition, kind: str) -> 
     for sub, value in tests:
         if not _FITS[kind](value):
             yield at.problem(loc + sub, f"field {cond.field!r} holds {kind} values, so {value!r} "
-                             f"would never match; write {_EXAMPLE[kind]}")
+                             f"would never match; {_EXAMPLE[kind]}")
 
 
 def _suggest(name: str, known: Iterable[str]) -> str:

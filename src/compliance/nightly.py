@@ -56,7 +56,7 @@ class Lock:
         except BlockingIOError:
             holder = os.pread(self.fd, 200, 0).decode("utf-8", "replace").strip()
             os.close(self.fd)
-            raise Busy(f"another nightly run holds {self.path} ({holder or 'unknown'}); "
+            raise Busy(f"another nightly run holds {str(self.path)!r} ({holder or 'unknown'}); "
                        "try again when it has finished") from None
         os.ftruncate(self.fd, 0)
         os.pwrite(self.fd, f"pid {os.getpid()} since {self.now.isoformat(timespec='seconds')}"
@@ -210,7 +210,7 @@ def check_history_continues(history: History, out: Path, as_of: dt.date, allow_n
     if earlier:
         raise HistoryError(
             f"history {str(history.path)!r} holds no runs, but {str(out)!r} has reports of earlier "
-            f"runs ({earlier[0]} to {earlier[-1]}): the history was lost or replaced. Restore it, "
+            f"runs ({earlier[0]} to {earlier[-1]}); the history was lost or replaced; restore it, "
             "or pass --new-history to start a new one knowingly")
 
 
