@@ -235,7 +235,8 @@ CATALOGUE: dict[str, str] = {
     "history '{path}' holds no runs, but '{out}' has reports of earlier runs ({first} to {last})":
         "歷史檔 '{path}' 沒有任何執行紀錄，但 '{out}' 有先前執行的報告（{first} 至 {last}）",
     "the history was lost or replaced": "歷史檔遺失或被取代",
-    "restore it, or pass --new-history to start a new one knowingly": "請還原，或確認後加上 --new-history 建立新的歷史檔",
+    "restore it, or pass --new-history to start a new one knowingly":
+        "請還原，或確認後加上 --new-history 建立新的歷史檔",
     "history '{path}' cannot be written ({reason})": "無法寫入歷史檔 '{path}'（{reason}）",
     "this run was not recorded and the next run will compare with the last recorded one":
         "本次執行未記錄，下次執行將與最後一次記錄比較",
