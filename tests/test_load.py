@@ -9,12 +9,11 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from _cases import CASES, header
 from click.testing import CliRunner
 
 from compliance.cli import main
 from compliance.load import normalise_quote
-
-from _cases import CASES, header
 
 ROOT = Path(__file__).resolve().parent.parent
 def test_bundled_rules_and_plan_validate(workdir):
