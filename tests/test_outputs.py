@@ -149,3 +149,22 @@ def test_nightly_on_a_full_disk_exits_4_and_leaves_no_staging_folder(workdir, sm
     assert "Traceback" not in result.output
     assert not (small_disk / "out" / "2023-06-30").exists()
     assert not [p for p in (small_disk / "out").iterdir() if p.name.startswith(".")]
+
+
+def test_a_failed_rename_puts_back_the_files_already_replaced(workdir, monkeypatch):
+    (workdir / "report.json").write_text("previous json", encoding="utf-8")
+    real_replace = os.replace
+    calls = []
+
+    def second_fails(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device", str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr("compliance.atomic.os.replace", second_fails)
+    result = run(*CHECK, "--format", "json", "-o", "report.json", "--format", "junit", "-o", "new.xml")
+    assert result.exit_code == 4, result.output
+    assert (workdir / "report.json").read_text(encoding="utf-8") == "previous json"
+    assert not (workdir / "new.xml").exists()
+    assert sorted(p.name for p in workdir.iterdir() if p.name.startswith(".")) == []

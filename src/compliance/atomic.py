@@ -10,13 +10,16 @@ is *at* the path decides where that is:
 - a directory: refused before anything is evaluated (``check_target``).
 
 Several outputs of one run are all or nothing: every temporary file is written and
-synced before the first rename, and a failure removes every temporary file.
+synced before the first rename; if a rename fails, the files the earlier renames replaced
+are put back (they are kept as hard links until every rename is done); a failure removes
+every temporary file.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import shutil
 import stat
 import tempfile
 from dataclasses import dataclass
@@ -78,8 +81,7 @@ def write_all(outputs: list[tuple[Path, str | bytes]]) -> None:
         for current, payload in targets:
             if not current.direct:
                 staged.append((_stage(current, payload), current))
-        for tmp, current in staged:
-            os.replace(tmp, current.real)
+        _swap_in(staged)
         for current, payload in targets:
             if current.direct:
                 _write_direct(current.real, payload)
@@ -88,6 +90,40 @@ def write_all(outputs: list[tuple[Path, str | bytes]]) -> None:
     finally:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)  # already gone when it was renamed
+
+
+def _swap_in(staged: list[tuple[str, _Target]]) -> None:
+    """Rename every staged file into place; if one rename fails, put back the files the
+    earlier ones replaced (kept as hard links until then) and remove the new ones."""
+    done: list[tuple[_Target, str | None]] = []
+    try:
+        for tmp, target in staged:
+            done.append((target, _keep(target.real)))
+            os.replace(tmp, target.real)
+    except OSError:
+        for target, kept in reversed(done[:-1]):  # the last one was not replaced
+            if kept is not None:
+                os.replace(kept, target.real)
+            else:
+                target.real.unlink(missing_ok=True)
+        raise
+    finally:
+        for _, kept in done:
+            if kept is not None:
+                Path(kept).unlink(missing_ok=True)
+
+
+def _keep(path: Path) -> str | None:
+    """A hard link to the file about to be replaced, or None when there is none."""
+    if not path.exists():
+        return None
+    kept = str(path.with_name(f".{path.name}.{os.getpid()}.previous"))
+    Path(kept).unlink(missing_ok=True)
+    try:
+        os.link(path, kept)
+    except OSError:  # a file system without hard links: a copy does the same job
+        shutil.copy2(path, kept)
+    return kept
 
 
 def _failed(asked: str, exc: OSError) -> OutputError:
