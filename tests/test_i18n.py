@@ -47,7 +47,8 @@ def test_every_bad_input_message_is_translated(workdir, case):
 
 
 def test_english_is_unchanged_and_positions_are_kept():
-    p = Problem("plan_data/x.yaml", 4, 81, "records[0].unit", "unknown unit 'registraton'; did you mean 'registration'?")
+    p = Problem("plan_data/x.yaml", 4, 81, "records[0].unit",
+                "unknown unit 'registraton'; did you mean 'registration'?")
     assert problem(p, "en") == p
     zh = problem(p, "zh-TW")
     assert (zh.path, zh.line, zh.column, zh.field) == (p.path, p.line, p.column, p.field)

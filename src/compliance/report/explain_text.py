@@ -11,10 +11,10 @@ import datetime as dt
 from typing import IO, Any
 
 from compliance import models as m
+from compliance.bundle import Bundle
 from compliance.dates import format_date
 from compliance.explain import Considered, considered
 from compliance.findings import Finding
-from compliance.bundle import Bundle
 from compliance.report._messages import (
     BASIS,
     LIGHT,
@@ -46,7 +46,8 @@ _W: dict[str, dict[str, Any]] = {
               "explained": "會議說明", "action": "決議", "target": "預定完成"},
     "en": {"rule": "rule", "period": "period", "due": "due", "moved": "the deadline {n} is a day off; "
            "moved to the next working day (Administrative Procedure Act art. 48)",
-           "status": "status", "entity": "for", "records": "records considered", "counted": "counted", "not": "not counted",
+           "status": "status", "entity": "for", "records": "records considered", "counted": "counted",
+           "not": "not counted",
            "waivers": "waivers", "none": "(none)", "nothing": "No period of this rule holds that day.",
            "all_green": "All {n} periods are green (satisfied, open, waived or upcoming).",
            "green": "{n} more periods are green (satisfied, open, waived or upcoming) and not shown; "
@@ -55,7 +56,8 @@ _W: dict[str, dict[str, Any]] = {
            "window": "records count from", "basis": "schedule",
            "decided": "decided by {by} on {on} ({minutes})",
            "reasons": {"after-as-of": "after the as-of date", "before-period": "before the period",
-                       "after-period": "after the period", "other-period": "names another period", "other-unit": "another unit's",
+                       "after-period": "after the period", "other-period": "names another period",
+                       "other-unit": "another unit's",
                        "other-staff": "another staff member's", "condition": "rule conditions not met"},
            "expired": "expired", "valid": "valid", "covers": "still covers this period",
            "lapsed": "does not cover this period",
