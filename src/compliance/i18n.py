@@ -88,6 +88,8 @@ CATALOGUE: dict[str, str] = {
     "unknown task-force role '{role}'": "未知的任務編組職別 '{role}'",
     "entity '{entity}' is not a {what} of rule '{rule}'": "對象 '{entity}' 不是規則 '{rule}' 的{what}",
     "cannot read plan text: {reason}": "無法讀取計畫全文：{reason}",
+    "{file} is not the adopted plan text: its SHA-256 is {digest}, not the recorded {recorded}":
+        "{file} 不是奉核之計畫全文：其 SHA-256 為 {digest}，與記載之 {recorded} 不符",
     "quote is not verbatim from {file} (compared after NFKC normalisation, whitespace removed)":
         "引文與 {file} 原文不符（以 NFKC 正規化並去除空白後比對）",
     # models.py
