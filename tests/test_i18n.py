@@ -66,3 +66,10 @@ def test_templates_and_translations_have_the_same_placeholders():
 def test_usage_errors_in_zh_tw(workdir, args, words):
     result = CliRunner().invoke(main, [*args, "--lang", "zh-TW"])
     assert result.exit_code == 2 and words in result.stderr
+
+
+def test_a_changed_plan_text_is_refused_in_zh_tw(workdir):
+    text = workdir / "plan_data/source/plan-112.txt"
+    text.write_text(text.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "--lang", "zh-TW"])
+    assert result.exit_code == 2 and "不是奉核之計畫全文" in result.stderr
