@@ -416,6 +416,58 @@ def _render_checklist(bundle: Any, data: Any, fmt: str, lang: str) -> str | byte
     return buffer.getvalue()
 
 
+@main.command()
+@data_options
+@click.option("--as-of", "as_of", default="today", show_default=True,
+              help="Evaluation date: ISO or ROC date, 'today' (Asia/Taipei) or 'plan-end'.")
+@lang_option
+@click.option("--unit", "units", multiple=True, help="Only this unit's rows (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["html", "ods"]), default="html", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write to this file (atomically); required for ods unless stdout is a file.")
+@guarded
+def board(rules_dir: Path, plan_dir: Path, as_of: str, lang: str | None, units: tuple[str, ...],
+          fmt: str, output: Path | None) -> None:
+    """The schedule control table (管制表): obligations by unit, months across, the worst
+    status of each month's periods in each cell, details on click.
+
+    HTML is one self-contained page (works offline from file://, prints on A4 landscape);
+    ODS is the same grid as a spreadsheet, one sheet per unit plus a summary.
+    Exit 0 whatever the findings (it is a view; `check` is the gate), 2 for bad input.
+
+    \b
+    Examples:
+      compliance board --as-of 112/06/30 --lang zh-TW -o board.html
+      compliance board --as-of plan-end --format ods -o board-112.ods
+      compliance board --unit records --lang en -o records.html
+    """
+    from compliance.evaluate import evaluate
+
+    bundle = _load(rules_dir, plan_dir)
+    _select(bundle, units, ())  # unknown units are a usage error
+    day = parse_as_of(as_of, bundle)
+    if fmt == "ods" and output is None and sys.stdout.isatty():
+        raise UsageError("an ODS file is binary: give -o FILE.ods")
+    _write_atomic(output, render_board(bundle, evaluate(bundle, day), lang or default_lang(), fmt, units))
+
+
+def render_board(bundle: Any, evaluation: Any, lang: str, fmt: str = "html",
+                 units: tuple[str, ...] = ()) -> str | bytes:
+    """The board of one evaluation as HTML text or ODS bytes (also used by the nightly run)."""
+    from compliance.board import build
+
+    grid = build(bundle, evaluation, units)
+    if fmt == "ods":
+        from compliance.report import board_ods
+
+        binary = io.BytesIO()
+        board_ods.write(bundle, grid, binary, lang)
+        return binary.getvalue()
+    from compliance.report import board_html
+
+    return board_html.render(bundle, grid, lang)
+
+
 @main.command(name="test")
 @click.argument("cases_dir", required=False, type=click.Path(path_type=Path))
 @data_options
