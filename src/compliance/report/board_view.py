@@ -170,7 +170,7 @@ def period_detail(bundle: Bundle, f: Finding, lang: str) -> PeriodDetail:
     records = tuple(_record_line(bundle, rid, lang) for rid in f.records)
     waivers = tuple(_waiver_line(bundle, note.id, note.expires, note.expired, lang) for note in f.waivers)
     explanations = tuple(
-        f"{w['explained']} {x.meeting}{p['(']}{d(x.date)}{p[')']}{p[':']}{x.explanation}{p[';']}"
+        f"{w['explained']} {d(x.date)}{p[':']}{x.explanation}{p[';']}"
         f"{w['action']}{p[':']}{x.action}"
         + (f"{p[';']}{w['target']} {d(x.target)}" if x.target else "") for x in f.explanations)
     return PeriodDetail(f.status, period_label(f, lang) + entity, due, message(bundle, f, lang),
