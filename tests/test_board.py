@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from _board import expected_cells, json_report, leaf_statuses, parse_cells, run
+
 from compliance.board import AFTER, build
 from compliance.evaluate import evaluate
 from compliance.findings import Evaluation
@@ -110,7 +110,7 @@ def test_cells_agree_with_the_json_report_for_every_status(workdir):
 
 def test_zh_tw_page_speaks_chinese_with_roc_dates(workdir):
     html = page("--as-of", "112/06/30", "--lang", "zh-TW")
-    text = re.sub(r"<(style|script)>.*?</\1>", "", html, flags=re.S)
+    text = re.sub(r"<(style|script)>.*?</\1>", "", html, flags=re.DOTALL)
     text = re.sub(r"<code>.*?</code>|<[^>]+>", " ", text)  # ids (in <code>) are typed, not read
     assert "檢核基準日：112年6月30日" in text and "6月" in text and "113年以後" in text
     assert not re.search(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?![\w-])", text)  # no ISO date is read
@@ -127,9 +127,9 @@ def test_full_year_page_is_under_one_megabyte(workdir):
 def test_csp_allows_exactly_the_inline_style_and_script_and_no_handlers(workdir):
     html = page("--as-of", "2023-06-30")
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
-    digest = lambda s: base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()  # noqa: E731
-    style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
-    script = re.search(r"<script>(.*?)</script>", html, re.S).group(1)
+    digest = lambda s: base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()
+    style = re.search(r"<style>(.*?)</style>", html, re.DOTALL).group(1)
+    script = re.search(r"<script>(.*?)</script>", html, re.DOTALL).group(1)
     assert f"script-src 'sha256-{digest(script)}'" in csp
     assert f"style-src 'sha256-{digest(style)}'" in csp
     assert "default-src 'none'" in csp and "unsafe" not in csp

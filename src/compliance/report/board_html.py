@@ -22,9 +22,22 @@ from typing import IO
 from compliance.board import Board, Cell, Column, Row, UnitBoard
 from compliance.findings import STATUSES
 from compliance.load import Bundle
-from compliance.report.board_view import (BY_HAND_MARK, SYMBOL, WORDS, as_of_line, cell_details,
-                                          column_label, column_month, counts_label, entity_label,
-                                          Link, PeriodDetail, PUNCT, status_name, unit_name)
+from compliance.report.board_view import (
+    BY_HAND_MARK,
+    PUNCT,
+    SYMBOL,
+    WORDS,
+    Link,
+    PeriodDetail,
+    as_of_line,
+    cell_details,
+    column_label,
+    column_month,
+    counts_label,
+    entity_label,
+    status_name,
+    unit_name,
+)
 
 _ASSETS = files("compliance.report") / "board_assets"
 CSS = (_ASSETS / "board.css").read_text(encoding="utf-8")
@@ -67,9 +80,9 @@ def render(bundle: Bundle, board: Board, lang: str) -> str:
             f'<p id="help" class="help">{e(w["help"])}</p>',
             table,
             f'<p id="empty" class="empty" hidden>{e(w["no_rows"])}</p>',
-            f'<div id="pop" role="dialog" aria-labelledby="pop-h" hidden>'
-            f'<button type="button" id="pop-close">{e(w["close"])}</button>'
-            f'<div id="pop-body"></div></div>',
+            (f'<div id="pop" role="dialog" aria-labelledby="pop-h" hidden>'
+             f'<button type="button" id="pop-close">{e(w["close"])}</button>'
+             '<div id="pop-body"></div></div>'),
             '<div id="details" hidden>', *ids.sections, '</div>']
     return page(title, lang, body)
 
@@ -138,8 +151,8 @@ def _table(bundle: Bundle, board: Board, lang: str, ids: _Ids) -> str:
         mark = ' class="today" aria-current="date"' if c.key == today else ""
         heads.append(f'<th scope="col" data-month="{column_month(c)}"{mark}>'
                      f'{e(column_label(c, board.columns, lang))}</th>')
-    out = [f'<table class="board" aria-describedby="help"><caption>{e(bundle.plan.title)} '
-           f'{e(w["title"])}</caption>', f'<thead><tr>{"".join(heads)}</tr></thead>']
+    out = [(f'<table class="board" aria-describedby="help"><caption>{e(bundle.plan.title)} '
+            f'{e(w["title"])}</caption>'), f'<thead><tr>{"".join(heads)}</tr></thead>']
     for unit in board.units:
         out.append(_unit(bundle, board, unit, lang, ids))
     out.append('</table>')
@@ -152,8 +165,8 @@ def _unit(bundle: Bundle, board: Board, unit: UnitBoard, lang: str, ids: _Ids) -
     counts = " ".join(f'data-n-{s}="{unit.summary[s]}"' for s in STATUSES)
     label = counts_label(unit.summary, lang)
     out = [f'<tbody data-unit="{e(unit.unit)}" {counts}>',
-           f'<tr class="unit-head"><th scope="rowgroup" colspan="{n}">'
-           f'{e(unit_name(bundle, unit.unit, lang))} <span class="counts">{e(label)}</span></th></tr>']
+           (f'<tr class="unit-head"><th scope="rowgroup" colspan="{n}">'
+            f'{e(unit_name(bundle, unit.unit, lang))} <span class="counts">{e(label)}</span></th></tr>')]
     for row in unit.rows:
         out += _rows(bundle, board, row, lang, ids)
     if unit.by_hand:
@@ -251,9 +264,9 @@ def _detail(bundle: Bundle, board: Board, row: Row, column: Column, cell: Cell, 
 
 def _period(d: PeriodDetail, lang: str) -> str:
     w, p = WORDS[lang], PUNCT[lang]
-    out = [f'<li class="s-{d.status}-b"><p><span class="sw s-{d.status}" aria-hidden="true">'
-           f'{SYMBOL[d.status]}</span> <strong>{e(status_name(d.status, lang))}</strong> · '
-           f'{e(w["period"])} {e(d.period)} · {e(w["due"])} <span class="due">{e(d.due)}</span></p>',
+    out = [(f'<li class="s-{d.status}-b"><p><span class="sw s-{d.status}" aria-hidden="true">'
+            f'{SYMBOL[d.status]}</span> <strong>{e(status_name(d.status, lang))}</strong> · '
+            f'{e(w["period"])} {e(d.period)} · {e(w["due"])} <span class="due">{e(d.due)}</span></p>'),
            f'<p class="msg">{e(d.message)}</p>']
     if d.records:
         recs = "".join(_record(r, lang) for r in d.records)

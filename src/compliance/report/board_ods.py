@@ -21,8 +21,18 @@ from odf.text import P
 from compliance.board import Board, Cell, Row, UnitBoard
 from compliance.findings import STATUSES
 from compliance.load import Bundle
-from compliance.report.board_view import (BY_HAND_MARK, PUNCT, SYMBOL, WORDS, as_of_line, column_label,
-                                          detail_text, entity_label, status_name, unit_name)
+from compliance.report.board_view import (
+    BY_HAND_MARK,
+    PUNCT,
+    SYMBOL,
+    WORDS,
+    as_of_line,
+    column_label,
+    detail_text,
+    entity_label,
+    status_name,
+    unit_name,
+)
 
 # Background and text colours per status: the HTML page's, which pass WCAG AA.
 COLOURS = {"violation": ("#b3261e", "#ffffff"), "reminder": ("#ffd54f", "#1a1a1a"),

@@ -164,7 +164,7 @@ PUNCT = {"zh-TW": {"(": "（", ")": "）", ":": "：", ";": "；"},
 
 def period_detail(bundle: Bundle, f: Finding, lang: str) -> PeriodDetail:
     w, p = WORDS[lang], PUNCT[lang]
-    d = lambda day: format_date(day, lang)  # noqa: E731
+    d = lambda day: format_date(day, lang)
     entity = f" · {entity_label(bundle, f.entity, lang)}" if f.entity else ""
     due = d(f.due) + (f"{p['(']}{w['moved'].format(n=d(f.nominal_due))}{p[')']}" if f.due_moved else "")
     records = tuple(_record_line(bundle, rid, lang) for rid in f.records)
