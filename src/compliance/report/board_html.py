@@ -76,14 +76,14 @@ def render(bundle: Bundle, board: Board, lang: str) -> str:
     ids = _Ids()
     table = _table(bundle, board, lang, ids)  # fills ids.sections
     body = [f'<header><h1>{e(title)}</h1>', f'<p class="asof">{e(as_of_line(board.as_of, lang))}</p>',
-            _summary(board, lang), '</header>', _filters(bundle, board, lang), _legend(lang),
+            _summary(board, lang), '</header>', '<main>', _filters(bundle, board, lang), _legend(lang),
             f'<p id="help" class="help">{e(w["help"])}</p>',
             table,
             f'<p id="empty" class="empty" hidden>{e(w["no_rows"])}</p>',
             (f'<div id="pop" role="dialog" aria-labelledby="pop-h" hidden>'
              f'<button type="button" id="pop-close">{e(w["close"])}</button>'
              '<div id="pop-body"></div></div>'),
-            '<div id="details" hidden>', *ids.sections, '</div>']
+            '<div id="details" hidden>', *ids.sections, '</div>', '</main>']
     return page(title, lang, body)
 
 
