@@ -265,3 +265,27 @@ def test_ods_escapes_hostile_values(workdir):
 
 def test_sheet_names_calc_accepts():
     assert board_ods.sheet_name("a/b:c[d]*?'") == "a_b_c_d___"
+
+
+# --- nightly ---------------------------------------------------------------------------------
+
+
+def test_nightly_writes_each_plans_board_and_an_index_linking_them(workdir):
+    from test_nightly import make_plans
+
+    plans = make_plans(workdir, 2)
+    result = run("nightly", "--as-of", "2023-06-30", "--out", "out", "--lang", "zh-TW", *plans)
+    assert result.exit_code == 0, result.output
+    day = workdir / "out" / "2023-06-30"
+    index = (day / "index.html").read_text(encoding="utf-8")
+    assert "夜間檢核：112年6月30日" in index and "Content-Security-Policy" in index
+    for k in range(2):
+        assert f'<a href="plan{k}/board.html">管制表</a>' in index
+        assert f"示範戶政事務所{k} 112" in index
+        board = (day / f"plan{k}" / "board.html").read_text(encoding="utf-8")
+        assert f"示範戶政事務所{k}" in board and 'aria-current="date">6月<' in board
+    report = json_report("2023-06-30")
+    row = re.search(r'<tr data-plan="plan0">(.*?)</tr>', index).group(1)
+    counts = [int(n) for n in re.findall(r"<td[^>]*>(\d+)</td>", row)]
+    assert counts[:7] == list(report["summary"].values())
+    assert "<td>18</td>" in index.split("<tfoot>")[1]  # 9 violations in each plan

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from compliance.cli import main
 from compliance.history import MIGRATIONS, History
 
-FILES = {"report.json", "report.md", "calendar.ics", "changes.json", "changes.md"}
+FILES = {"report.json", "report.md", "calendar.ics", "changes.json", "changes.md", "board.html"}
 
 
 def nightly(*args):

@@ -463,9 +463,9 @@ def render_board(bundle: Any, evaluation: Any, lang: str, fmt: str = "html",
         binary = io.BytesIO()
         board_ods.write(bundle, grid, binary, lang)
         return binary.getvalue()
-    from compliance.report import board_html
+    from compliance.report.board_html import render
 
-    return board_html.render(bundle, grid, lang)
+    return render(bundle, grid, lang)
 
 
 @main.command(name="test")

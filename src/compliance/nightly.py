@@ -128,6 +128,7 @@ def _slugs(plan_dirs: list[Path]) -> list[str]:
 def _reports(bundle: Bundle, evaluation, changes: Changes, lang: str) -> dict[str, bytes]:
     from compliance.evaluate import scheduled_periods
     from compliance.report import Options, formatter
+    from compliance.report.board_html import board_page
     from compliance.report.ics import write_periods
 
     opts = Options(lang=lang)
@@ -141,6 +142,7 @@ def _reports(bundle: Bundle, evaluation, changes: Changes, lang: str) -> dict[st
     files["calendar.ics"] = buf.getvalue().encode("utf-8")
     files["changes.json"] = (json.dumps(changes.as_dict(), ensure_ascii=False, indent=2) + "\n").encode()
     files["changes.md"] = changes_markdown(bundle, changes, lang).encode("utf-8")
+    files["board.html"] = board_page(bundle, evaluation, lang).encode("utf-8")
     return files
 
 
@@ -156,6 +158,13 @@ def changes_markdown(bundle: Bundle, c: Changes, lang: str) -> str:
             lines.append(f"- {title} — {period}" + (f" [{entity}]" if entity else ""))
         lines.append("")
     return "\n".join(lines)
+
+
+def _index(as_of: dt.date, summary: list[dict], lang: str) -> bytes:
+    """The night's index.html: every plan's counts and a link to its board.html."""
+    from compliance.report.board_index import render
+
+    return render(as_of, summary, lang).encode("utf-8")
 
 
 def run_nightly(rules_dir: Path, plan_dirs: list[Path], history_path: Path, out: Path, as_of: dt.date,
@@ -187,6 +196,7 @@ def run_nightly(rules_dir: Path, plan_dirs: list[Path], history_path: Path, out:
                        for r in runs]
             files["summary.json"] = (json.dumps({"as_of": as_of.isoformat(), "plans": summary},
                                                 ensure_ascii=False, indent=2) + "\n").encode()
+            files["index.html"] = _index(as_of, summary, lang)
             publish(out, folder, files)
             history.record(stored)
         finally:

@@ -19,8 +19,8 @@ from html import escape
 from importlib.resources import files
 from typing import IO
 
-from compliance.board import Board, Cell, Column, Row, UnitBoard
-from compliance.findings import STATUSES
+from compliance.board import Board, Cell, Column, Row, UnitBoard, build
+from compliance.findings import STATUSES, Evaluation
 from compliance.load import Bundle
 from compliance.report.board_view import (
     BY_HAND_MARK,
@@ -89,6 +89,11 @@ def render(bundle: Bundle, board: Board, lang: str) -> str:
 
 def write(bundle: Bundle, board: Board, stream: IO[str], lang: str) -> None:
     stream.write(render(bundle, board, lang))
+
+
+def board_page(bundle: Bundle, evaluation: Evaluation, lang: str) -> str:
+    """The whole plan's board of one evaluation (the nightly run's ``board.html``)."""
+    return render(bundle, build(bundle, evaluation), lang)
 
 
 # --- header, filters, legend ---------------------------------------------------------------
