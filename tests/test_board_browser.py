@@ -18,8 +18,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from _board import expected_cells, json_report, run
+
 from compliance.dates import format_roc
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -51,7 +51,8 @@ class Cell:
     @property
     def month(self) -> str:
         """YYYY-MM of the earliest due date (the column's month for a month column)."""
-        return self.findings[0].due.strftime("%Y-%m")
+        due = self.findings[0].due
+        return f"{due.year:04d}-{due.month:02d}"
 
     def counts(self) -> dict[Status, int]:
         return _counts(self.findings)
@@ -88,11 +89,7 @@ class Board:
     columns: tuple[Column, ...]
     units: tuple[UnitBoard, ...]
     summary: dict[Status, int]
-
-    @property
-    def today(self) -> str | None:
-        """The column holding the as-of date, if any."""
-        return next((c.key for c in self.columns if c.holds(self.as_of)), None)
+    today: str | None  # the column holding the as-of date, if any
 
 
 def build(bundle: Bundle, evaluation: Evaluation, units: Iterable[str] = ()) -> Board:
@@ -112,7 +109,8 @@ def build(bundle: Bundle, evaluation: Evaluation, units: Iterable[str] = ()) -> 
             continue
         boards.append(_unit_board(bundle, unit_id, owned[unit_id], columns))
     summary = _counts(f for b in boards for r in b.rows for f in r.findings)
-    return Board(evaluation.as_of, columns, tuple(boards), summary)
+    today = next((c.key for c in columns if c.holds(evaluation.as_of)), None)
+    return Board(evaluation.as_of, columns, tuple(boards), summary, today)
 
 
 def _columns(bundle: Bundle, findings: list[Finding]) -> tuple[Column, ...]:
@@ -124,7 +122,7 @@ def _columns(bundle: Bundle, findings: list[Finding]) -> tuple[Column, ...]:
     while day <= last:
         following = (day.replace(year=day.year + 1, month=1) if day.month == 12
                      else day.replace(month=day.month + 1))
-        out.append(Column(day.strftime("%Y-%m"), max(day, first),
+        out.append(Column(f"{day.year:04d}-{day.month:02d}", max(day, first),
                           min(following - dt.timedelta(days=1), last)))
         day = following
     out.append(Column(AFTER, last + dt.timedelta(days=1), dt.date.max))

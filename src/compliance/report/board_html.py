@@ -73,7 +73,7 @@ def render(bundle: Bundle, board: Board, lang: str) -> str:
     w = WORDS[lang]
     plan = bundle.plan
     title = f"{plan.agency} {plan.title} {w['title']}"
-    ids = _Ids()
+    ids = _Ids(board, lang)
     table = _table(bundle, board, lang, ids)  # fills ids.sections
     body = [f'<header><h1>{e(title)}</h1>', f'<p class="asof">{e(as_of_line(board.as_of, lang))}</p>',
             _summary(board, lang), '</header>', '<main>', _filters(bundle, board, lang), _legend(lang),
@@ -136,9 +136,12 @@ class _Ids:
     """Element ids of the page, numbered as rows are written; each cell's details are
     collected here and written after the table."""
 
-    def __init__(self) -> None:
+    def __init__(self, board: Board, lang: str) -> None:
         self.rows = 0
         self.sections: list[str] = []
+        # Computed once, used in every cell: labels and data-month of each column.
+        self.label = {c.key: column_label(c, board.columns, lang) for c in board.columns}
+        self.month = {c.key: column_month(c) for c in board.columns}
 
     def row(self) -> str:
         self.rows += 1
@@ -154,8 +157,8 @@ def _table(bundle: Bundle, board: Board, lang: str, ids: _Ids) -> str:
     heads = [f'<th scope="col" class="item">{e(w["item"])}</th>']
     for c in board.columns:
         mark = ' class="today" aria-current="date"' if c.key == today else ""
-        heads.append(f'<th scope="col" data-month="{column_month(c)}"{mark}>'
-                     f'{e(column_label(c, board.columns, lang))}</th>')
+        heads.append(f'<th scope="col" data-month="{ids.month[c.key]}"{mark}>'
+                     f'{e(ids.label[c.key])}</th>')
     out = [(f'<table class="board" aria-describedby="help"><caption>{e(bundle.plan.title)} '
             f'{e(w["title"])}</caption>'), f'<thead><tr>{"".join(heads)}</tr></thead>']
     for unit in board.units:
@@ -232,20 +235,20 @@ def _cells(bundle: Bundle, board: Board, row: Row, lang: str, ids: _Ids, *, summ
         cell = row.cells.get(column.key)
         if cell is None:
             cls = ' class="today"' if today else ""
-            out.append(f'<td {base} data-month="{column_month(column)}" data-status="none"{cls}></td>')
+            out.append(f'<td {base} data-month="{ids.month[column.key]}" data-status="none"{cls}></td>')
             continue
         detail_id = ids.next_detail()
-        ids.sections.append(_detail(bundle, board, row, column, cell, detail_id, lang))
-        out.append(_cell(board, column, cell, base, detail_id, lang, today))
+        label = ids.label[column.key]
+        ids.sections.append(_detail(bundle, row, label, cell, detail_id, lang))
+        out.append(_cell(label, cell, base, detail_id, lang, today))
     return "".join(out)
 
 
-def _cell(board: Board, column: Column, cell: Cell, base: str, detail_id: str, lang: str,
-          today: bool) -> str:
+def _cell(column_label: str, cell: Cell, base: str, detail_id: str, lang: str, today: bool) -> str:
     status = cell.status
     n = len(cell.findings)
     count = f'<span class="n">{n}</span>' if n > 1 else ""
-    label = f"{column_label(column, board.columns, lang)}{PUNCT[lang][':']}{counts_label(cell.counts(), lang)}"
+    label = f"{column_label}{PUNCT[lang][':']}{counts_label(cell.counts(), lang)}"
     cls = f"s-{status}" + (" today" if today else "")
     return (f'<td {base} data-month="{cell.month}" data-status="{status}" data-count="{n}" class="{cls}">'
             f'<button type="button" class="c" data-detail="{detail_id}" aria-haspopup="dialog" '
@@ -255,12 +258,12 @@ def _cell(board: Board, column: Column, cell: Cell, base: str, detail_id: str, l
 # --- details ---------------------------------------------------------------------------
 
 
-def _detail(bundle: Bundle, board: Board, row: Row, column: Column, cell: Cell, detail_id: str,
+def _detail(bundle: Bundle, row: Row, column_label: str, cell: Cell, detail_id: str,
             lang: str) -> str:
     w, p = WORDS[lang], PUNCT[lang]
     rule = row.rule
     who = f" · {entity_label(bundle, row.entity, lang)}" if row.entity else ""
-    head = f"{rule.title.get(lang)}{who} — {column_label(column, board.columns, lang)}"
+    head = f"{rule.title.get(lang)}{who} — {column_label}"
     items = "".join(_period(x, lang) for x in cell_details(bundle, cell, lang))
     return (f'<section class="detail" id="{detail_id}"><h2>{e(head)}</h2>'
             f'<p class="src">{e(w["clause"])}{p[":"]}{e(rule.source.clause)}「{e(rule.source.quote)}」</p>'

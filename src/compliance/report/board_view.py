@@ -80,7 +80,8 @@ def column_label(column: Column, columns: tuple[Column, ...], lang: str) -> str:
 def column_month(column: Column) -> str:
     """YYYY-MM for ``data-month``: the column's month; the first month after (or the last
     before) the year for the other columns' empty cells."""
-    return column.first.strftime("%Y-%m") if column.key != BEFORE else column.last.strftime("%Y-%m")
+    day = column.last if column.key == BEFORE else column.first
+    return f"{day.year:04d}-{day.month:02d}"
 
 
 def unit_name(bundle: Bundle, unit_id: str, lang: str) -> str:
