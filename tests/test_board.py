@@ -289,3 +289,30 @@ def test_nightly_writes_each_plans_board_and_an_index_linking_them(workdir):
     counts = [int(n) for n in re.findall(r"<td[^>]*>(\d+)</td>", row)]
     assert counts[:7] == list(report["summary"].values())
     assert "<td>18</td>" in index.split("<tfoot>")[1]  # 9 violations in each plan
+
+
+def test_libreoffice_calc_opens_the_ods_to_the_same_first_sheet(workdir, tmp_path):
+    import csv
+    import os
+    import shutil
+    import subprocess
+
+    from python_calamine import CalamineWorkbook
+
+    soffice = shutil.which("soffice")
+    calc = Path("/usr/lib/libreoffice/program/libsclo.so")
+    if not soffice or not calc.exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI must have LibreOffice Calc (.ci/run installs libreoffice-calc-nogui)")
+        pytest.skip("LibreOffice Calc not installed")
+    (workdir / "board.ods").write_bytes(ods("--as-of", "2023-06-30", "--lang", "zh-TW"))
+    profile = tmp_path / "lo-profile"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+                    "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(tmp_path),
+                    str(workdir / "board.ods")], check=True, capture_output=True, timeout=180)
+    with open(tmp_path / "board.csv", encoding="utf-8", newline="") as fh:
+        from_calc = list(csv.reader(fh))
+    book = CalamineWorkbook.from_path(str(workdir / "board.ods"))
+    first = [[str(v) for v in row] for row in book.get_sheet_by_name(book.sheet_names[0]).to_python()]
+    assert from_calc[1:] == [row[:len(from_calc[1])] for row in first[1:]]
+    assert any("✗ 20" in row for row in from_calc)  # February's missed booking checks
