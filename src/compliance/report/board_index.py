@@ -30,7 +30,7 @@ def render(as_of: dt.date, plans: Sequence[Mapping[str, Any]], lang: str) -> str
         f'<th scope="col">{e(NEW[lang])}</th>', f'<th scope="col">{e(w["board"])}</th>']
     rows = [_row(p, lang) for p in sorted(plans, key=_worst_first)]
     totals = [sum(p["summary"].get(s, 0) for p in plans) for s in STATUSES]
-    foot = (f'<tr><th scope="row">{e(w["total"])} ({len(plans)})</th>'
+    foot = (f'<tr><th scope="row">{e(w["total"])}{PUNCT[lang]["("]}{len(plans)}{PUNCT[lang][")"]}</th>'
             + "".join(f"<td>{n}</td>" for n in totals)
             + f'<td>{sum(p.get("new_violations", 0) for p in plans)}</td><td></td></tr>')
     body = [f"<header><h1>{e(title)}</h1></header>", "<main>",
