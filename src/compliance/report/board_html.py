@@ -28,6 +28,7 @@ from compliance.report.board_view import (
     SYMBOL,
     WORDS,
     Link,
+    RecordLine,
     PeriodDetail,
     as_of_line,
     cell_details,
@@ -286,7 +287,7 @@ def _period(d: PeriodDetail, lang: str) -> str:
     return "".join(out) + "</li>"
 
 
-def _record(r, lang: str) -> str:
+def _record(r: RecordLine, lang: str) -> str:
     w, p = WORDS[lang], PUNCT[lang]
     parts = [f"{e(r.date)} <code>{e(r.id)}</code>"]
     if r.doc_no:
