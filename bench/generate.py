@@ -33,7 +33,8 @@ from pathlib import Path
 import yaml
 
 from compliance import models as m
-from compliance.load import RuleBook, load_rules
+from compliance.bundle import RuleBook
+from compliance.load import load_rules
 from compliance.periods import WorkCalendar, expand
 
 ROOT = Path(__file__).resolve().parent.parent

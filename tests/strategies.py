@@ -15,7 +15,7 @@ import holidays
 from hypothesis import strategies as st
 
 from compliance import models as m
-from compliance.load import Bundle, RuleBook
+from compliance.bundle import Bundle, RuleBook
 
 ONE = dt.timedelta(days=1)
 UNIT_IDS = ["u-a", "u-b", "u-c"]

@@ -23,12 +23,12 @@ import pytest
 from hypothesis import HealthCheck, find, given, note, settings
 from hypothesis import strategies as st
 
-import compliance.compile as compile_mod
+import compliance.engine.durable.compile as compile_mod
 import compliance.evaluate as evaluate_mod
 from compliance import models as m
-from compliance.engine import Engine
+from compliance.engine.durable.session import Engine
 from compliance.evaluate import evaluate
-from compliance.load import Bundle, RuleBook
+from compliance.bundle import Bundle, RuleBook
 
 from reference import reference_evaluate
 from strategies import bundles, text

@@ -11,7 +11,7 @@ from durable import engine as raw
 
 from _helpers import rss_mb
 
-from compliance.engine import ALWAYS_TRUE, GO, Engine, check_definition, fnv1a32
+from compliance.engine.durable.session import ALWAYS_TRUE, GO, Engine, check_definition, fnv1a32
 from compliance.errors import EngineError
 
 JOIN = {"m": {"all": [GO, {"p": {"t": "period"}},

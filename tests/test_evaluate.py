@@ -6,7 +6,7 @@ import datetime as dt
 
 from _helpers import rss_mb
 
-from compliance.engine import Engine
+from compliance.engine.durable.session import Engine
 from compliance.evaluate import evaluate
 
 

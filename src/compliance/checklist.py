@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from compliance import models as m
 from compliance.ownership import owner
 from compliance.findings import Evaluation, Finding
-from compliance.load import Bundle
+from compliance.bundle import Bundle
 
 
 @dataclass(frozen=True)

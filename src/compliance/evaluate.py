@@ -14,11 +14,11 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from compliance import models as m
-from compliance.compile import CLASSIFY, NEVER, compile_match, fact_value, parse_rule_name
-from compliance.engine import Engine
+from compliance.engine.durable.compile import CLASSIFY, NEVER, compile_match, fact_value, parse_rule_name
+from compliance.engine.durable.session import Engine
 from compliance.errors import EngineError
 from compliance.findings import Evaluation, ExplanationNote, Finding, WaiverNote
-from compliance.load import Bundle
+from compliance.bundle import Bundle
 from compliance.periods import Period, WorkCalendar, expand
 
 _ENGINE: Engine | None = None

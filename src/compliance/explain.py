@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from compliance import models as m
 from compliance.findings import Finding
-from compliance.load import Bundle
+from compliance.bundle import Bundle
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,64 +19,11 @@ from pydantic import BaseModel, ValidationError
 
 from compliance import models as m
 from compliance._yaml import PathKey, SourceMap, format_path, read_yaml
+from compliance.bundle import Bundle, Origin, RuleBook
 from compliance.errors import InputError, Problem, display_path
 
 _EMPTY_HINT = ("If it is meant to hold nothing, say so explicitly, e.g. `records: []` "
                "or `rules: []`.")
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where an object was defined: the file's source map and the path inside it."""
-
-    source: SourceMap
-    loc: PathKey
-
-    @property
-    def path(self) -> str:
-        return self.source.path
-
-    @property
-    def line(self) -> int:
-        return self.source.locate(self.loc)[0]
-
-    def problem(self, sub: PathKey, message: str) -> Problem:
-        return self.source.problem(self.loc + sub, message)
-
-
-@dataclass
-class RuleBook:
-    activities: dict[str, m.Activity] = field(default_factory=dict)
-    rules: dict[str, m.Rule] = field(default_factory=dict)
-    origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
-
-
-@dataclass
-class Bundle:
-    """Everything one evaluation needs, validated and cross-checked."""
-
-    rulebook: RuleBook
-    plan: m.Plan
-    units: dict[str, m.Unit]
-    staff: dict[str, m.Staff]
-    roles: dict[str, m.Role]
-    work_items: dict[str, m.WorkItem]
-    records: dict[str, m.Record]
-    meetings: dict[str, m.Meeting]
-    waivers: dict[str, m.Waiver]
-    documents: dict[str, m.Document]
-    origins: dict[tuple[str, str], Origin]
-
-    @property
-    def rules(self) -> dict[str, m.Rule]:
-        return self.rulebook.rules
-
-    @property
-    def activities(self) -> dict[str, m.Activity]:
-        return self.rulebook.activities
-
-    def origin(self, kind: str, ident: str) -> Origin | None:
-        return self.origins.get((kind, ident)) or self.rulebook.origins.get((kind, ident))
 
 
 # --- reading and schema validation ---------------------------------------------------------
@@ -401,4 +347,5 @@ def _check_quotes(b: Bundle, plan_dir: Path) -> Iterator[Problem]:
                 "(compared after NFKC normalisation, whitespace removed)")
 
 
+# Bundle, Origin and RuleBook live in compliance.bundle; re-exported for older imports.
 __all__ = ["Bundle", "Origin", "RuleBook", "load_bundle", "load_rules", "format_path", "meeting_record_id"]

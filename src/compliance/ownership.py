@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from compliance.findings import Finding
-    from compliance.load import Bundle
+    from compliance.bundle import Bundle
 
 
 def owner(bundle: Bundle, finding: Finding) -> str:

@@ -11,7 +11,8 @@ from pydantic import Field
 from compliance import models as m
 from compliance.errors import InputError, Problem
 from compliance.findings import Status
-from compliance.load import Bundle, _read, replace_state
+from compliance.bundle import Bundle
+from compliance.load import _read, replace_state
 
 
 class Expect(m.Model):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from compliance.bundle import Bundle
 from compliance.dates import format_date, format_roc_long
 from compliance.findings import Finding
-from compliance.load import Bundle
 
 STATUS = {
     "zh-TW": {"violation": "逾期未辦", "reminder": "即將到期", "open": "辦理中", "satisfied": "已完成",

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from compliance.bundle import Bundle
 from compliance.checklist import Checklist, UnitSection
 from compliance.dates import format_date
-from compliance.load import Bundle
 from compliance.report._messages import LIGHT, long_date, message, period_label
 
 _W = {

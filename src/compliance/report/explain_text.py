@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import IO
 
+from compliance.bundle import Bundle
 from compliance.dates import format_date
 from compliance.explain import considered
 from compliance.findings import Finding
-from compliance.load import Bundle
 from compliance.report._messages import LIGHT, STATUS, message, period_label
 
 _W = {

@@ -14,7 +14,7 @@ import itertools
 from typing import Any
 
 from compliance import models as m
-from compliance.engine import ALWAYS_TRUE, GO
+from compliance.engine.durable.session import ALWAYS_TRUE, GO
 
 NEVER = 10**8  # ordinal "met on" of a period whose requirement is not met
 

@@ -1,0 +1,1 @@
+"""The rules-engine port (being introduced; see compliance.engine.durable)."""

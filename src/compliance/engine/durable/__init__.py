@@ -1,0 +1,1 @@
+"""The durable-rules 2.0.28 binding: the only code that imports durable-rules."""
