@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from compliance import models as m
+from compliance.bundle import Bundle
 from compliance.findings import RANK, STATUSES, Evaluation, Finding, Status
-from compliance.load import Bundle
 from compliance.ownership import owner, unit_order
 
 AFTER = "after"

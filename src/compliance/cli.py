@@ -20,6 +20,7 @@ import click
 from compliance.errors import ComplianceError, InputError, UsageError
 from compliance.report import (
     BINARY_FORMATS,
+    BOARD_FORMATS,
     CALENDAR_FORMATS,
     CHECKLIST_FORMATS,
     FORMATS,
@@ -386,7 +387,7 @@ def checklist(rules_dir: Path, plan_dir: Path, meeting_day: str | None, as_of: s
               help="Evaluation date: ISO or ROC date, 'today' (Asia/Taipei) or 'plan-end'.")
 @lang_option
 @click.option("--unit", "units", multiple=True, help="Only this unit's rows (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["html", "ods"]), default="html", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(BOARD_FORMATS)), default="html", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write to this file (atomically); required for ods unless stdout is a file.")
 @guarded
@@ -405,31 +406,17 @@ def board(rules_dir: Path, plan_dir: Path, as_of: str, lang: str | None, units: 
       compliance board --as-of plan-end --format ods -o board-112.ods
       compliance board --unit records --lang en -o records.html
     """
+    from compliance.board import build
     from compliance.evaluate import evaluate
+    from compliance.report import board_renderer
 
     bundle = _load(rules_dir, plan_dir)
     _select(bundle, units, ())  # unknown units are a usage error
     day = parse_as_of(as_of, bundle)
-    if fmt == "ods" and output is None and sys.stdout.isatty():
-        raise UsageError("an ODS file is binary: give -o FILE.ods")
-    _write_atomic(output, render_board(bundle, evaluate(bundle, day), lang or default_lang(), fmt, units))
-
-
-def render_board(bundle: Any, evaluation: Any, lang: str, fmt: str = "html",
-                 units: tuple[str, ...] = ()) -> str | bytes:
-    """The board of one evaluation as HTML text or ODS bytes (also used by the nightly run)."""
-    from compliance.board import build
-
-    grid = build(bundle, evaluation, units)
-    if fmt == "ods":
-        from compliance.report import board_ods
-
-        binary = io.BytesIO()
-        board_ods.write(bundle, grid, binary, lang)
-        return binary.getvalue()
-    from compliance.report.board_html import render
-
-    return render(bundle, grid, lang)
+    if fmt in BINARY_FORMATS and output is None and sys.stdout.isatty():
+        raise UsageError(f"an {fmt.upper()} file is binary: give -o FILE.{fmt}")
+    grid = build(bundle, evaluate(bundle, day), units)
+    _write_atomic(output, board_renderer(fmt)(bundle, grid, lang or default_lang()))
 
 
 @main.command(name="test")

@@ -20,16 +20,16 @@ from importlib.resources import files
 from typing import IO
 
 from compliance.board import Board, Cell, Column, Row, UnitBoard, build
+from compliance.bundle import Bundle
 from compliance.findings import STATUSES, Evaluation
-from compliance.load import Bundle
 from compliance.report.board_view import (
     BY_HAND_MARK,
     PUNCT,
     SYMBOL,
     WORDS,
     Link,
-    RecordLine,
     PeriodDetail,
+    RecordLine,
     as_of_line,
     cell_details,
     column_label,

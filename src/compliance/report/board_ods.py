@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from typing import BinaryIO
 
 from odf.office import Annotation
@@ -19,8 +18,9 @@ from odf.table import CoveredTableCell, Table, TableCell, TableColumn, TableRow
 from odf.text import P
 
 from compliance.board import Board, Cell, Row, UnitBoard
+from compliance.bundle import Bundle
 from compliance.findings import STATUSES
-from compliance.load import Bundle
+from compliance.report._odf import declare_language, write_package
 from compliance.report.board_view import (
     BY_HAND_MARK,
     PUNCT,
@@ -119,6 +119,7 @@ def _row(cells: list[TableCell]) -> TableRow:
 
 def build(bundle: Bundle, board: Board, lang: str) -> OpenDocumentSpreadsheet:
     doc = OpenDocumentSpreadsheet()
+    declare_language(doc, lang)
     st = _Styles(doc)
     for unit in board.units:
         doc.spreadsheet.addElement(_unit_sheet(bundle, board, unit, lang, st))
@@ -191,17 +192,11 @@ def _summary_sheet(bundle: Bundle, board: Board, lang: str, st: _Styles) -> Tabl
     return table
 
 
+def render(bundle: Bundle, board: Board, lang: str) -> bytes:
+    binary = io.BytesIO()
+    write_package(build(bundle, board, lang), binary)
+    return binary.getvalue()
+
+
 def write(bundle: Bundle, board: Board, stream: BinaryIO, lang: str) -> None:
-    raw = io.BytesIO()
-    build(bundle, board, lang).write(raw)
-    _package(raw, stream)
-
-
-def _package(raw: io.BytesIO, stream: BinaryIO) -> None:
-    """odfpy leaves ``manifest:version`` out, which ODF 1.2 requires."""
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(stream, "w") as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "META-INF/manifest.xml" and b"manifest:version=" not in data:
-                data = data.replace(b"<manifest:manifest ", b'<manifest:manifest manifest:version="1.2" ', 1)
-            target.writestr(info, data)
+    stream.write(render(bundle, board, lang))

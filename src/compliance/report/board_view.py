@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from compliance.board import AFTER, BEFORE, Cell, Column
+from compliance.bundle import Bundle
 from compliance.dates import format_date, roc_year
 from compliance.findings import Finding, Status
-from compliance.load import Bundle
 from compliance.report._messages import STATUS, long_date, message, period_label
 
 # A symbol per status, so a cell still says what it is in black and white and to a
