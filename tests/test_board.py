@@ -16,12 +16,12 @@ import pytest
 import yaml
 from _board import expected_cells, json_report, leaf_statuses, parse_cells, run
 
-from compliance.board import AFTER, build
+from compliance.board import AFTER, BEFORE, build
 from compliance.evaluate import evaluate
 from compliance.findings import Evaluation
 from compliance.ownership import owner
 from compliance.report import board_html, board_ods
-from compliance.report.board_view import SYMBOL, safe_href
+from compliance.report.board_view import SYMBOL, column_label, safe_href
 
 JUNE = dt.date(2023, 6, 30)
 
@@ -84,6 +84,19 @@ def test_unit_selection_and_today_column(bundle, june):
     assert [u.unit for u in board.units] == ["records"] and board.today == "2023-06"
     assert sum(board.summary.values()) == sum(1 for f in june.findings if owner(bundle, f) == "records")
     assert build(bundle, evaluate(bundle, dt.date(2024, 2, 1))).today == AFTER
+
+
+def test_a_plan_across_two_years_labels_its_months_with_the_year(bundle, june):
+    plan = bundle.plan.model_copy(update={"start": dt.date(2023, 7, 1), "end": dt.date(2024, 6, 30)})
+    shifted = dataclasses.replace(bundle, plan=plan)
+    board = build(shifted, june)
+    labels = [column_label(c, board.columns, "zh-TW") for c in board.columns]
+    assert labels[0] == "112年6月以前" and labels[1] == "112年7月" and labels[7] == "113年1月"
+    assert labels[-2:] == ["113年6月", "113年7月以後"]
+    assert [column_label(c, board.columns, "en") for c in board.columns][-1] == "From Jul 2024"
+    before = next(u for u in board.units for r in u.rows if r.rule.id == "moi-monthly-reports")
+    row = next(r for r in before.rows if r.rule.id == "moi-monthly-reports")
+    assert len(row.cells[BEFORE].findings) == 6  # January to June 2023 fall before this plan
 
 
 def test_annex_rows_without_a_rule_are_listed_by_hand_per_unit(bundle, june):
@@ -298,3 +311,17 @@ def test_libreoffice_calc_opens_the_ods_to_the_same_first_sheet(workdir, tmp_pat
     first = [[str(v) for v in row] for row in book.get_sheet_by_name(book.sheet_names[0]).to_python()]
     assert from_calc[1:] == [row[:len(from_calc[1])] for row in first[1:]]
     assert any("✗ 20" in row for row in from_calc)  # February's missed booking checks
+
+
+def test_index_lists_plans_worst_first_escaped_with_relative_links():
+    from compliance.report import board_index
+
+    counts = dict.fromkeys(SYMBOL, 0)
+    plans = [{"plan": "甲所 <b>112</b>", "folder": "2023-06-30/a", "summary": {**counts, "violation": 1},
+              "new_violations": 0},
+             {"plan": "乙所 112", "folder": "2023-06-30/b", "summary": {**counts, "violation": 5},
+              "new_violations": 2}]
+    html = board_index.render(dt.date(2023, 6, 30), plans, "zh-TW")
+    assert html.index('data-plan="b"') < html.index('data-plan="a"')  # most violations first
+    assert "甲所 &lt;b&gt;112&lt;/b&gt;" in html and "<b>112" not in html
+    assert '<a href="a/board.html">管制表</a>' in html and "合計（2）" in html

@@ -62,19 +62,26 @@ def status_name(status: str, lang: str) -> str:
 
 
 def column_label(column: Column, columns: tuple[Column, ...], lang: str) -> str:
-    """3月 (or 112年3月 when the plan spans two years); 113年以後 for after the year."""
+    """3月 (112年3月 when the plan spans two years); 113年以後 (or 113年7月以後) after the
+    plan's last day, 112年以前 before its first."""
     months = [c for c in columns if c.is_month]
     if column.key == AFTER:
-        year = months[-1].first.year
-        return f"{roc_year(dt.date(year + 1, 1, 1))}年以後" if lang == "zh-TW" else f"After {year}"
+        return _edge(column.first, column.first.month == 1, lang, after=True)
     if column.key == BEFORE:
-        year = months[0].first.year
-        return f"{roc_year(dt.date(year, 1, 1))}年以前" if lang == "zh-TW" else f"Before {year}"
+        return _edge(column.last, column.last.month == 12, lang, after=False)
     one_year = months[0].first.year == months[-1].first.year
     day = column.first
     if lang == "zh-TW":
         return f"{day.month}月" if one_year else f"{roc_year(day)}年{day.month}月"
     return _EN_MONTHS[day.month - 1] + ("" if one_year else f" {day.year}")
+
+
+def _edge(day: dt.date, whole_year: bool, lang: str, *, after: bool) -> str:
+    if lang == "zh-TW":
+        when = f"{roc_year(day)}年" if whole_year else f"{roc_year(day)}年{day.month}月"
+        return when + ("以後" if after else "以前")
+    when = str(day.year) if whole_year else f"{_EN_MONTHS[day.month - 1]} {day.year}"
+    return ("From " if after else "Until ") + when
 
 
 def column_month(column: Column) -> str:
