@@ -14,7 +14,7 @@ from typing import BinaryIO
 from odf.office import Annotation
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.style import Style, TableCellProperties, TableColumnProperties, TextProperties
-from odf.table import CoveredTableCell, Table, TableCell, TableColumn, TableRow
+from odf.table import CoveredTableCell, Table, TableCell, TableColumn, TableRow, TableRowGroup
 from odf.text import P
 
 from compliance.board import Board, Cell, Row, UnitBoard
@@ -145,9 +145,13 @@ def _unit_sheet(bundle: Bundle, board: Board, unit: UnitBoard, lang: str, st: _S
     table.addElement(_row([_text_cell(h, st.head) for h in header(board, lang)]))
     for row in unit.rows:
         table.addElement(_grid_row(bundle, board, row, row.rule.title.get(lang), lang, st))
-        for child in row.children:
-            label = INDENT + entity_label(bundle, child.entity or "", lang)
-            table.addElement(_grid_row(bundle, board, child, label, lang, st))
+        if row.children:
+            # A row group: Calc shows an outline button that folds the entities away.
+            group = TableRowGroup()
+            for child in row.children:
+                label = INDENT + entity_label(bundle, child.entity or "", lang)
+                group.addElement(_grid_row(bundle, board, child, label, lang, st))
+            table.addElement(group)
     for item in unit.by_hand:
         marks = [_text_cell(BY_HAND_MARK, st.plain) if c.is_month and c.first.month in item.months
                  else TableCell() for c in board.columns]
