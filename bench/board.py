@@ -86,7 +86,7 @@ def in_process_jobs(as_of: dt.date) -> dict[str, Callable[[], float]]:
 
     def board_sheet() -> None:
         bundle, evaluation = evaluated()
-        board_ods.write(bundle, build(bundle, evaluation), io.BytesIO(), "zh-TW")
+        board_ods.render(bundle, build(bundle, evaluation), "zh-TW")
 
     return {"check_json": lambda: timed_call(check_json), "board_html": lambda: timed_call(board_page),
             "board_ods": lambda: timed_call(board_sheet)}

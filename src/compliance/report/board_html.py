@@ -17,7 +17,6 @@ import base64
 import hashlib
 from html import escape
 from importlib.resources import files
-from typing import IO
 
 from compliance.board import Board, Cell, Column, Row, UnitBoard, build
 from compliance.bundle import Bundle
@@ -86,10 +85,6 @@ def render(bundle: Bundle, board: Board, lang: str) -> str:
              '<div id="pop-body"></div></div>'),
             '<div id="details" hidden>', *ids.sections, '</div>', '</main>']
     return page(title, lang, body)
-
-
-def write(bundle: Bundle, board: Board, stream: IO[str], lang: str) -> None:
-    stream.write(render(bundle, board, lang))
 
 
 def board_page(bundle: Bundle, evaluation: Evaluation, lang: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-from typing import BinaryIO
 
 from odf.office import Annotation
 from odf.opendocument import OpenDocumentSpreadsheet
@@ -200,7 +199,3 @@ def render(bundle: Bundle, board: Board, lang: str) -> bytes:
     binary = io.BytesIO()
     write_package(build(bundle, board, lang), binary)
     return binary.getvalue()
-
-
-def write(bundle: Bundle, board: Board, stream: BinaryIO, lang: str) -> None:
-    stream.write(render(bundle, board, lang))
