@@ -134,6 +134,12 @@ def test_details_by_keyboard_and_by_hover(june):
     assert page.locator("#pop").is_hidden()
     page.locator('td[data-status="reminder"] button').first.hover()
     assert page.locator("#pop").is_visible() and "即將到期" in page.locator("#pop").inner_text()
+    page.mouse.move(5, 5)  # away from the cell: a hovered (not clicked) dialog goes
+    page.wait_for_timeout(400)
+    assert page.locator("#pop").is_hidden()
+    page.locator('td[data-status="late"] button').first.click()
+    page.locator("h1").click()  # a click elsewhere closes a clicked dialog
+    assert page.locator("#pop").is_hidden()
 
 
 def test_unit_filter_hides_the_other_units_and_updates_the_summary(june):
@@ -162,6 +168,10 @@ def test_status_filter_and_expanding_staff_rows(june, bundle):
         "tr[data-rule]", "rows => rows.filter(r => !r.hidden && r.offsetParent !== null)"
         ".map(r => Array.from(r.querySelectorAll('td')).some(td => td.dataset.status === 'violation'))")
     assert visible and all(visible)
+    assert page.locator("#empty").is_hidden()
+    page.locator('input[name="status"][value="violation"]').uncheck()
+    assert page.locator("#empty").is_visible()  # nothing left: the page says so
+    assert page.eval_on_selector_all("tr[data-rule], tr[data-item]", "rows => rows.every(r => r.hidden)")
 
 
 def test_prints_to_a4_landscape_pdf(june, tmp_path):
