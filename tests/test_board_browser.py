@@ -3,7 +3,7 @@
 Nothing is downloaded: the browser is /usr/bin/chromium (installed by .ci/run), and axe-core
 comes bundled in the axe-playwright-python package. Where the browser is missing the tests
 skip on a developer's machine but fail in CI (CI=true), so they cannot pass by not running.
-A screenshot of the page is saved in build/test-artifacts/board.png (and in docs/board.png
+A screenshot of the page is saved in build/test-artifacts/board.png (and in docs/img/board.png
 when UPDATE_DOCS_SCREENSHOT=1).
 """
 
@@ -98,7 +98,7 @@ def test_loads_offline_without_errors_and_cells_match_the_json_report(june):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "board.png"))
     if os.environ.get("UPDATE_DOCS_SCREENSHOT"):
-        page.screenshot(path=str(ROOT / "docs" / "board.png"))
+        page.screenshot(path=str(ROOT / "docs" / "img" / "board.png"))
 
 
 def test_clicking_a_red_cell_shows_its_due_date_and_what_is_missing(june):

@@ -11,8 +11,9 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-from _standards import validate_odf
 from compliance.cli import main
+
+from _standards import validate_odf
 
 
 def run(*args):
@@ -134,6 +135,7 @@ def test_odt_is_reproducible(workdir):
     assert (workdir / "a.odt").read_bytes() == (workdir / "b.odt").read_bytes()
 
 
+@pytest.mark.slow
 def test_libreoffice_converts_the_odt_to_pdf_and_the_text_survives(workdir, tmp_path):
     soffice = shutil.which("soffice")
     if not soffice or not shutil.which("pdftotext"):

@@ -12,8 +12,9 @@ import io
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -32,7 +33,7 @@ TAIPEI = "Asia/Taipei"
 
 def clock() -> dt.datetime:
     """The one reading of the clock: the CLI is the edge, the library is given times."""
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def taipei_today(now: dt.datetime | None = None) -> dt.date:

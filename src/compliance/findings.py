@@ -74,7 +74,7 @@ class Evaluation:
     findings: list[Finding] = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
-        counts = {status: 0 for status in STATUSES}
+        counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
         for f in self.findings:
             counts[f.status] += 1
         return counts

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from compliance.findings import Finding
     from compliance.bundle import Bundle
+    from compliance.findings import Finding
 
 
 def owner(bundle: Bundle, finding: Finding) -> str:

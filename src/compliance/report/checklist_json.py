@@ -11,7 +11,7 @@ from compliance.report.json_format import finding_dict
 
 
 def document(bundle: Bundle, c: Checklist, lang: str) -> dict[str, Any]:
-    iso = lambda d: d.isoformat() if d else None  # noqa: E731
+    iso = lambda d: d.isoformat() if d else None
     return {
         "plan": {"agency": bundle.plan.agency, "title": bundle.plan.title,
                  "document_number": bundle.plan.document_number},

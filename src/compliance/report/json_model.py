@@ -22,7 +22,8 @@ _STRICT = ConfigDict(extra="forbid")
 
 
 # The functional form: "zh-TW" is not an identifier.
-TitleDoc = with_config(_STRICT)(TypedDict("TitleDoc", {"zh-TW": str, "en": str}))
+TitleDoc = TypedDict("TitleDoc", {"zh-TW": str, "en": str})
+TitleDoc.__pydantic_config__ = _STRICT  # type: ignore[attr-defined]
 
 
 @with_config(_STRICT)
