@@ -162,7 +162,7 @@ def column_of(columns: tuple[Column, ...], day: dt.date) -> str:
 
 
 def _counts(findings: Iterable[Finding]) -> dict[Status, int]:
-    counts: dict[Status, int] = {s: 0 for s in STATUSES}
+    counts: dict[Status, int] = dict.fromkeys(STATUSES, 0)
     for f in findings:
         counts[f.status] += 1
     return counts
