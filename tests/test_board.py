@@ -154,7 +154,7 @@ HOSTILE = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
 
 
 def make_hostile(root: Path) -> None:
-    """A record note, evidence, a rule title and a unit name holding markup."""
+    """A record note, evidence, a document title and a unit name holding markup."""
     path = root / "plan_data" / "records.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["records"].append({"id": "hostile-1", "activity": "population-monthly-report",
@@ -163,6 +163,11 @@ def make_hostile(root: Path) -> None:
     data["records"].append({"id": "hostile-2", "activity": "website-update", "date": "2023-06-20",
                             "evidence": {"url": "https://example.org/a?b=1&c=\"2\"", "file": "scans/x y.pdf"}})
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    docs = root / "plan_data" / "documents.yaml"
+    data = yaml.safe_load(docs.read_text(encoding="utf-8"))
+    data["documents"].append({"id": "hostile-doc", "title": HOSTILE, "format": "docx", "editable": True,
+                              "published": "2023-03-01", "url": "javascript:alert(4)"})
+    docs.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     plan = root / "plan_data" / "plan.yaml"
     plan.write_text(plan.read_text(encoding="utf-8").replace("zh-TW: 戶籍資料課", "zh-TW: 戶籍資料課" + "<b>x</b>"),
                     encoding="utf-8")
@@ -171,7 +176,7 @@ def make_hostile(root: Path) -> None:
 def test_hostile_values_show_as_text_and_only_http_or_relative_links(workdir):
     make_hostile(workdir)
     html = page("--as-of", "2023-06-30", "--lang", "zh-TW")
-    assert "hostile-1" in html and "<img" not in html and "<b>x" not in html
+    assert "hostile-1" in html and "hostile-doc" in html and "<img" not in html and "<b>x" not in html
     assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in html
     assert html.count("<script") == 1 and '<span class="nolink">javascript:alert(3)</span>' in html
     assert not re.search(r'href="\s*javascript', html)

@@ -209,6 +209,12 @@ def test_hostile_data_runs_no_script(browser, workdir):
         assert page.page.locator("#pop img, #pop script").count() == 0
         assert page.page.locator('#pop a[href^="javascript"]').count() == 0
         page.page.locator("#pop .nolink").first.click()  # a javascript: value is text, not a link
+        page.page.locator("#pop-close").click()
+        page.page.locator('tr.ob[data-rule="document-editable-odf"] button.x').click()
+        doc = page.page.locator('td[data-entity="hostile-doc"][data-status="violation"] button')
+        doc.click()  # the document's title is shown in its row and its details, as text
+        assert "<script>alert(2)</script>" in page.page.locator("#pop").inner_text()
+        assert page.page.locator("img, script[src]").count() == 0
         assert page.dialogs == [] and page.requests == [page.url]
         assert not [m for m in page.console if "Content Security Policy" in m]
     finally:
