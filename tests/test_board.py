@@ -246,7 +246,9 @@ def test_ods_is_valid_odf_and_reads_back_to_the_pages_grid(workdir):
     assert ods_rows == html_rows
     summary = book.get_sheet_by_name("統計").to_python()
     totals = dict(zip(summary[2][1:], summary[-1][1:]))
-    assert totals["✗ 逾期未辦"] == 9 and totals["合計"] == len(json_report("2023-06-30")["findings"])
+    report = json_report("2023-06-30")
+    assert totals["✗ 逾期未辦"] == report["summary"]["violation"] > 0
+    assert totals["合計"] == len(report["findings"])
 
 
 def test_ods_cells_carry_the_details_as_annotations(workdir):
@@ -290,7 +292,8 @@ def test_nightly_writes_each_plans_board_and_an_index_linking_them(workdir):
     row = re.search(r'<tr data-plan="plan0">(.*?)</tr>', index).group(1)
     counts = [int(n) for n in re.findall(r"<td[^>]*>(\d+)</td>", row)]
     assert counts[:7] == list(report["summary"].values())
-    assert "<td>18</td>" in index.split("<tfoot>")[1]  # 9 violations in each plan
+    total = 2 * report["summary"]["violation"]  # the same plan twice
+    assert f"<td>{total}</td>" in index.split("<tfoot>")[1]
 
 
 def test_libreoffice_calc_opens_the_ods_to_the_same_first_sheet(workdir, tmp_path):
