@@ -25,14 +25,14 @@ def json_report(as_of: str) -> dict:
     return json.loads(result.stdout)
 
 
-def expected_cells(report: dict, last_day: dt.date) -> Counter:
+def expected_cells(report: dict, first_day: dt.date, last_day: dt.date) -> Counter:
     """Statuses of the grid's cells from the JSON report alone: one cell per rule, entity
-    and month of the due date (all dates after the plan year share one cell), its status
-    the worst of its periods."""
+    and month of the due date (all dates after the plan year share one cell, and so do all
+    dates before it), its status the worst of its periods."""
     cells: dict[tuple[str, str, str], list[str]] = {}
     for f in report["findings"]:
         due = dt.date.fromisoformat(f["due"])
-        month = "after" if due > last_day else f["due"][:7]
+        month = "after" if due > last_day else "before" if due < first_day else f["due"][:7]
         cells.setdefault((f["rule"], f.get("entity", ""), month), []).append(f["status"])
     return Counter(min(statuses, key=WORST_FIRST.index) for statuses in cells.values())
 
