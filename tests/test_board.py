@@ -205,6 +205,8 @@ def test_safe_href(value, href):
 def test_board_command_unit_filter_and_exit_codes(workdir):
     html = page("--as-of", "2023-06-30", "--unit", "records", "--lang", "en")
     assert 'data-unit="records"' in html and 'data-unit="registration"' not in html
+    by_name = page("--as-of", "2023-06-30", "--unit", "戶籍資料課", "--lang", "en")
+    assert 'data-unit="records"' in by_name and 'data-unit="admin"' not in by_name
     bad = run("board", "--as-of", "2023-06-30", "--unit", "nowhere")
     assert bad.exit_code == 2 and "unknown unit" in bad.output
     assert run("board", "--as-of", "2023-13-01").exit_code == 2
