@@ -182,11 +182,12 @@ def _unit(bundle: Bundle, board: Board, unit: UnitBoard, lang: str, ids: _Ids) -
                    f' aria-label="{e(w["expand"])}{PUNCT[lang][":"]}{e(w["by_hand"])}">'
                    f'<span aria-hidden="true">▸</span></button> {e(w["by_hand"])} ({len(unit.by_hand)})</th></tr>')
         for item, cid in zip(unit.by_hand, child_ids):
-            cells = "".join(_hand_cell(item.id, item.months, c, c.key == board.today)
-                            for c in board.columns)
+            months = item.months or []  # none when the plan text lost them (月份未載)
+            cells = "".join(_hand_cell(item.id, months, c, c.key == board.today) for c in board.columns)
+            lost = "" if months else f' <span class="clause">{e(w["no_months"])}</span>'
             out.append(f'<tr id="{cid}" class="hand-row child" data-item="{e(item.id)}" data-parent="{hid}"'
-                       f' hidden><th scope="row"><span class="t">{e(item.number)} {e(item.item)}</span></th>'
-                       f'{cells}</tr>')
+                       f' hidden><th scope="row"><span class="t">{e(item.number)} {e(item.item)}</span>{lost}'
+                       f'</th>{cells}</tr>')
     out.append('</tbody>')
     return "\n".join(out)
 

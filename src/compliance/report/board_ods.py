@@ -152,9 +152,11 @@ def _unit_sheet(bundle: Bundle, board: Board, unit: UnitBoard, lang: str, st: _S
                 group.addElement(_grid_row(bundle, board, child, label, lang, st))
             table.addElement(group)
     for item in unit.by_hand:
-        marks = [_text_cell(BY_HAND_MARK, st.plain) if c.is_month and c.first.month in item.months
+        months = item.months or []  # none when the plan text lost them (月份未載)
+        marks = [_text_cell(BY_HAND_MARK, st.plain) if c.is_month and c.first.month in months
                  else TableCell() for c in board.columns]
-        table.addElement(_row([_text_cell(f"{item.number} {item.item}", st.plain),
+        lost = "" if months else f" {w['no_months']}"
+        table.addElement(_row([_text_cell(f"{item.number} {item.item}{lost}", st.plain),
                                _text_cell(w["by_hand"], st.plain)] + marks))
     return table
 

@@ -37,7 +37,8 @@ WORDS = {
               "moved": "原訂 {n} 為休息日，順延至次一上班日", "details": "明細",
               "no_rows": "沒有符合篩選條件的項目", "sheet_summary": "統計", "total": "合計",
               "shown": "顯示", "plans": "各計畫", "plan": "計畫", "board": "管制表",
-              "night": "夜間檢核", "help": "點選或以鍵盤選取格子可看明細；Esc 關閉。"},
+              "night": "夜間檢核", "help": "點選或以鍵盤選取格子可看明細；Esc 關閉。",
+              "no_months": "（月份未載）"},
     "en": {"title": "schedule control table", "as_of": "As of", "item": "Obligation",
            "clause": "Source", "summary": "Summary", "unit": "Unit", "all_units": "All units",
            "status": "Status", "filters": "Filters", "legend": "Legend",
@@ -51,7 +52,7 @@ WORDS = {
            "no_rows": "Nothing matches the filters", "sheet_summary": "Summary", "total": "Total",
            "shown": "shown", "plans": "Plans", "plan": "Plan", "board": "board",
            "night": "Nightly run", "help": "Click or select a cell with the keyboard for its "
-           "details; Esc closes them."},
+           "details; Esc closes them.", "no_months": "(months not given in the plan)"},
 }
 
 _EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
