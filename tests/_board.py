@@ -19,8 +19,8 @@ def run(*args: str):
     return CliRunner().invoke(main, list(args))
 
 
-def json_report(as_of: str) -> dict:
-    result = run("check", "--as-of", as_of, "--format", "json", "--fail-on", "never")
+def json_report(as_of: str, lang: str = "en") -> dict:
+    result = run("check", "--as-of", as_of, "--format", "json", "--fail-on", "never", "--lang", lang)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -71,3 +71,11 @@ def leaf_statuses(cells: Cells) -> Counter:
     """Statuses of the cells of single periods' rows (not the summaries of several entities)."""
     return Counter(c["data-status"] for c in cells.cells
                    if "data-rule" in c and "data-summary" not in c and c["data-status"] != "none")
+
+
+def first_violation(report: dict, last_day: dt.date) -> dict:
+    """A violation to look at: one of an obligation without entities when there is one (its
+    row is never folded away), due within the plan year."""
+    violations = [f for f in report["findings"] if f["status"] == "violation" and f["due"] <= last_day.isoformat()]
+    assert violations, "the bundled plan has violations as of 112/06/30"
+    return next((f for f in violations if "entity" not in f), violations[0])
