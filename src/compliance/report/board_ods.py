@@ -27,7 +27,7 @@ from compliance.report.board_view import (
     WORDS,
     as_of_line,
     column_label,
-    detail_text,
+    detail_paragraphs,
     entity_label,
     status_name,
     unit_name,
@@ -99,11 +99,11 @@ def _number_cell(value: int, style: Style) -> TableCell:
     return cell
 
 
-def _annotated(text: str, style: Style, note: str) -> TableCell:
+def _annotated(text: str, style: Style, note: list[str]) -> TableCell:
     cell = TableCell(valuetype="string", stylename=style)
     annotation = Annotation()
-    for line in note.split("\n"):
-        annotation.addElement(P(text=line))
+    for paragraph in note:
+        annotation.addElement(P(text=paragraph))
     cell.addElement(annotation)  # the annotation comes before the cell's own text (ODF 1.2)
     cell.addElement(P(text=text))
     return cell
@@ -172,7 +172,7 @@ def _grid_row(bundle: Bundle, board: Board, row: Row, label: str, lang: str, st:
             cells.append(TableCell())
         else:
             cells.append(_annotated(cell_text(cell), st.status[cell.status],
-                                    detail_text(bundle, row.rule.id, cell, lang)))
+                                    detail_paragraphs(bundle, row.rule.id, cell, lang)))
     return _row(cells)
 
 

@@ -207,24 +207,25 @@ def cell_details(bundle: Bundle, cell: Cell, lang: str) -> list[PeriodDetail]:
     return [period_detail(bundle, f, lang) for f in cell.findings]
 
 
-def detail_text(bundle: Bundle, rule_id: str, cell: Cell, lang: str) -> str:
-    """The details as plain text (spreadsheet annotations)."""
+def detail_paragraphs(bundle: Bundle, rule_id: str, cell: Cell, lang: str) -> list[str]:
+    """The details as plain text (spreadsheet annotations): the obligation, its source, then
+    one paragraph per period (a month of a daily obligation holds twenty of them, and each
+    paragraph is an element to build and write)."""
     w, pu = WORDS[lang], PUNCT[lang]
     rule = bundle.rules[rule_id]
-    lines = [f"{rule.title.get(lang)}",
-             f"{w['clause']}{pu[':']}{rule.source.clause}「{rule.source.quote}」"]
+    out = [rule.title.get(lang), f"{w['clause']}{pu[':']}{rule.source.clause}「{rule.source.quote}」"]
     for p in cell_details(bundle, cell, lang):
-        lines.append(f"{SYMBOL[p.status]} {status_name(p.status, lang)} · {w['period']} {p.period} · "
-                     f"{w['due']} {p.due}")
-        lines.append(f"  {p.message}")
+        parts = [f"{SYMBOL[p.status]} {status_name(p.status, lang)} · {w['period']} {p.period} · "
+                 f"{w['due']} {p.due}", p.message]
         for r in p.records:
             ev = [x for x in (r.doc_no and f"{w['doc_no']} {r.doc_no}", r.file and r.file.text,
                               r.url and r.url.text) if x]
-            lines.append(f"  {w['records']}{pu[':']}{r.date} {r.id}"
+            parts.append(f"{w['records']}{pu[':']}{r.date} {r.id}"
                          + (f"{pu['(']}{pu[';'].join(ev)}{pu[')']}" if ev else ""))
-        lines += [f"  {w['waivers']}{pu[':']}{x}" for x in p.waivers]
-        lines += [f"  {x}" for x in p.explanations]
-    return "\n".join(lines)
+        parts += [f"{w['waivers']}{pu[':']}{x}" for x in p.waivers]
+        parts += list(p.explanations)
+        out.append(pu[";"].join(parts))
+    return out
 
 
 def as_of_line(day: dt.date, lang: str) -> str:
