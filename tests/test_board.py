@@ -311,6 +311,8 @@ def test_nightly_writes_each_plans_board_and_an_index_linking_them(workdir):
     row = re.search(r'<tr data-plan="plan0">(.*?)</tr>', index).group(1)
     counts = [int(n) for n in re.findall(r"<td[^>]*>(\d+)</td>", row)]
     assert counts[:7] == list(report["summary"].values())
+    same = run("board", "--as-of", "2023-06-30", "--lang", "zh-TW", "--plan", "plan0")
+    assert same.stdout == (day / "plan0" / "board.html").read_text(encoding="utf-8")  # one page, two ways
     total = 2 * report["summary"]["violation"]  # the same plan twice
     assert f"<td>{total}</td>" in index.split("<tfoot>")[1]
 
