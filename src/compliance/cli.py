@@ -458,22 +458,12 @@ def board(rules_dir: Path, plan_dir: Path, as_of: str, lang: str | None, units: 
     from compliance.report import board_renderer
 
     bundle = _load(rules_dir, plan_dir)
-    wanted = _board_units(bundle, units)
+    wanted = sorted(_unit_ids(bundle, units))  # by id or by name, as check reads them
     day = parse_as_of(as_of, bundle)
     if fmt in BINARY_FORMATS and output is None and sys.stdout.isatty():
         raise UsageError(f"an {fmt.upper()} file is binary: give -o FILE.{fmt}")
     grid = build(bundle, evaluate(bundle, day), wanted)
     _write_atomic(output, board_renderer(fmt)(bundle, grid, lang or default_lang()))
-
-
-def _board_units(bundle: Any, units: tuple[str, ...]) -> list[str]:
-    """Unit ids from --unit, given by id (records) or by name in either language (戶籍資料課)."""
-    by_name = {name: uid for uid, u in bundle.units.items() for name in (uid, u.name.zh_TW, u.name.en)}
-    unknown = [u for u in units if u not in by_name]
-    if unknown:
-        known = ", ".join(f"{uid} ({u.name.zh_TW})" for uid, u in bundle.units.items())
-        raise UsageError(f"--unit: unknown unit {unknown[0]!r}; known: {known}")
-    return [by_name[u] for u in units]
 
 
 @main.command(name="test")
