@@ -356,3 +356,17 @@ def test_index_lists_plans_worst_first_escaped_with_relative_links():
     assert html.index('data-plan="b"') < html.index('data-plan="a"')  # most violations first
     assert "甲所 &lt;b&gt;112&lt;/b&gt;" in html and "<b>112" not in html
     assert '<a href="a/board.html">管制表</a>' in html and "合計（2）" in html
+
+
+def test_a_cells_details_list_the_worst_period_first(bundle, june):
+    from compliance.report.board_view import cell_details
+
+    board = build(bundle, june)
+    cells = [c for u in board.units for r in u.rows for c in r.cells.values()]
+    # A month whose first period is not its worst: listing by date would bury the worst one.
+    buried = [c for c in cells if c.findings[0].status != c.status]
+    assert buried
+    for cell in buried:
+        details = cell_details(bundle, cell, "zh-TW")
+        assert details[0].status == cell.status
+        assert [d.status for d in details] == sorted((d.status for d in details), key=STATUSES.index)

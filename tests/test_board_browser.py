@@ -116,6 +116,8 @@ def test_clicking_a_red_cell_shows_its_due_date_and_what_is_missing(june):
     due = format_roc(dt.date.fromisoformat(finding["due"]))
     assert f"期限 {due}" in text
     assert finding["message"] in text  # the missing requirement, as the report says it
+    first = pop.locator("ol.periods > li").first.inner_text()
+    assert "逾期未辦" in first  # the worst period comes first, however many the month holds
     assert f"依據：{finding['source']['clause']}" in text  # the plan's clause and quote
     assert page.evaluate("document.activeElement.id") == "pop-close"
     page.keyboard.press("Escape")

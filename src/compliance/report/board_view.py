@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 from compliance.board import AFTER, BEFORE, Cell, Column
 from compliance.bundle import Bundle
 from compliance.dates import format_date, roc_year
-from compliance.findings import Finding, Status
+from compliance.findings import RANK, Finding, Status
 from compliance.report._messages import STATUS, long_date, message, period_label
 
 # A symbol per status, so a cell still says what it is in black and white and to a
@@ -204,7 +204,10 @@ def _waiver_line(bundle: Bundle, wid: str, expires: dt.date, expired: bool, lang
 
 
 def cell_details(bundle: Bundle, cell: Cell, lang: str) -> list[PeriodDetail]:
-    return [period_detail(bundle, f, lang) for f in cell.findings]
+    """Worst first, then by due date: a red cell of a daily obligation opens on its missed
+    days, not on the twenty done ones before them."""
+    ordered = sorted(cell.findings, key=lambda f: (RANK[f.status], f.due))
+    return [period_detail(bundle, f, lang) for f in ordered]
 
 
 def detail_paragraphs(bundle: Bundle, rule_id: str, cell: Cell, lang: str) -> list[str]:
