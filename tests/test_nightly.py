@@ -22,7 +22,7 @@ from compliance.history import MIGRATIONS, History
 
 from _standards import validate_report
 
-FILES = {"report.json", "report.md", "calendar.ics", "changes.json", "changes.md"}
+FILES = {"report.json", "report.md", "calendar.ics", "changes.json", "changes.md", "board.html"}
 
 
 def nightly(*args):

@@ -22,6 +22,7 @@ import click
 from compliance.errors import ComplianceError, ExitCode, InputError, UsageError
 from compliance.report import (
     BINARY_FORMATS,
+    BOARD_FORMATS,
     CALENDAR_FORMATS,
     CHECKLIST_FORMATS,
     FORMATS,
@@ -512,6 +513,44 @@ def checklist(rules_dir: Path, plan_dir: Path, meeting_day: str | None, as_of: s
         raise UsageError(f"an {fmt.upper()} file is binary: give -o FILE.{fmt}")
     data = build(bundle, evaluate(bundle, day), meeting)
     _write_atomic(output, checklist_renderer(fmt)(bundle, data, lang))
+
+
+@main.command()
+@data_options
+@click.option("--as-of", "as_of", default="today", show_default=True,
+              help="Evaluation date: ISO or ROC date, 'today' (Asia/Taipei) or 'plan-end'.")
+@lang_option
+@click.option("--unit", "units", multiple=True, help="Only this unit's rows (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(list(BOARD_FORMATS)), default="html", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write to this file (atomically); required for ods unless stdout is a file.")
+@guarded
+def board(rules_dir: Path, plan_dir: Path, as_of: str, lang: str | None, units: tuple[str, ...],
+          fmt: str, output: Path | None) -> None:
+    """The schedule control table (管制表): obligations by unit, months across, the worst
+    status of each month's periods in each cell, details on click.
+
+    HTML is one self-contained page (works offline from file://, prints on A4 landscape);
+    ODS is the same grid as a spreadsheet, one sheet per unit plus a summary.
+    Exit 0 whatever the findings (it is a view; `check` is the gate), 2 for bad input.
+
+    \b
+    Examples:
+      compliance board --as-of 112/06/30 --lang zh-TW -o board.html
+      compliance board --as-of plan-end --format ods -o board-112.ods
+      compliance board --unit records --lang en -o records.html
+    """
+    from compliance.board import build
+    from compliance.evaluate import evaluate
+    from compliance.report import board_renderer
+
+    bundle = _load(rules_dir, plan_dir)
+    wanted = sorted(_unit_ids(bundle, units))  # by id or by name, as check reads them
+    day = parse_as_of(as_of, bundle)
+    if fmt in BINARY_FORMATS and output is None and sys.stdout.isatty():
+        raise UsageError(f"an {fmt.upper()} file is binary: give -o FILE.{fmt}")
+    grid = build(bundle, evaluate(bundle, day), wanted)
+    _write_atomic(output, board_renderer(fmt)(bundle, grid, lang or default_lang()))
 
 
 @main.command(name="test")

@@ -158,6 +158,7 @@ def _slugs(plan_dirs: list[Path]) -> list[str]:
 def _reports(bundle: Bundle, evaluation, changes: Changes, lang: str) -> dict[str, bytes]:
     from compliance.evaluate import scheduled_periods
     from compliance.report import Options, formatter
+    from compliance.report.board_html import board_page
     from compliance.report.changes_markdown import changes_markdown
     from compliance.report.ics import write_periods
 
@@ -172,6 +173,7 @@ def _reports(bundle: Bundle, evaluation, changes: Changes, lang: str) -> dict[st
     files["calendar.ics"] = buf.getvalue().encode("utf-8")
     files["changes.json"] = (json.dumps(changes.as_dict(), ensure_ascii=False, indent=2) + "\n").encode()
     files["changes.md"] = changes_markdown(bundle, changes, lang).encode("utf-8")
+    files["board.html"] = board_page(bundle, evaluation, lang).encode("utf-8")
     return files
 
 
@@ -215,6 +217,13 @@ def check_history_continues(history: History, out: Path, as_of: dt.date, allow_n
 
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _index(as_of: dt.date, summary: list[dict], lang: str) -> bytes:
+    """The night's index.html: every plan's counts and a link to its board.html."""
+    from compliance.report.board_index import render
+
+    return render(as_of, summary, lang).encode("utf-8")
 
 
 def run_nightly(rules_dir: Path, plan_dirs: list[Path], history_path: Path, out: Path, as_of: dt.date,
@@ -293,6 +302,7 @@ def _run(history: History, rulebook: Any, rules_dir: Path, plan_dirs: list[Path]
                    for r in runs]
         stage.write("summary.json", (json.dumps({"as_of": folder, "plans": summary},
                                                 ensure_ascii=False, indent=2) + "\n").encode())
+        stage.write("index.html", _index(as_of, summary, lang))
         stage.commit()
     except BaseException:
         stage.discard()
