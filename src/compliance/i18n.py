@@ -76,7 +76,8 @@ CATALOGUE: dict[str, str] = {
     "records have no field '{field}'": "紀錄沒有欄位 '{field}'",
     "documents have no field '{field}'": "文件沒有欄位 '{field}'",
     "'for_each' cannot be combined with 'after'": "'for_each' 不能與 'after' 併用",
-    "no file defines `plan:` (agency, roc_year, adopted, ...)": "沒有任何檔案定義 `plan:`（agency、roc_year、adopted 等）",
+    "no file defines `plan:` (agency, roc_year, adopted, ...)":
+        "沒有任何檔案定義 `plan:`（agency、roc_year、adopted 等）",
     "`plan:` is defined twice (also in {where})": "`plan:` 定義了兩次（另見 {where}）",
     "unit '{unit}' reports twice": "課室 '{unit}' 報告了兩次",
     "unit reports need the activity 'progress-report' in the rules": "課室報告需要規則中有 'progress-report' 活動",
@@ -87,14 +88,16 @@ CATALOGUE: dict[str, str] = {
     "unknown task-force role '{role}'": "未知的任務編組職別 '{role}'",
     "entity '{entity}' is not a {what} of rule '{rule}'": "對象 '{entity}' 不是規則 '{rule}' 的{what}",
     "cannot read plan text: {reason}": "無法讀取計畫全文：{reason}",
+    "{file} is not the adopted plan text: its SHA-256 is {digest}, not the recorded {recorded}":
+        "{file} 不是奉核之計畫全文：其 SHA-256 為 {digest}，與記載之 {recorded} 不符",
     "quote is not verbatim from {file} (compared after NFKC normalisation, whitespace removed)":
         "引文與 {file} 原文不符（以 NFKC 正規化並去除空白後比對）",
     # models.py
     "a condition needs exactly one of 'present', 'equals' or 'in', or 'at_least' and/or 'at_most'":
         "條件須恰有 'present'、'equals' 或 'in' 其中之一，或 'at_least' 及／或 'at_most'",
     "'at_least' is above 'at_most': nothing is between them": "'at_least' 大於 'at_most'：兩者之間沒有值",
-    "'{test}' compares numbers; the {kind} field '{field}' is not a number":
-        "'{test}' 比較數值；{kind}欄位 '{field}' 不是數值",
+    "'{test}' compares numbers; field '{field}' does not hold numbers":
+        "'{test}' 比較數值；欄位 '{field}' 不是數值",
     "a condition needs exactly one of 'present', 'equals' or 'in'":
         "條件須恰有 'present'、'equals' 或 'in' 其中之一",
     "a trigger needs exactly one of 'within_workdays', 'within_days' or 'within_months'":
@@ -140,7 +143,8 @@ CATALOGUE: dict[str, str] = {
     "evidence needs at least one of doc_no, file or url": "佐證至少需有 doc_no、file 或 url 其中之一",
     # dates.py
     "expected a date without a time, got {value}": "應為不含時間的日期，卻是 {value}",
-    "expected a date such as 2023-03-10 or 112/03/10, got {value}": "應為日期，例如 2023-03-10 或 112/03/10，卻是 {value}",
+    "expected a date such as 2023-03-10 or 112/03/10, got {value}":
+        "應為日期，例如 2023-03-10 或 112/03/10，卻是 {value}",
     "'{value}' is not a real day ({md} does not exist in {year})": "'{value}' 不是實際存在的日期（{year} 年沒有 {md}）",
     "'{value}' is not a date": "'{value}' 不是日期",
     "write 2023-03-10, 112/03/10, 112-03-10, 112.03.10 or 112年3月10日":
@@ -167,7 +171,8 @@ CATALOGUE: dict[str, str] = {
     "unknown rule '{rule}'": "未知的規則 '{rule}'",
     "--as-of: {detail}": "--as-of：{detail}",
     "--as-of {value} needs the plan": "--as-of {value} 需要計畫資料",
-    "give one --output per --format (use '-' for standard output)": "每個 --format 需對應一個 --output（標準輸出用 '-'）",
+    "give one --output per --format (use '-' for standard output)":
+        "每個 --format 需對應一個 --output（標準輸出用 '-'）",
     "only one report can go to standard output": "只能有一份報告輸出到標準輸出",
     "give either --year or --from/--to, not both": "請擇一使用 --year 或 --from/--to",
     "--to is before --from": "--to 早於 --from",
@@ -176,6 +181,99 @@ CATALOGUE: dict[str, str] = {
     "{n} problem found": "共 {n} 個問題",
     "{n} problems found": "共 {n} 個問題",
     "nothing was evaluated.": "未進行評估。",
+    # issue 9: YAML 1.1 values, files, limits (_yaml.py)
+    "'{value}' is a base-60 number in YAML 1.1 (1:30 means 90)":
+        "'{value}' 在 YAML 1.1 中是六十進位數字（1:30 代表 90）",
+    "write a decimal such as 1.5, or quote it if it is text": "請寫成十進位數字，例如 1.5；若是文字請加引號",
+    "'{value}' is a hexadecimal, octal or binary number in YAML 1.1":
+        "'{value}' 在 YAML 1.1 中是十六進位、八進位或二進位數字",
+    "numbers are plain decimals (write 8, not 010), or quote it if it is text":
+        "數字一律用十進位（寫 8，不寫 010）；若是文字請加引號",
+    "'{value}': write numbers without '_' separators, or quote it if it is text":
+        "'{value}'：數字請勿用 '_' 分隔；若是文字請加引號",
+    "'{value}' is not a plain decimal number": "'{value}' 不是一般的十進位數字",
+    "write e.g. 4 or 1.5, or quote it if it is text": "請寫成例如 4 或 1.5；若是文字請加引號",
+    "'{value}' is read by YAML 1.1 as a yes/no value": "'{value}' 在 YAML 1.1 中會被讀成是非值",
+    "write true or false, or quote it if it is text": "請寫 `true` 或 `false`；若是文字請加引號",
+    "'{value}' is not null": "'{value}' 不是空值",
+    "write null or leave the value empty": "請寫 `null` 或留空",
+    "aliases (*name) expand to more than {n} values": "別名（*名稱）展開後超過 {n} 個值",
+    "write the values out": "請直接寫出各值",
+    "file holds more than {n} values, the limit per file": "檔案超過每檔上限 {n} 個值",
+    "split it into several files": "請分成數個檔案",
+    "not a regular file (a {kind})": "不是一般檔案（而是{kind}）",
+    "remove it from the folder": "請將它移出資料夾",
+    "file is {size} bytes, more than the {limit} bytes a file may hold":
+        "檔案有 {size} 位元組，超過每檔上限 {limit} 位元組",
+    "control character U+{code} is not allowed": "不允許控制字元 U+{code}",
+    "delete it (it often comes from copy and paste)": "請刪除（常見於複製貼上）",
+    # issue 9: dates out of range (dates.py)
+    "'{value}' is out of range": "'{value}' 超出範圍",
+    "dates must lie between {first} and {last} (ROC years {a} to {b})":
+        "日期須介於 {first} 與 {last} 之間（民國 {a} 年至 {b} 年）",
+    "year {year} is out of range": "年份 {year} 超出範圍",
+    "give a year between {first} and {last} (ROC {a} to {b})":
+        "請給 {first} 至 {last} 年之間的年份（民國 {a} 至 {b} 年）",
+    # issue 9: rules and plan checked when loaded (load.py)
+    "field '{field}' can only be tested with 'present'": "欄位 '{field}' 只能以 'present' 檢查",
+    "field '{field}' holds {kind} values, so {value} would never match":
+        "欄位 '{field}' 的值是{kind}，{value} 永遠不會相符",
+    "write quoted text": "請寫加引號的文字",
+    "write true or false": "請寫 `true` 或 `false`",
+    "write a number without quotes": "請寫不加引號的數字",
+    "roc_year {n} is out of range": "roc_year {n} 超出範圍",
+    "give a ROC year between {a} and {b}": "請給民國 {a} 至 {b} 年之間的年度",
+    "'{name}' ({day}) is not in the plan's year {year} (ROC {roc})":
+        "'{name}'（{day}）不在計畫年度 {year} 年（民國 {roc} 年）內",
+    "it must lie between {lo} and {hi}": "須介於 {lo} 與 {hi} 之間",
+    "the plan ends ({end}) before it starts ({start})": "計畫結束日（{end}）早於開始日（{start}）",
+    # issue 9: nightly, outputs, history (nightly.py, atomic.py, history.py, cli.py)
+    "plan '{key}' is also in '{where}'": "計畫 '{key}' 也在 '{where}' 中",
+    "give each plan once": "每個計畫只能給一次",
+    "--plan '{a}' names the same folder as --plan '{b}'": "--plan '{a}' 與 --plan '{b}' 是同一個資料夾",
+    "-o '{path}' is a directory": "-o '{path}' 是資料夾",
+    "give a file name": "請給檔名",
+    "-o '{a}' and -o '{b}' are the same file": "-o '{a}' 與 -o '{b}' 是同一個檔案",
+    "-o '{path}': symbolic link loop": "-o '{path}'：符號連結形成迴圈",
+    "--year: {detail}": "--year：{detail}",
+    "--meeting: {detail}": "--meeting：{detail}",
+    "--from: {detail}": "--from：{detail}",
+    "--to: {detail}": "--to：{detail}",
+    "--period: {detail}": "--period：{detail}",
+    "{option} {value} needs the plan": "{option} {value} 需要計畫資料",
+    "cannot write '{path}': {reason}": "無法寫入 '{path}'：{reason}",
+    "no output of this run replaced its previous file": "本次執行沒有取代任何既有的輸出檔",
+    "cannot read or write '{path}': {reason}": "無法讀寫 '{path}'：{reason}",
+    "interrupted": "已中斷",
+    "nothing was replaced": "沒有取代任何檔案",
+    "another nightly run holds '{path}' ({holder})": "另一個夜間執行正佔用 '{path}'（{holder}）",
+    "try again when it has finished": "請待其結束後再試",
+    "history '{path}' is not a regular file": "歷史檔 '{path}' 不是一般檔案",
+    "history '{path}' is empty (0 bytes), a truncated or replaced file":
+        "歷史檔 '{path}' 是空的（0 位元組），可能被截斷或取代",
+    "history '{path}' is damaged (SQLite: {reason})": "歷史檔 '{path}' 已損壞（SQLite：{reason}）",
+    "history '{path}' is not a readable SQLite database ({reason})":
+        "歷史檔 '{path}' 不是可讀取的 SQLite 資料庫（{reason}）",
+    "history '{path}' has schema version {version}, newer than this program's ({n})":
+        "歷史檔 '{path}' 的結構版本 {version} 比本程式的（{n}）新",
+    "upgrade compliance": "請更新 `compliance`",
+    "restore it from a backup (.bak beside it), or move it aside to start a new history":
+        "請由備份（旁邊的 .bak 檔）還原，或將它移開以建立新的歷史檔",
+    "it was left untouched": "檔案未被更動",
+    "history '{path}' holds no runs, but '{out}' has reports of earlier runs ({first} to {last})":
+        "歷史檔 '{path}' 沒有任何執行紀錄，但 '{out}' 有先前執行的報告（{first} 至 {last}）",
+    "the history was lost or replaced": "歷史檔遺失或被取代",
+    "restore it, or pass --new-history to start a new one knowingly":
+        "請還原，或確認後加上 --new-history 建立新的歷史檔",
+    "history '{path}' cannot be written ({reason})": "無法寫入歷史檔 '{path}'（{reason}）",
+    "this run was not recorded and the next run will compare with the last recorded one":
+        "本次執行未記錄，下次執行將與最後一次記錄比較",
+    "no published holiday calendar for {year} in holidays {version} (it has Taiwan's for {first} to {last})":
+        "`holidays` {version} 沒有 {year} 年公布的行事曆（臺灣只有 {first} 至 {last} 年）",
+    "working days of {again} are estimated without bridge holidays or make-up working days, so due dates "
+    "may be off": "{again} 年的上班日係在不含調整放假及補班的情況下推估，期限可能有誤",
+    "{name}: {detail} (please report it; --debug shows the traceback)":
+        "{name}：{detail}（請回報此問題；加上 --debug 可看到追蹤訊息）",
 }
 
 _WORDS = {
@@ -185,6 +283,9 @@ _WORDS = {
     "work item": "作業項目", "record": "紀錄", "meeting": "會議", "waiver": "免辦核准",
     "document": "文件", "test case": "測試案例",
     "nothing (the rule does not apply per unit or staff member)": "對象（該規則不分課室或同仁）",
+    "text": "文字", "yes/no": "是非值（`true`/`false`）",
+    "FIFO": "具名管道（`FIFO`）", "device": "裝置檔", "directory": "資料夾", "socket": "通訊端",
+    "special file": "特殊檔案",
 }
 _TRANSLATED_SLOTS = {"kind", "what", "type", "type2"}
 _NESTED_SLOTS = {"detail", "context"}  # translated through the catalogue themselves

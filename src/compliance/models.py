@@ -87,9 +87,6 @@ class Condition(Model):
         return self.at_least is not None or self.at_most is not None
 
 
-# The number fields of records and documents: a range is type-checked against them when
-# the rules are loaded (text is compared as text, never as a number).
-NUMBER_FIELDS = {"record": frozenset({"hours"}), "document": frozenset()}
 
 
 class Total(Model):
