@@ -172,6 +172,10 @@ def entity_label(bundle: Bundle, rule_id: str, entity: str, lang: str) -> str:
 def period_label(f: Finding, lang: str) -> str:
     if f.start == f.end:
         return format_date(f.start, lang)
+    if f.start > f.end:
+        # Reported on after it ends (due: after_end): records count from the day after its
+        # end, which is all the finding knows of it; show the span up to its end.
+        return f"…–{format_date(f.end, lang)}"
     return f"{format_date(f.start, lang)}–{format_date(f.end, lang)}"
 
 
