@@ -43,7 +43,7 @@ RECIPES: list[tuple[str, str]] = [
     ("Each half of the year", "satisfaction-survey-halves"),
     ("Triggered: calendar days, with the 行政程序法第48條 shift", "petition-answer"),
     ("Triggered: working days", "system-repair"),
-    ("Triggered: months", "induction-training"),
+    ("Triggered from plan data (a hire date), counted in months", "induction-training"),
     ("A count per period", "counter-spot-check-twice-monthly"),
     ("A sum of a numeric field, per staff member", "e-learning-hours"),
     ("Per unit", "unit-training-quarterly"),

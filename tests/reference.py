@@ -99,7 +99,15 @@ def calendar_spans(every: str, year: int) -> list[tuple[str, list[int]]]:
     raise AssertionError(every)
 
 
-def rule_periods(rule, plan, records, as_of) -> list[P]:
+def hire_triggers(staff, as_of):
+    """Staff members hired by ``as_of``, as (id, date, staff) triggers named hired-<id>."""
+    class Hire:
+        def __init__(self, member):
+            self.id, self.date, self.staff = f"hired-{member.id.lower()}", member.hired, member.id
+    return [Hire(s) for s in staff.values() if s.hired is not None and s.hired <= as_of]
+
+
+def rule_periods(rule, plan, records, as_of, staff=None) -> list[P]:
     year = plan.roc_year + 1911
     first_day = plan.start or dt.date(year, 1, 1)
     last_day = plan.end or dt.date(year, 12, 31)
@@ -183,8 +191,8 @@ def rule_periods(rule, plan, records, as_of) -> list[P]:
             due = last_working_day(first, last)
             out.append(P(start.isoformat(), first, last, due, due, last))
     elif rule.after is not None:
-        for rec in records:
-            if rec.activity != rule.after.activity:
+        for rec in (records if rule.after.staff is None else hire_triggers(staff, as_of)):
+            if rule.after.staff is None and rec.activity != rule.after.activity:
                 continue
             if not (rec.date <= as_of and first_day <= rec.date <= last_day):
                 continue
@@ -198,7 +206,9 @@ def rule_periods(rule, plan, records, as_of) -> list[P]:
             # a trigger's deadline moves off a day off only when the rule says so
             due = first_working_on_or_after(nominal) if rule.shift == "next-working-day" else nominal
             # unnamed responses count inside [trigger, due]; late ones name the trigger
-            out.append(P(rec.id, rec.date, due, due, nominal, due, trigger=rec.id))
+            period = P(rec.id, rec.date, due, due, nominal, due, trigger=rec.id)
+            period.owner = rec.staff if rule.after.staff else None  # the hire's own records
+            out.append(period)
     else:
         raise AssertionError("not an obligation rule")
     return out
@@ -336,8 +346,8 @@ def reference_evaluate(bundle, as_of: dt.date) -> list[Finding]:
         else:
             entities = [None]
 
-        for period in rule_periods(rule, plan, records, as_of):
-            for entity in entities:
+        for period in rule_periods(rule, plan, records, as_of, bundle.staff):
+            for entity in ([period.owner] if getattr(period, "owner", None) else entities):
                 findings.append(_obligation_finding(bundle, rule, period, entity, records, as_of))
 
     findings.sort(key=lambda f: (f.rule, f.start, f.entity or "", f.period_key))
@@ -377,7 +387,7 @@ def _obligation_finding(bundle, rule, period: P, entity, records, as_of) -> Find
             continue  # a record naming its period counts there only, even after it closed
         if rule.for_each == "unit" and rec.unit != entity:
             continue
-        if rule.for_each == "staff" and rec.staff != entity:
+        if (rule.for_each == "staff" or (rule.after and rule.after.staff)) and rec.staff != entity:
             continue
         if not all(condition_holds(c, record_value(rec, c.field)) for c in rule.where):
             continue

@@ -194,7 +194,8 @@ def due_dict(draw, every: str) -> dict:
 
 
 @st.composite
-def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False) -> dict:
+def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False,
+              hires: bool = False) -> dict:
     base = {
         "id": rule_id,
         "title": text(rule_id),
@@ -203,8 +204,8 @@ def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False) -> di
         "source": {"clause": "c", "quote": "q"},
         **OFFICE,
     }
-    kind = draw(st.sampled_from(["every"] * 6 + ["by", "by", "window", "after", "after",
-                                                  "constraint", "published"]))
+    kinds = ["every"] * 6 + ["by", "by", "window", "after", "after", "constraint", "published"]
+    kind = "after" if hires else draw(st.sampled_from(kinds))
     if kind == "published":
         kinds = draw(st.lists(st.sampled_from(KINDS + ["k-none"]), min_size=1, max_size=3,
                               unique=True))
@@ -252,8 +253,9 @@ def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False) -> di
     else:
         count = draw(st.sampled_from(["within_workdays", "within_days", "within_months"]))
         low = 1 if count == "within_months" else 0
-        base["after"] = {"activity": draw(st.sampled_from(ACTIVITIES)),
-                         count: draw(st.integers(low, 3))}
+        opened_by = {"staff": "hired"} if hires else draw(
+            st.sampled_from([*({"activity": a} for a in ACTIVITIES), {"staff": "hired"}]))
+        base["after"] = {**opened_by, count: draw(st.integers(low, 3))}
         if count != "within_workdays" and draw(st.booleans()):
             base["shift"] = draw(st.sampled_from(["next-working-day", "none"]))
     if kind != "after":
@@ -291,25 +293,26 @@ def plan_dict(draw) -> dict:
 
 
 @st.composite
-def bundles(draw, max_records: int = 40, max_rules: int = 5, cross_types: bool = False):
+def bundles(draw, max_records: int = 40, max_rules: int = 5, cross_types: bool = False,
+            hires: bool = False):
     """(bundle, as_of)."""
     plan = m.Plan.model_validate(draw(plan_dict()))
     year = plan.year
     units = draw(st.lists(st.sampled_from(UNIT_IDS), min_size=1, max_size=3, unique=True))
-    staff_ids = draw(st.lists(st.sampled_from(STAFF_IDS), max_size=3, unique=True))
+    staff_ids = draw(st.lists(st.sampled_from(STAFF_IDS), min_size=2 * hires, max_size=3, unique=True))
+    extra = (plan.first_day - ONE, plan.first_day, plan.last_day, plan.last_day + ONE,
+             *next_year_deadlines(year))
+    day = some_day(year, extra)
     staff = {s: m.Staff.model_validate({"id": s, "unit": draw(st.sampled_from(units)),
-                                        "title": "clerk"}) for s in staff_ids}
+                                        "title": "clerk", "hired": draw(st.one_of(st.none(), day))})
+             for s in staff_ids}
     unit_objs = {u: m.Unit.model_validate({"id": u, "name": text(u)}) for u in units}
 
     rule_ids = draw(st.lists(st.sampled_from(RULE_IDS), min_size=1, max_size=max_rules,
                              unique=True))
-    rules = {rid: m.Rule.model_validate(draw(rule_dict(rid, units, staff_ids, cross_types)))
+    rules = {rid: m.Rule.model_validate(draw(rule_dict(rid, units, staff_ids, cross_types, hires)))
              for rid in rule_ids}
     activities = {a: m.Activity.model_validate({"id": a, "title": text(a)}) for a in ACTIVITIES}
-
-    extra = (plan.first_day - ONE, plan.first_day, plan.last_day, plan.last_day + ONE,
-             *next_year_deadlines(year))
-    day = some_day(year, extra)
 
     n = draw(st.integers(0, max_records))
     numbers = draw(st.lists(st.integers(0, 999), min_size=n, max_size=n, unique=True))

@@ -45,7 +45,7 @@ def evaluate(bundle: Bundle, as_of: dt.date, *, rules: Iterable[str] | None = No
     selected = [bundle.rules[r] for r in rules] if rules is not None else list(bundle.rules.values())
     records = [r for r in bundle.records.values() if r.date <= as_of]
     with clock("calendar"):
-        periods = plan_periods(bundle, selected, records, calendar)
+        periods = plan_periods(bundle, selected, records, calendar, as_of)
     documents = list(bundle.documents.values())
     with clock("engine"):
         matches = engine.match(selected, periods, records, documents, as_of)
@@ -76,21 +76,33 @@ class _Stopwatch:
 
 
 def plan_periods(bundle: Bundle, rules: list[m.Rule], records: list[m.Record],
-                 calendar: WorkCalendar) -> dict[str, Period]:
-    """Every period of every rule, keyed by a fact id."""
+                 calendar: WorkCalendar, as_of: dt.date | None = None) -> dict[str, Period]:
+    """Every period of every rule, keyed by a fact id (triggers known by ``as_of``)."""
     entities = {"unit": sorted(bundle.units), "staff": sorted(bundle.staff)}
     plan = bundle.plan
     out: dict[str, Period] = {}
     for rule in rules:
         triggers = None
         if rule.after:
-            triggers = sorted((r for r in records if r.activity == rule.after.activity
+            opening = hires(bundle, as_of) if rule.after.staff else records
+            triggers = sorted((r for r in opening if r.activity == (rule.after.activity or HIRED)
                                and plan.first_day <= r.date <= plan.last_day),
                               key=lambda r: (r.date, r.id))
         for p in expand(rule, plan, calendar, entities=entities.get(rule.for_each or ""),
                         triggers=triggers):
             out[f"{p.rule}|{p.key}|{p.entity or ''}"] = p
     return out
+
+
+HIRED = "hired"  # the activity of the trigger a staff member's hire date stands for
+
+
+def hires(bundle: Bundle, as_of: dt.date | None) -> list[m.Record]:
+    """Each staff member's hire date (plan data) as the trigger it is: one per member hired
+    by ``as_of``, named hired-<staff id>, carrying the member so their records answer it."""
+    return [m.Record(id=f"{HIRED}-{s.id.lower()}", activity=HIRED, date=s.hired, staff=s.id)
+            for s in bundle.staff.values()
+            if s.hired is not None and (as_of is None or s.hired <= as_of)]
 
 
 def scheduled_periods(bundle: Bundle, calendar: WorkCalendar | None = None) -> list[Period]:

@@ -100,6 +100,7 @@ CATALOGUE: dict[str, str] = {
         "'{test}' 比較數值；欄位 '{field}' 不是數值",
     "a condition needs exactly one of 'present', 'equals' or 'in'":
         "條件須恰有 'present'、'equals' 或 'in' 其中之一",
+    "a trigger needs exactly one of 'activity' or 'staff'": "觸發條件須恰有 'activity' 或 'staff' 其中之一",
     "a trigger needs exactly one of 'within_workdays', 'within_days' or 'within_months'":
         "觸發條件須恰有 'within_workdays'、'within_days' 或 'within_months' 其中之一",
     "a constraint needs exactly one of 'require' or 'published'":

@@ -97,10 +97,14 @@ class Total(Model):
 
 
 class Trigger(Model):
-    """A record of ``activity`` opens a window that closes ``within_workdays`` working days,
+    """A record of ``activity``, or a date of the plan data (``staff: hired``, each staff
+    member's 到職日), opens a window that closes ``within_workdays`` working days,
     ``within_days`` calendar days or ``within_months`` months later (exactly one)."""
 
-    activity: Id
+    activity: Id | None = Field(default=None, description="The activity whose records open it")
+    staff: Literal["hired"] | None = Field(
+        default=None, description="Opened by each staff member's 'hired' date in the plan data; "
+        "the staff member's own records answer it")
     within_workdays: int | None = Field(default=None, ge=0, le=250)
     within_days: int | None = Field(
         default=None, ge=0, le=366,
@@ -112,6 +116,8 @@ class Trigger(Model):
 
     @model_validator(mode="after")
     def _one_count(self) -> Trigger:
+        if (self.activity is None) == (self.staff is None):
+            raise ValueError("a trigger needs exactly one of 'activity' or 'staff'")
         given = (self.within_workdays, self.within_days, self.within_months)
         if sum(x is not None for x in given) != 1:
             raise ValueError("a trigger needs exactly one of 'within_workdays', 'within_days' "
@@ -436,6 +442,8 @@ class Staff(Model):
     id: StaffId
     unit: Id | None = None
     title: NonEmpty = Field(description="Job title (職稱), e.g. 課員")
+    hired: Date | None = Field(default=None, description="到職日: opens 'after: {staff: hired}' "
+                               "obligations (e.g. 新進人員到職1個月內完成訓練)")
 
 
 class Role(Model):

@@ -200,12 +200,14 @@ def expand(rule: m.Rule, plan: m.Plan, calendar: WorkCalendar, *,
     schedule = rule.schedule
     spans = _EXPANDERS[schedule.kind](schedule, plan, calendar, triggers or [])
     out = []
+    # A trigger from the plan data (a staff member's hire date) is answered by that member.
+    owners = {r.id: r.staff for r in triggers or []} if rule.after and rule.after.staff else {}
     for key, start, end, close, due, nominal in spans:
         if due is None:
             continue  # the plan's window leaves this span no working day: nothing can be due
         remind = due - dt.timedelta(days=rule.lead_days)
         trigger = key if schedule.kind == "after" else None
-        for entity in ((entities or []) if rule.for_each else [None]):
+        for entity in ([owners[key]] if owners else (entities or []) if rule.for_each else [None]):
             out.append(Period(rule.id, key, start, end, close, due, nominal, remind, entity, trigger))
     return out
 

@@ -85,6 +85,9 @@ def _obligation(rule: m.Rule) -> dict[str, Any]:
         "d": [{"$nex": {"period": 1}}, *dated],
         "k": [{"period": {"p": "key"}}, {"$gte": {"date": {"p": "start"}}}],
     }
+    # Whose records count: the period's unit or staff member (for_each), or the staff member
+    # whose hire date opened it.
+    owner = rule.for_each or ("staff" if rule.after and rule.after.staff else None)
     out = {}
     for n, extra in enumerate(_alternatives(rule.where)):
         for tag, window in windows.items():
@@ -92,7 +95,7 @@ def _obligation(rule: m.Rule) -> dict[str, Any]:
                 {"t": "record"},
                 {"activity": rule.activity},
                 *window,
-                *([entity[rule.for_each]] if rule.for_each else []),
+                *([entity[owner]] if owner else []),
                 *extra,
                 ALWAYS_TRUE,  # B1
             ]
