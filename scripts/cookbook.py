@@ -46,6 +46,7 @@ RECIPES: list[tuple[str, str]] = [
     ("Triggered from plan data (a hire date), counted in months", "induction-training"),
     ("A count per period", "counter-spot-check-twice-monthly"),
     ("A sum of a numeric field, per staff member", "e-learning-hours"),
+    ("A sum of a number the plan data declares", "case-audit-quarterly"),
     ("Per unit", "unit-training-quarterly"),
     ("Conditions: evidence present", "document-follow-up-monthly"),
     ("Conditions: membership and evidence", "joint-audit-quarterly"),

@@ -395,7 +395,12 @@ def _obligation_finding(bundle, rule, period: P, entity, records, as_of) -> Find
     counted.sort(key=lambda r: (r.date, r.id))
 
     # Hours are summed exactly as written (Fraction of the decimal text), never as floats.
-    hours = lambda rec: Fraction(str(rec.hours)) if rec.hours is not None else Fraction(0)
+    field = rule.total.field if rule.total is not None else "hours"
+
+    def hours(rec) -> Fraction:  # or the declared field the total sums
+        value = rec.hours if field == "hours" else rec.values.get(field)
+        return Fraction(str(value)) if value is not None else Fraction(0)
+
     met_on = None
     running_hours = Fraction(0)
     for i, rec in enumerate(counted, start=1):

@@ -227,7 +227,8 @@ def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False,
     if draw(st.booleans()):
         base["at_least"] = draw(st.integers(1, 3))
     if draw(st.integers(0, 3)) == 0:
-        base["total"] = {"field": "hours", "at_least": draw(st.sampled_from([0.3, 0.5, 1, 2, 3.5, 4]))}
+        base["total"] = {"field": draw(st.sampled_from(["hours", "cases"])),
+                         "at_least": draw(st.sampled_from([0.3, 0.5, 1, 2, 3.5, 4]))}
     if draw(st.booleans()):
         base["where"] = draw(st.lists(condition(RECORD_VALUES, cross_types), min_size=1,
                                       max_size=2))
@@ -331,6 +332,8 @@ def bundles(draw, max_records: int = 40, max_rules: int = 5, cross_types: bool =
             data["staff"] = draw(st.sampled_from(staff_ids))
         if draw(st.booleans()):
             data["hours"] = draw(st.sampled_from(HOURS))
+        if draw(st.booleans()):
+            data["values"] = {"cases": draw(st.sampled_from(HOURS))}  # a declared number
         if draw(st.booleans()):
             data["evidence"] = {"doc_no": "d"}
         if draw(st.integers(0, 2)) == 0:

@@ -117,13 +117,19 @@ def exact(value: float | None) -> Decimal:
     return Decimal(repr(value)) if value is not None else Decimal(0)
 
 
+def number(rec: m.Record, field: str) -> float | None:
+    """A record's number for a total: its hours, or a declared field's value."""
+    return rec.hours if field == "hours" else rec.values.get(field)
+
+
 def met_on(rule: m.Rule, counted: list[m.Record]) -> dt.date | None:
     """The date on which the requirement (count, and total if any) was first met."""
     count, total = 0, Decimal(0)
     needed = exact(rule.total.at_least) if rule.total else Decimal(0)
+    field = rule.total.field if rule.total else "hours"
     for rec in counted:
         count += 1
-        total += exact(rec.hours)
+        total += exact(number(rec, field))
         if count >= rule.at_least and total >= needed:
             return rec.date
     return None
@@ -186,7 +192,8 @@ def _finding(status: Status, p: Period, rule: m.Rule, counted: list[m.Record], m
         due=p.due, nominal_due=p.nominal_due, close=p.close, required=rule.at_least,
         count=len(counted), records=tuple(r.id for r in counted), met_on=met,
         required_total=rule.total.at_least if rule.total else None,
-        total=float(sum((exact(r.hours) for r in counted), Decimal(0))) if rule.total else None,
+        total=float(sum((exact(number(r, rule.total.field)) for r in counted), Decimal(0)))
+        if rule.total else None,
         entity=p.entity, trigger=p.trigger, waivers=notes)
 
 

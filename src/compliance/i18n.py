@@ -282,7 +282,7 @@ _WORDS = {
     "dictionary": "對應表", "date": "日期", "scalar": "單一值", "null value": "空值",
     "activity": "活動", "rule": "規則", "unit": "課室", "staff member": "同仁", "role": "職別",
     "work item": "作業項目", "record": "紀錄", "meeting": "會議", "waiver": "免辦核准",
-    "document": "文件", "test case": "測試案例",
+    "document": "文件", "test case": "測試案例", "record field": "紀錄數值欄位",
     "nothing (the rule does not apply per unit or staff member)": "對象（該規則不分課室或同仁）",
     "text": "文字", "yes/no": "是非值（`true`/`false`）",
     "FIFO": "具名管道（`FIFO`）", "device": "裝置檔", "directory": "資料夾", "socket": "通訊端",

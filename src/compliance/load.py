@@ -250,7 +250,8 @@ def _read_rules(folder: Path, problems: list[Problem]) -> RuleBook:
     return book
 
 
-_RECORD_FIELDS = set(m.Record.model_fields)
+# A declared number (values) is summed by 'total', not tested by conditions.
+_RECORD_FIELDS = set(m.Record.model_fields) - {"values"}
 _DOCUMENT_FIELDS = set(m.Document.model_fields)
 
 
@@ -344,8 +345,10 @@ def _suggest(name: str, known: Iterable[str]) -> str:
 
 # --- plan ----------------------------------------------------------------------------------
 
-_PLAN_LISTS = ("units", "staff", "roles", "work_items", "records", "meetings", "waivers", "documents")
-_KIND = {"units": "unit", "staff": "staff member", "roles": "role", "work_items": "work item",
+_PLAN_LISTS = ("record_fields", "units", "staff", "roles", "work_items", "records", "meetings",
+               "waivers", "documents")
+_KIND = {"record_fields": "record field", "units": "unit", "staff": "staff member", "roles": "role",
+         "work_items": "work item",
          "records": "record", "meetings": "meeting", "waivers": "waiver", "documents": "document"}
 
 
@@ -478,6 +481,9 @@ def _check_references(b: Bundle, broken: Broken | None = None) -> Iterator[Probl
 
     for rule in b.rules.values():
         yield from ref("rule", rule.id, ("unit",), rule.unit, b.units, "unit")
+        if rule.total is not None and rule.total.field != "hours":
+            yield from ref("rule", rule.id, ("total", "field"), rule.total.field, b.record_fields,
+                           "record field")
     for s in b.staff.values():
         yield from ref("staff member", s.id, ("unit",), s.unit, b.units, "unit")
     for role in b.roles.values():
@@ -502,6 +508,8 @@ def _check_references(b: Bundle, broken: Broken | None = None) -> Iterator[Probl
         yield from ref("record", rec.id, ("activity",), rec.activity, b.activities, "activity")
         yield from ref("record", rec.id, ("unit",), rec.unit, b.units, "unit")
         yield from ref("record", rec.id, ("staff",), rec.staff, b.staff, "staff member")
+        for name in rec.values:
+            yield from ref("record", rec.id, ("values", name), name, b.record_fields, "record field")
     for w in b.waivers.values():
         yield from _check_waiver(b, w, refused)
 

@@ -90,9 +90,10 @@ class Condition(Model):
 
 
 class Total(Model):
-    """Sum of a numeric record field that must be reached in each period."""
+    """Sum of a numeric record field that must be reached in each period: ``hours``, or a
+    number the plan data declares (``record_fields``) and records carry in ``values``."""
 
-    field: Literal["hours"]
+    field: Id = Field(description="hours, or the id of a declared record field, e.g. cases")
     at_least: float = Field(gt=0)
 
 
@@ -510,6 +511,14 @@ class Evidence(Model):
         return self
 
 
+class RecordField(Model):
+    """A number records may carry (``values: {<id>: n}``), declared in the plan data so a
+    rule can sum it (``total: {field: <id>}``), e.g. cases checked, pages, participants."""
+
+    id: Id
+    title: Text
+
+
 class Record(Model):
     """A dated record that something was done."""
 
@@ -519,6 +528,8 @@ class Record(Model):
     unit: Id | None = None
     staff: StaffId | None = None
     hours: float | None = Field(default=None, ge=0, le=1000)
+    values: dict[Id, Annotated[float, Field(ge=0, le=1_000_000)]] = Field(
+        default_factory=dict, description="Numbers of the plan's declared record fields, e.g. {cases: 60}")
     period: PeriodKey | Id | None = Field(
         default=None, description="The period this record fulfils when done after it ended "
         "(e.g. 2023-06 for June's report sent in July, or the id of the record that triggered "
@@ -593,6 +604,7 @@ class PlanFile(Model):
     """A file of plan data; the files of a plan folder are merged."""
 
     plan: Plan | None = None
+    record_fields: list[RecordField] = Field(default_factory=list)
     units: list[Unit] = Field(default_factory=list)
     staff: list[Staff] = Field(default_factory=list)
     roles: list[Role] = Field(default_factory=list)
