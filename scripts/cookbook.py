@@ -85,7 +85,9 @@ def calendar_lines(roc_year: int) -> list[str]:
 
 
 def rule_lines(lines: list[str], title: str) -> list[str]:
-    return [line for line in lines if line.split("  ")[1:2] == [title]]
+    """The rule's lines: its title, alone or followed by the entity ("title [R01 ...]")."""
+    return [line for line in lines
+            if (parts := line.split("  "))[1:2] and re.fullmatch(re.escape(title) + r"( \[.*\])?", parts[1])]
 
 
 def shown(lines: list[str]) -> list[str]:
@@ -100,7 +102,8 @@ def recipe(heading: str, block: str, by_year: dict[int, list[str]]) -> str:
              "```yaml", block, "```", ""]
     for year, lines in by_year.items():
         if not lines:
-            parts += [f"{year}: no dated periods (each entity or trigger record is judged on its own).", ""]
+            parts += [f"{year}: no dated periods (each record that opens one, or each entity, is judged "
+                      "on its own).", ""]
             continue
         parts += [f"{year} (`compliance calendar`):", "", "```text", *shown(lines), "```", ""]
     return "\n".join(parts)

@@ -106,8 +106,9 @@ def hires(bundle: Bundle, as_of: dt.date | None) -> list[m.Record]:
 
 
 def scheduled_periods(bundle: Bundle, calendar: WorkCalendar | None = None) -> list[Period]:
-    """Every period with a date known in advance (triggered obligations have none), by due date."""
-    rules = [r for r in bundle.rules.values() if not r.after]
+    """Every period with a date known in advance (those opened by records have none), by due date."""
+    # A hire date is in the plan data, so what it opens is known in advance; a record's is not.
+    rules = [r for r in bundle.rules.values() if not r.after or r.after.staff]
     periods = plan_periods(bundle, rules, [], calendar or default_calendar()).values()
     return sorted(periods, key=lambda p: (p.due, p.rule, p.entity or ""))
 
