@@ -1,0 +1,325 @@
+"""Decide whether a workbook may be opened at all, before any parser sees it.
+
+An untrusted file is checked for what it is (by its bytes, not its name), for macros,
+and for size: every zip entry is decompressed as a stream with a byte budget (a zip
+bomb's declared sizes are not believed), and the sheets are scanned for rows, hidden
+rows, merged cells and formulas without building them in memory. Only then does
+``read`` hand the file to calamine, whose memory is bounded by what passed here.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from xml.parsers import expat
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_UNCOMPRESSED = 200 * 1024 * 1024  # all entries together, as actually decompressed
+MAX_RATIO = 200  # a real sheet compresses 5-30x; repeated empty markup far more
+MAX_ENTRIES = 10_000
+MAX_ROWS = 100_000  # per sheet: a year of records is a few thousand
+MAX_CELLS = 5_000_000  # valued cells per workbook, after ODS repeats
+MAX_FLAGGED = 1_000  # hidden rows or formulas remembered per sheet, enough to report
+_CHUNK = 1 << 20
+
+MACRO_EXTENSIONS = {".xlsm", ".xltm", ".xlsb", ".xlam", ".xla", ".ots", ".xls", ".xlt", ".fods"}
+KINDS = {".xlsx": "xlsx", ".ods": "ods", ".csv": "csv"}
+
+
+class Refused(Exception):
+    """The file is not opened; ``key`` and ``params`` name the message (see _messages)."""
+
+    def __init__(self, key: str, **params: object):
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+@dataclass
+class SheetFacts:
+    """What the scan saw in one sheet; rows and columns 1-based."""
+
+    rows: int = 0
+    hidden_rows: list[int] = field(default_factory=list)
+    formulas: set[tuple[int, int]] = field(default_factory=set)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # top, left, bottom, right
+
+
+def kind_of(path: Path) -> str:
+    """xlsx, ods or csv, judged by the extension; the content is checked by ``inspect``."""
+    ext = path.suffix.lower()
+    if ext in (".xlsm", ".xltm", ".xlsb", ".xlam"):
+        raise Refused("macro_ext", ext=ext)
+    if ext not in KINDS:
+        raise Refused("extension", ext=ext or path.name)
+    return KINDS[ext]
+
+
+def inspect(path: Path, kind: str) -> dict[str, SheetFacts]:
+    """Refuse what must not be opened; return the scan of each sheet by name."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise Refused("too_big", size=size // (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024))
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if kind == "csv":
+        if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+            raise Refused("not_kind", ext=".csv", kind="CSV", found=_describe(head))
+        return {}
+    if not head.startswith(b"PK\x03\x04"):
+        raise Refused("not_kind", ext=f".{kind}", kind=kind.upper(), found=_describe(head))
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return _inspect_zip(zf, kind)
+    except zipfile.BadZipFile as exc:
+        raise Refused("not_kind", ext=f".{kind}", kind=kind.upper(), found=str(exc)) from None
+
+
+def _describe(head: bytes) -> str:
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "OLE2 (.xls/.doc)"
+    if head.startswith(b"%PDF"):
+        return "PDF"
+    return "?"
+
+
+def _inspect_zip(zf: zipfile.ZipFile, kind: str) -> dict[str, SheetFacts]:
+    infos = zf.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise Refused("zip_bomb", entry=f"{len(infos)} entries", limit=MAX_UNCOMPRESSED // (1024 * 1024))
+    names = {i.filename for i in infos}
+    for name in names:
+        lowered = name.lower()
+        if lowered.endswith("vbaproject.bin") or lowered.startswith(("basic/", "scripts/")):
+            raise Refused("macro_inside", entry=name)
+    if kind == "xlsx":
+        if "xl/workbook.xml" not in names:
+            raise Refused("not_kind", ext=".xlsx", kind="XLSX", found=_zip_kind(zf, names))
+        sheets = _xlsx_sheet_entries(zf)
+        budget = _Budget()
+        facts = {name: _scan_xlsx(zf, entry, budget) for name, entry in sheets.items()}
+        _drain_others(zf, set(sheets.values()), budget)
+        return facts
+    if _zip_kind(zf, names) != "ODS":
+        raise Refused("not_kind", ext=".ods", kind="ODS", found=_zip_kind(zf, names))
+    budget = _Budget()
+    facts = _scan_ods(zf, budget)
+    _drain_others(zf, {"content.xml"}, budget)
+    return facts
+
+
+def _zip_kind(zf: zipfile.ZipFile, names: set[str]) -> str:
+    if "mimetype" in names:
+        mime = zf.read("mimetype")[:100]
+        if mime == b"application/vnd.oasis.opendocument.spreadsheet":
+            return "ODS"
+        return mime.decode("ascii", "replace")
+    if "xl/workbook.xml" in names:
+        return "XLSX"
+    if "word/document.xml" in names:
+        return "DOCX"
+    return "zip"
+
+
+class _Budget:
+    """Bytes decompressed so far, across the whole workbook."""
+
+    def __init__(self) -> None:
+        self.used = 0
+
+    def stream(self, zf: zipfile.ZipFile, name: str) -> Iterator[bytes]:
+        info = zf.getinfo(name)
+        produced = 0
+        with zf.open(info) as fh:
+            while chunk := fh.read(_CHUNK):
+                produced += len(chunk)
+                self.used += len(chunk)
+                if self.used > MAX_UNCOMPRESSED or (
+                        produced > _CHUNK and produced > MAX_RATIO * max(info.compress_size, 1)):
+                    raise Refused("zip_bomb", entry=name, limit=MAX_UNCOMPRESSED // (1024 * 1024))
+                yield chunk
+
+    def read(self, zf: zipfile.ZipFile, name: str) -> bytes:
+        return b"".join(self.stream(zf, name))
+
+
+def _drain_others(zf: zipfile.ZipFile, done: set[str], budget: _Budget) -> None:
+    # Styles, shared strings and the rest are read by calamine too: they count.
+    for info in zf.infolist():
+        if info.filename not in done and not info.is_dir():
+            for _ in budget.stream(zf, info.filename):
+                pass
+
+
+# --- xlsx ---------------------------------------------------------------------------------
+
+_SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\b(?:\w+:)?id="([^"]+)"')
+_REL = re.compile(rb'<(?:\w+:)?Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"'
+                  rb'|<(?:\w+:)?Relationship\b[^>]*?\bTarget="([^"]+)"[^>]*?\bId="([^"]+)"')
+_ROW = re.compile(rb'<(?:\w+:)?row\b([^>]*)>')
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+_FORMULA = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*>\s*<(?:\w+:)?f\b')
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _xlsx_sheet_entries(zf: zipfile.ZipFile) -> dict[str, str]:
+    budget = _Budget()
+    workbook = budget.read(zf, "xl/workbook.xml")
+    rels_name = "xl/_rels/workbook.xml.rels"
+    rels = budget.read(zf, rels_name) if rels_name in zf.namelist() else b""
+    targets = {}
+    for m in _REL.finditer(rels):
+        rid, target = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        text = target.decode("utf-8", "replace")
+        path = text.lstrip("/") if text.startswith("/") else str(PurePosixPath("xl") / text)
+        targets[rid] = path
+    out = {}
+    for m in _SHEET.finditer(workbook):
+        entry = targets.get(m.group(2))
+        if entry in zf.namelist():
+            out[_unescape(m.group(1).decode("utf-8", "replace"))] = entry
+    return out
+
+
+def _unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
+def _scan_xlsx(zf: zipfile.ZipFile, entry: str, budget: _Budget) -> SheetFacts:
+    facts = SheetFacts()
+    carry = b""
+    for chunk in budget.stream(zf, entry):
+        data = carry + chunk
+        cut = data.rfind(b">") + 1  # scan whole tags only; the rest waits for the next chunk
+        body, carry = data[:cut], data[cut:]
+        if len(carry) > _CHUNK:
+            raise Refused("bad_xml", error=f"{entry}: a tag longer than {_CHUNK} bytes")
+        _scan_xlsx_text(body, facts)
+        if facts.rows > MAX_ROWS:
+            raise Refused("too_many_rows", limit=MAX_ROWS)
+    return facts
+
+
+def _scan_xlsx_text(body: bytes, facts: SheetFacts) -> None:
+    for m in _ROW.finditer(body):
+        facts.rows += 1
+        attrs = m.group(1)
+        if _HIDDEN.search(attrs) and len(facts.hidden_rows) < MAX_FLAGGED:
+            number = _ROW_NUMBER.search(attrs)
+            facts.hidden_rows.append(int(number.group(1)) if number else facts.rows)
+    if b"<f" in body:
+        for m in _FORMULA.finditer(body):
+            if len(facts.formulas) < MAX_FLAGGED:
+                facts.formulas.add((int(m.group(2)), _column_number(m.group(1))))
+    for m in _MERGE.finditer(body):
+        facts.merged.append((int(m.group(2)), _column_number(m.group(1)),
+                             int(m.group(4)), _column_number(m.group(3))))
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - ord("A") + 1)
+    return n
+
+
+# --- ods ----------------------------------------------------------------------------------
+
+_T = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_O = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+
+
+class _OdsScan:
+    """Counts rows and valued cells with ODS repeats as numbers, never expanding them:
+    a row repeated a million times costs one element here, but would cost a million
+    rows in a reader that materialises them."""
+
+    def __init__(self) -> None:
+        self.sheets: dict[str, SheetFacts] = {}
+        self.current: SheetFacts | None = None
+        self.row = 0  # last row number used in the current table
+        self.row_repeat = 1
+        self.row_hidden = False
+        self.row_valued = 0
+        self.column = 0
+        self.cells = 0
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name == f"{_T} table":
+            self.current = self.sheets.setdefault(attrs.get(f"{_T} name", ""), SheetFacts())
+            self.row = 0
+        elif name == f"{_T} table-row" and self.current is not None:
+            self.row_repeat = _count(attrs.get(f"{_T} number-rows-repeated"))
+            self.row_hidden = attrs.get(f"{_T} visibility", "visible") != "visible"
+            self.row_valued = 0
+            self.column = 0
+        elif name in (f"{_T} table-cell", f"{_T} covered-table-cell") and self.current is not None:
+            self._cell(name, attrs)
+
+    def _cell(self, name: str, attrs: dict[str, str]) -> None:
+        repeat = _count(attrs.get(f"{_T} number-columns-repeated"))
+        first = self.column + 1
+        self.column += repeat
+        facts = self.current
+        assert facts is not None
+        if f"{_O} value-type" in attrs:
+            self.row_valued += repeat
+            if f"{_T} formula" in attrs and len(facts.formulas) < MAX_FLAGGED:
+                facts.formulas.add((self.row + 1, first))
+        across = _count(attrs.get(f"{_T} number-columns-spanned"))
+        down = _count(attrs.get(f"{_T} number-rows-spanned"))
+        if name == f"{_T} table-cell" and (across > 1 or down > 1):
+            facts.merged.append((self.row + 1, first, self.row + down, first + across - 1))
+
+    def end(self, name: str) -> None:
+        if name != f"{_T} table-row" or self.current is None:
+            return
+        facts = self.current
+        if self.row_valued:
+            facts.rows = self.row + self.row_repeat  # empty rows after the last value are free
+            self.cells += self.row_valued * self.row_repeat
+            if self.row_hidden:
+                for r in range(self.row + 1, self.row + 1 + min(self.row_repeat, MAX_FLAGGED)):
+                    if len(facts.hidden_rows) < MAX_FLAGGED:
+                        facts.hidden_rows.append(r)
+        self.row += self.row_repeat
+        if facts.rows > MAX_ROWS:
+            raise Refused("too_many_rows", limit=MAX_ROWS)
+        if self.cells > MAX_CELLS:
+            raise Refused("zip_bomb", entry="content.xml", limit=MAX_UNCOMPRESSED // (1024 * 1024))
+
+
+def _count(value: str | None) -> int:
+    try:
+        return max(1, int(value)) if value else 1
+    except ValueError:
+        return 1
+
+
+def _no_doctype(*_args: object) -> None:
+    raise Refused("bad_xml", error="content.xml declares a DTD")
+
+
+def _scan_ods(zf: zipfile.ZipFile, budget: _Budget) -> dict[str, SheetFacts]:
+    if "content.xml" not in zf.namelist():
+        raise Refused("not_kind", ext=".ods", kind="ODS", found="no content.xml")
+    scan = _OdsScan()
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = scan.start
+    parser.EndElementHandler = scan.end
+    parser.StartDoctypeDeclHandler = _no_doctype  # no entities, so no entity expansion bombs
+    try:
+        for chunk in budget.stream(zf, "content.xml"):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise Refused("bad_xml", error=f"content.xml: {exc}") from None
+    return scan.sheets

@@ -1,0 +1,147 @@
+"""Records into the plan's records file, without disturbing a byte of what is there.
+
+Rather than load and re-emit the whole document (which even a round-trip writer such
+as ruamel.yaml reflows in places), the new records are rendered on their own and
+inserted as text after the last record: comments, order, quoting and blank lines of
+the existing file are kept exactly. The result is then loaded with the normal loader,
+in a copy of the plan folder, before it replaces the file.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from compliance import models as m
+from compliance.errors import InputError, Problem, display_path
+
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _FlowDict(dict):  # type: ignore[type-arg]
+    """A mapping written on one line: {id: ..., date: ...}."""
+
+
+class _Dumper2(_Dumper):  # type: ignore[misc, valid-type]
+    pass
+
+
+_Dumper2.add_representer(
+    _FlowDict, lambda d, data: d.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=True))
+
+
+def record_data(record: m.Record) -> dict[str, Any]:
+    """The record as the plan files write it: model field order, nothing that is empty."""
+    data = record.model_dump(exclude_none=True, by_alias=True)
+    if "evidence" in data:
+        data["evidence"] = _FlowDict(data["evidence"])
+    return data
+
+
+def render(records: Iterable[m.Record], indent: int, flow: bool, comment: str = "") -> str:
+    """Records as YAML list items indented ``indent`` spaces, one mapping per line if ``flow``."""
+    items = [(_FlowDict if flow else dict)(record_data(r)) for r in records]
+    if not items:
+        return ""
+    text = yaml.dump(items, Dumper=_Dumper2, default_flow_style=False, allow_unicode=True,
+                     sort_keys=False, width=10_000)
+    pad = " " * indent
+    lines = [f"{pad}# {comment}"] if comment else []
+    lines += [pad + line if line else line for line in text.splitlines()]
+    return "\n".join(lines) + "\n"
+
+
+def insert(text: str | None, records: list[m.Record], comment: str, path: str) -> str:
+    """``text`` (None: a new file) with ``records`` appended to its ``records:`` list."""
+    if not records:
+        return text or ""
+    if text is None:
+        return "# Records imported from the office's spreadsheets (compliance import).\n\nrecords:\n" + \
+            render(records, 2, _all_scalar(records), comment)
+    root = _root(text, path)
+    key, value = next(((k, v) for k, v in root.value if k.value == "records"), (None, None))
+    if key is None:
+        sep = "" if text.endswith("\n") or not text else "\n"
+        return text + sep + "\nrecords:\n" + render(records, 2, _all_scalar(records), comment)
+    assert value is not None
+    if isinstance(value, yaml.SequenceNode) and value.value and not value.flow_style:
+        last = value.value[-1]
+        at = _after(text, _last_mark(last))
+        body = render(records, value.start_mark.column, bool(getattr(last, "flow_style", False)), comment)
+        return text[:at] + ("" if text[:at].endswith("\n") else "\n") + body + text[at:]
+    if isinstance(value, yaml.SequenceNode) and value.value:
+        line, col = value.start_mark.line + 1, value.start_mark.column + 1
+        raise InputError([Problem(path, line, col, "records", "records are written as a one-line list "
+                                  "[...]; write them as a block list (- ...) so new ones can be added")])
+    # `records:` with nothing, or `records: []`: the list starts on the next line.
+    indent = key.start_mark.column + 2
+    body = render(records, indent, _all_scalar(records), comment)
+    if isinstance(value, yaml.SequenceNode):  # []: removed, a comment after it kept
+        line_end = _after(text, value.end_mark)
+        after = text[value.end_mark.index:line_end].strip(" ")
+        head = text[:value.start_mark.index].rstrip(" ") + (f"  {after}" if after.strip() else after)
+        return _line(head) + body + text[line_end:]
+    line_end = _after(text, key.end_mark)
+    return _line(text[:line_end]) + body + text[line_end:]
+
+
+def _line(text: str) -> str:
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _root(text: str, path: str) -> yaml.MappingNode:
+    try:
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise InputError([Problem(path, (mark.line + 1) if mark else 1, (mark.column + 1) if mark else 1,
+                                  "", f"YAML syntax error: {exc.problem}")]) from None
+    if node is None:
+        return yaml.MappingNode("tag:yaml.org,2002:map", [])
+    if not isinstance(node, yaml.MappingNode):
+        raise InputError([Problem(path, 1, 1, "", "the document must be a mapping (key: value)")])
+    return node
+
+
+def _last_mark(node: yaml.Node) -> yaml.Mark:
+    """Where the last value of a block item ends (a block's own end lies past trailing comments)."""
+    while isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and not node.flow_style and node.value:
+        tail = node.value[-1]
+        node = tail[1] if isinstance(tail, tuple) else tail
+    return node.end_mark
+
+
+def _after(text: str, mark: yaml.Mark) -> int:
+    if mark.column == 0:
+        return mark.index
+    newline = text.find("\n", mark.index)
+    return len(text) if newline < 0 else newline + 1
+
+
+def _all_scalar(records: list[m.Record]) -> bool:
+    return all(r.evidence is None and not r.note for r in records)
+
+
+def validate_into(rules_dir: Path, plan_dir: Path, target: Path, text: str) -> Any:
+    """Load the plan as it would be with ``target`` holding ``text``; raise ``InputError``
+    with every problem, reported against the real path."""
+    from compliance.load import load_bundle
+
+    relative = target.resolve().relative_to(plan_dir.resolve())
+    with tempfile.TemporaryDirectory(prefix="compliance-import-") as tmp:
+        copy = Path(tmp) / "plan"
+        shutil.copytree(plan_dir, copy, ignore=shutil.ignore_patterns(".*"))
+        (copy / relative).parent.mkdir(parents=True, exist_ok=True)
+        (copy / relative).write_text(text, encoding="utf-8")
+        try:
+            return load_bundle(rules_dir, copy)
+        except InputError as exc:
+            shown = display_path(copy)
+            real = display_path(plan_dir)
+            raise InputError([replace(p, path=p.path.replace(shown, real, 1)) for p in exc.problems]) from None
