@@ -64,6 +64,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "hidden_row": ("這一列被隱藏；請取消隱藏或刪除（隱藏的列不會被默默匯入）",
                    "this row is hidden; unhide or delete it (hidden rows are not imported silently)"),
     "formula": ("這格是公式，採用其儲存的值「{value}」", "this cell is a formula; its saved value {value!r} was used"),
+    "formula_empty": ("這格是公式但沒有儲存的值（不是由試算表程式存檔？），視為空白",
+                      ("this cell is a formula with no saved value (not saved by a spreadsheet program?); "
+                      "taken as empty")),
     "ignored_columns": ("未使用的欄：{names}", "columns not used: {names}"),
     # cells
     "required": ("必填，不可空白", "required, but empty"),

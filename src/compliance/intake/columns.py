@@ -125,7 +125,7 @@ def _columns(sheet: Sheet, number: int, values: list[Any], known: dict[str, str]
                                                    first=first)))
         else:
             cols.at[target] = col
-    cols.problems.extend(_merged_header(sheet, number, lang))
+    cols.problems.extend(merged_header(sheet, range(number, number + 1), lang))
     cols.problems.extend(_unheaded(sheet, number, values, lang))
     for required in ("date", "activity"):
         if required not in cols.at and required not in mapping.defaults:
@@ -143,10 +143,11 @@ def _missing(place: Place, row: int, required: str, ignored: list[str], lang: st
                          say(lang, "missing_column", label=label(lang, required), hint=hint))
 
 
-def _merged_header(sheet: Sheet, row: int, lang: str) -> list[CellProblem]:
+def merged_header(sheet: Sheet, rows: range, lang: str) -> list[CellProblem]:
+    """Merged cells touching the header row (or, with no header found, the rows searched)."""
     out = []
     for top, left, bottom, right in sheet.facts.merged:
-        if top <= row <= bottom:
+        if top <= rows[-1] and bottom >= rows[0]:
             span = f"{a1(top, left)}:{a1(bottom, right)}"
             out.append(sheet.place.problem(top, left, "", say(lang, "merged_header", range=span)))
     return out

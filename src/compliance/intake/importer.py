@@ -14,7 +14,13 @@ from compliance.errors import Problem, display_path
 from compliance.intake import guard
 from compliance.intake._messages import say
 from compliance.intake.cells import CellProblem
-from compliance.intake.columns import TEMPLATE_SHEETS, Mapping, find_columns
+from compliance.intake.columns import (
+    HEADER_SCAN_ROWS,
+    TEMPLATE_SHEETS,
+    Mapping,
+    find_columns,
+    merged_header,
+)
 from compliance.intake.read import Sheet, Workbook, read_workbook
 from compliance.intake.reconcile import Outcome, reconcile
 from compliance.intake.rows import Names, Row, SheetResult, sheet_records
@@ -89,7 +95,8 @@ def _import_file(request: Request, file: Path, names: Names, report: Report) -> 
         if columns is None:
             if request.sheet or _has_content(sheet):
                 report.problems.append(sheet.place.problem(0, 0, "", say(
-                    lang, "no_header", rows=10)))
+                    lang, "no_header", rows=HEADER_SCAN_ROWS)))
+                report.problems.extend(merged_header(sheet, range(1, HEADER_SCAN_ROWS + 1), lang))
             continue
         report.sheets.append(sheet_records(sheet, columns, request.mapping, names, request.tick))
         if columns.ignored:

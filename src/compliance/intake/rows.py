@@ -58,9 +58,11 @@ class Names:
         self.activity = _index((a.id, (a.title.zh_TW, a.title.en)) for a in bundle.activities.values())
         self.unit = _index((u.id, (u.name.zh_TW, u.name.en)) for u in bundle.units.values())
         self.staff = _index((s.id, ()) for s in bundle.staff.values())
+        # Suggestions come from every name in either language: a clerk may type Chinese
+        # while reading the English report, or the reverse.
         self.shown = {
-            "activity": [a.title.get(lang) for a in bundle.activities.values()] + list(bundle.activities),
-            "unit": [u.name.get(lang) for u in bundle.units.values()] + list(bundle.units),
+            "activity": [n for a in bundle.activities.values() for n in (a.title.zh_TW, a.title.en, a.id)],
+            "unit": [n for u in bundle.units.values() for n in (u.name.zh_TW, u.name.en, u.id)],
             "staff": list(bundle.staff),
         }
 
@@ -87,7 +89,8 @@ def sheet_records(sheet: Sheet, columns: Columns, mapping: Mapping, names: Names
     for col_row, col in sorted(sheet.facts.formulas):
         if col_row > columns.header_row and col_row <= len(sheet.rows):
             value = sheet.rows[col_row - 1][1][col - 1] if col <= len(sheet.rows[col_row - 1][1]) else ""
-            result.notes.append(f"{sheet.place.cell(col_row, col)}: {say(lang, 'formula', value=value)}")
+            key = "formula" if value not in ("", None) else "formula_empty"
+            result.notes.append(f"{sheet.place.cell(col_row, col)}: {say(lang, key, value=_text(value))}")
     for number, values in sheet.rows:
         if tick and number % 500 == 0:
             tick(500)
