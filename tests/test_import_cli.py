@@ -178,8 +178,8 @@ def test_extra_sheets_hidden_rows_merged_cells_and_missing_columns(workdir):
     assert "m.xlsx:工作紀錄!A1: merged cells in the header row (A1:B1)" in merged.stderr
     xlsx(workdir / "b.xlsx", [["2023-12-27"]], header=["日期", "備註"])
     missing = run("import", "b.xlsx", "--lang", "zh-TW")
-    assert "b.xlsx:工作紀錄:" not in missing.stderr  # no activity column: not a records sheet
-    assert "找不到標題列" in missing.stderr
+    assert missing.stderr.splitlines()[0] == "b.xlsx:工作紀錄!1:1: 工作項目: 缺少「工作項目」欄"
+    assert "必填" not in missing.stderr
     xlsx(workdir / "c.xlsx", [["x", "2023-12-27", BOOKING]], header=["", "日期", "工作項目"])
     unheaded = run("import", "c.xlsx", "--lang", "en")
     assert "c.xlsx:工作紀錄!A2: this column has data but no header" in unheaded.stderr

@@ -100,9 +100,14 @@ def find_columns(sheet: Sheet, mapping: Mapping, lang: str) -> Columns | None:
     known.update({normalise_header(h): f for h, f in mapping.columns.items() if f})
     ignore = {normalise_header(h) for h, f in mapping.columns.items() if f is None}
     candidates = [r for r in sheet.rows if mapping.header_row in (None, r[0])][:HEADER_SCAN_ROWS]
-    for number, values in candidates:
-        fields = {known.get(normalise_header(v)) for v in values if isinstance(v, str)}
+    found = [(number, values, {known.get(normalise_header(v)) for v in values if isinstance(v, str)} - {None})
+             for number, values in candidates]
+    for number, values, fields in found:
         if "date" in fields and ("activity" in fields or "activity" in mapping.defaults):
+            return _columns(sheet, number, values, known, ignore, mapping, lang)
+    # A row naming several fields is a header that lacks a required one: say which.
+    for number, values, fields in found:
+        if len(fields) >= 2:
             return _columns(sheet, number, values, known, ignore, mapping, lang)
     return None
 
