@@ -91,6 +91,8 @@ def sheet_records(sheet: Sheet, columns: Columns, mapping: Mapping, names: Names
             value = sheet.rows[col_row - 1][1][col - 1] if col <= len(sheet.rows[col_row - 1][1]) else ""
             key = "formula" if value not in ("", None) else "formula_empty"
             result.notes.append(f"{sheet.place.cell(col_row, col)}: {say(lang, key, value=_text(value))}")
+    if any(f not in columns.at and f not in mapping.defaults for f in ("date", "activity")):
+        return result  # the missing column is the problem; its rows would only repeat it
     for number, values in sheet.rows:
         if tick and number % 500 == 0:
             tick(500)
