@@ -8,8 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from _sheets import csv_bytes, xlsx
+
 from compliance.intake import guard
 from compliance.intake.read import read_workbook
 
