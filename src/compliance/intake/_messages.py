@@ -84,7 +84,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "duplicate_row": ("與 {first} 是同一筆記錄（編號 {id}）；若是兩筆不同記錄，請填「編號」欄區分",
                       ("the same record as {first} (id {id}); if they are two records, tell them apart in "
                       "the 'id' column")),
-    "conflict": ("編號 {id} 已匯入於 {where}，但內容不同（{fields}）；不會覆寫：請修正試算表或 YAML 其中之一",
+    "conflict": ("編號 {id} 已匯入於 {where}，但內容不同（{fields}）；不會覆寫：請修正試算表或計畫資料檔其中之一",
                  ("id {id} was imported before ({where}) with different content ({fields}); it is not "
                  "overwritten: correct the spreadsheet or the YAML")),
     "invalid_record": ("記錄不合格式：{error}", "not a valid record: {error}"),
