@@ -9,7 +9,7 @@ lead-time edges before the last working day of each month.
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
+from functools import lru_cache
 
 import holidays
 from hypothesis import strategies as st
@@ -31,7 +31,7 @@ LEADS = [0, 1, 3, 7, 14, 30, 366]
 FORMATS = ["odt", "pdf", "docx", "html", "ods"]
 
 
-@cache
+@lru_cache(maxsize=None)
 def period_keys(day: dt.date) -> list[str]:
     """Keys of periods a record dated ``day`` may name: its own and recent earlier ones."""
     earlier = day - dt.timedelta(days=10)
@@ -49,12 +49,12 @@ def _tw():
     return holidays.country_holidays("TW", years=range(2021, 2027))
 
 
-@cache
+@lru_cache(maxsize=None)
 def working(day: dt.date) -> bool:
     return _tw().is_working_day(day)
 
 
-@cache
+@lru_cache(maxsize=None)
 def interesting_days(year: int) -> tuple[dt.date, ...]:
     pool: set[dt.date] = set()
     for mo in range(1, 13):

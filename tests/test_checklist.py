@@ -67,7 +67,7 @@ def test_markdown_zh_tw_header(workdir):
 def test_default_meeting_is_the_next_one_in_the_plan(workdir, monkeypatch):
     import datetime as dt
 
-    from compliance import cli
+    import compliance.cli as cli
 
     monkeypatch.setattr(cli, "taipei_today", lambda now=None: dt.date(2023, 6, 20))
     doc = json.loads(run("checklist", "--format", "json").stdout)

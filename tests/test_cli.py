@@ -116,8 +116,8 @@ def test_usage_errors_exit_2(workdir, args, words):
 
 def test_taipei_today_crosses_midnight_before_utc():
     # 00:30 in Taipei is 16:30 UTC the previous day.
-    assert taipei_today(dt.datetime(2023, 6, 29, 16, 30, tzinfo=dt.UTC)) == dt.date(2023, 6, 30)
-    assert taipei_today(dt.datetime(2023, 6, 29, 15, 59, tzinfo=dt.UTC)) == dt.date(2023, 6, 29)
+    assert taipei_today(dt.datetime(2023, 6, 29, 16, 30, tzinfo=dt.timezone.utc)) == dt.date(2023, 6, 30)
+    assert taipei_today(dt.datetime(2023, 6, 29, 15, 59, tzinfo=dt.timezone.utc)) == dt.date(2023, 6, 29)
 
 
 def test_every_day_of_the_year_evaluates(bundle):

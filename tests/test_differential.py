@@ -22,8 +22,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, find, given, note, settings
 from hypothesis import strategies as st
-from reference import reference_evaluate
-from strategies import bundles, text
 
 import compliance.compile as compile_mod
 import compliance.evaluate as evaluate_mod
@@ -31,6 +29,9 @@ from compliance import models as m
 from compliance.engine import Engine
 from compliance.evaluate import evaluate
 from compliance.load import Bundle, RuleBook
+
+from reference import reference_evaluate
+from strategies import bundles, text
 
 _COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                      HealthCheck.data_too_large])

@@ -7,8 +7,9 @@ import random
 import threading
 
 import pytest
-from _helpers import rss_mb
 from durable import engine as raw
+
+from _helpers import rss_mb
 
 from compliance.engine import ALWAYS_TRUE, GO, Engine, check_definition, fnv1a32
 from compliance.errors import EngineError

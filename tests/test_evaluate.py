@@ -10,6 +10,7 @@ from compliance.engine import Engine
 from compliance.evaluate import evaluate
 
 
+
 def statuses(ev, rule):
     return {(f.period_key, f.entity): f.status for f in ev.findings if f.rule == rule}
 

@@ -89,7 +89,7 @@ def test_schemas_are_up_to_date():
     from compliance.schema import schemas
 
     for name, body in schemas().items():
-        assert (ROOT / "schemas" / name).read_text(encoding="utf-8") == body, "run `compliance schema`"
+        assert (ROOT / "schemas" / name).read_text(encoding="utf-8") == body, f"run `compliance schema`"
 
 
 def test_bundled_yaml_files_point_at_their_schema():

@@ -1,8 +1,7 @@
 import datetime as dt
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from compliance import models as m
 from compliance.periods import WorkCalendar, expand
