@@ -22,7 +22,7 @@ from compliance.intake.read import Sheet
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _PERIOD = re.compile(r"^\d{4}(-(H[12]|Q[1-4]|W\d{2}|\d{2}|\d{2}-\d{2}))?$")
-_ROC_PERIOD = re.compile(r"^(?:民國)?(\d{2,3})(?:\s*(?:年|[-/.])\s*(\d{1,2}|[HQW]\d{1,2})\s*月?)?$")
+_ROC_PERIOD = re.compile(r"^(?:民國)?(\d{2,3})(?:\s*(?:年|[-/.])\s*(\d{1,2}|[HQW]\d{1,2})\s*月?)?$", re.I)
 _SERIAL_BASE = dt.date(1899, 12, 30)  # day 0 of the 1900 date system, after its 1900-02-29 bug
 _MAX_SERIAL = 2958465  # 9999-12-31
 
@@ -273,7 +273,7 @@ def period_key(value: Any) -> str | None:
     except DateFormatError:
         pass
     if _PERIOD.match(text):
-        return text
+        return text if _real_month(text) else None
     roc = _ROC_PERIOD.match(text)
     if roc:
         year = int(roc.group(1)) + 1911
@@ -282,8 +282,13 @@ def period_key(value: Any) -> str | None:
             return str(year)
         part = rest.upper() if rest[0].isalpha() else f"{int(rest):02d}"
         key = f"{year}-{part}"
-        return key if _PERIOD.match(key) else None
+        return key if _PERIOD.match(key) and _real_month(key) else None
     return text if _ID.match(text) and len(text) <= 80 else None
+
+
+def _real_month(key: str) -> bool:
+    month = re.fullmatch(r"\d{4}-(\d{2})", key)
+    return month is None or 1 <= int(month.group(1)) <= 12
 
 
 def derived_id(data: dict[str, Any]) -> str:
