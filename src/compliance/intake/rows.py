@@ -22,7 +22,7 @@ from compliance.intake.read import Sheet
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _PERIOD = re.compile(r"^\d{4}(-(H[12]|Q[1-4]|W\d{2}|\d{2}|\d{2}-\d{2}))?$")
-_ROC_PERIOD = re.compile(r"^(?:民國)?(\d{2,3})(?:\s*(?:年|[-/.])\s*(\d{1,2}|[HQW]\d{1,2})\s*月?)?$", re.I)
+_ROC_PERIOD = re.compile(r"^(?:民國)?(\d{2,3})(?:\s*(?:年|[-/.])\s*(\d{1,2}|[HQW]\d{1,2})\s*月?)?$", re.IGNORECASE)
 _SERIAL_BASE = dt.date(1899, 12, 30)  # day 0 of the 1900 date system, after its 1900-02-29 bug
 _MAX_SERIAL = 2958465  # 9999-12-31
 
