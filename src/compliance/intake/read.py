@@ -75,7 +75,7 @@ def _read_csv(path: Path, shown: str) -> Workbook:
         if number > guard.MAX_ROWS:
             raise guard.Refused("too_many_rows", limit=guard.MAX_ROWS)
         rows.append((number, [_unquote(v) for v in row]))
-    notes = [("read_big5", {})] if encoding == "cp950" else []
+    notes: list[tuple[str, dict[str, Any]]] = [("read_big5", {})] if encoding == "cp950" else []
     return Workbook(path, "csv", [Sheet(Place(shown), rows)], notes)
 
 
