@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from compliance import models as m
+from compliance._yaml import read_yaml
 from compliance.errors import InputError
 from compliance.intake.write import insert
 
@@ -46,7 +51,7 @@ def test_one_line_records_stay_one_line_and_block_records_stay_block():
     assert flow.endswith("  - {id: a-1, activity: online-booking-check, date: 2023-01-03, unit: registration}\n")
     block = insert("records:\n  - id: z\n    activity: q\n    date: 2023-01-01\n", [R2], "c", "f.yaml")
     assert block.endswith("  - id: a-2\n    activity: online-booking-check\n    date: 2023-01-04\n"
-                          "    evidence: {doc_no: '北市: 1號'}\n    note: '#不是註解: ''=1'''\n")
+                          "    evidence: {doc_no: \"北市: 1號\"}\n    note: \"#不是註解: '=1'\"\n")
 
 
 def test_a_one_line_list_with_records_is_refused_with_its_position():
@@ -57,3 +62,22 @@ def test_a_one_line_list_with_records_is_refused_with_its_position():
 
 def test_nothing_to_add_changes_nothing():
     assert insert("records: []  # x\n", [], "c", "f.yaml") == "records: []  # x\n"
+
+
+_TEXT = st.text(min_size=1, max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(note=_TEXT, doc_no=_TEXT, file=st.none() | _TEXT, hours=st.none() | st.floats(0, 1000),
+       flow=st.booleans())
+def test_whatever_text_a_cell_holds_reads_back_the_same(note, doc_no, file, hours, flow):
+    record = m.Record(id="r-1", activity="online-booking-check", date=dt.date(2023, 1, 3), hours=hours,
+                      evidence={"doc_no": doc_no, "file": file}, note=note)
+    text = insert("records:\n  - {id: z, activity: q, date: 2023-01-01}\n" if flow else "records: []\n",
+                  [record], "c", "f.yaml")
+    with tempfile.TemporaryDirectory() as tmp:  # read as the loader reads plan files
+        path = Path(tmp) / "r.yaml"
+        path.write_text(text, encoding="utf-8")
+        data, _, problems = read_yaml(path)
+    assert problems == []
+    assert m.Record.model_validate(data["records"][-1]) == record

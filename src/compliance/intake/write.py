@@ -9,10 +9,14 @@ in a copy of the plan folder, before it replaces the file.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,40 +25,65 @@ import yaml
 from compliance import models as m
 from compliance.errors import InputError, Problem, display_path
 
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
-class _FlowDict(dict):  # type: ignore[type-arg]
-    """A mapping written on one line: {id: ..., date: ...}."""
-
-
-class _Dumper2(_Dumper):  # type: ignore[misc, valid-type]
-    pass
-
-
-_Dumper2.add_representer(
-    _FlowDict, lambda d, data: d.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=True))
-
 
 def record_data(record: m.Record) -> dict[str, Any]:
     """The record as the plan files write it: model field order, nothing that is empty."""
-    data = record.model_dump(exclude_none=True, by_alias=True)
-    if "evidence" in data:
-        data["evidence"] = _FlowDict(data["evidence"])
-    return data
+    return record.model_dump(exclude_none=True, by_alias=True)
 
 
 def render(records: Iterable[m.Record], indent: int, flow: bool, comment: str = "") -> str:
-    """Records as YAML list items indented ``indent`` spaces, one mapping per line if ``flow``."""
-    items = [(_FlowDict if flow else dict)(record_data(r)) for r in records]
-    if not items:
-        return ""
-    text = yaml.dump(items, Dumper=_Dumper2, default_flow_style=False, allow_unicode=True,
-                     sort_keys=False, width=10_000)
+    """Records as YAML list items indented ``indent`` spaces, one mapping per line if ``flow``
+    (evidence is always one line, as the plan files write it)."""
     pad = " " * indent
     lines = [f"{pad}# {comment}"] if comment else []
-    lines += [pad + line if line else line for line in text.splitlines()]
-    return "\n".join(lines) + "\n"
+    for record in records:
+        data = record_data(record)
+        if flow:
+            lines.append(f"{pad}- {_flow(data)}")
+            continue
+        first = True
+        for key, value in data.items():
+            text = _flow(value) if isinstance(value, dict) else _scalar(value)
+            lines.append(f"{pad}{'- ' if first else '  '}{key}: {text}")
+            first = False
+    return "\n".join(lines) + "\n" if len(lines) > (1 if comment else 0) else ""
+
+
+# Emitting ourselves: PyYAML's representer is pure Python and was half the time of a
+# 10,000-row import. Scalars are plain when that is safe, else JSON strings (which are
+# valid YAML double-quoted scalars); the tests load what we write back with PyYAML.
+_PLAIN = re.compile(r"^[A-Za-z0-9\u00a1-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+                    r"[^\x00-\x1f\x7f-\x9f:#,\[\]{}'\"\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]*$")
+# Characters YAML does not take raw inside quotes (not printable, or line breaks in YAML 1.1).
+_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def _flow(data: dict[str, Any]) -> str:
+    return "{" + ", ".join(f"{k}: {_flow(v) if isinstance(v, dict) else _scalar(v)}"
+                           for k, v in data.items()) + "}"
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        raise TypeError(f"records hold no {type(value).__name__} values")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float)):
+        text = repr(value)
+        # YAML 1.1 reads 1e-05 as text but 1.0e-05 as a number
+        mantissa, e, exponent = text.partition("e")
+        return f"{mantissa}.0e{exponent}" if e and "." not in mantissa else text
+    return _text(str(value))
+
+
+@lru_cache(maxsize=4096)
+def _text(text: str) -> str:
+    if (_PLAIN.match(text) and not text.endswith(" ") and _RESOLVER.resolve(
+            yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"):
+        return text
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
 def insert(text: str | None, records: list[m.Record], comment: str, path: str) -> str:
