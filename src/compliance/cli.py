@@ -6,13 +6,14 @@ so `compliance --help` and `compliance validate` stay quick.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import io
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -538,14 +539,13 @@ def import_records(files: tuple[Path, ...], rules_dir: Path, plan_dir: Path, int
     target = into or plan_dir / "records.yaml"
     _check_into(target, plan_dir, lang)
     request = Request(list(files), rules_dir, plan_dir, target, sheet,
-                      load_mapping(mapping) if mapping else Mapping(), lang)
+                      load_mapping(mapping) if mapping else Mapping(), lang,
+                      progress=_sheet_bar if sys.stderr.isatty() else None)  # logs stay clean
     bundle = _load(rules_dir, plan_dir)
-    with _progress(files, lang) as tick:
-        request.tick = tick
-        try:
-            report = import_files(request, bundle)
-        except InputError as exc:
-            _fail_import(exc.problems, [], lang)
+    try:
+        report = import_files(request, bundle)
+    except InputError as exc:
+        _fail_import(exc.problems, [], lang)
     _show_import(report, lang, dry_run)
 
 
@@ -557,30 +557,11 @@ def _check_into(target: Path, plan_dir: Path, lang: str) -> None:
         raise UsageError(say(lang, "into_outside", path=target))
 
 
-class _progress:
-    """A progress bar on a terminal for large files; nothing otherwise (logs stay clean)."""
-
-    def __init__(self, files: tuple[Path, ...], lang: str):
-        from compliance.intake._messages import say
-
-        big = sum(f.stat().st_size for f in files if f.is_file()) > 1_000_000
-        self.bar = click.progressbar(length=1, label=say(lang, "progress"), file=sys.stderr) \
-            if big and sys.stderr.isatty() else None
-
-    def __enter__(self) -> Callable[[int], None] | None:
-        if self.bar is None:
-            return None
-        bar = self.bar.__enter__()
-        bar.length = 10**9  # unknown until the sheets are read; shown as a running count
-
-        def tick(n: int) -> None:
-            bar.update(n)
-
-        return tick
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
+@contextlib.contextmanager
+def _sheet_bar(label: str, rows: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar on standard error for one large sheet."""
+    with click.progressbar(length=rows, label=label, file=sys.stderr) as bar:
+        yield bar.update
 
 
 def _fail_import(problems: list[Any], notes: list[str], lang: str) -> None:

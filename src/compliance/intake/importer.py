@@ -6,6 +6,7 @@ Returns data (``Report``); the CLI prints it and writes the file.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ from compliance.intake.read import Sheet, Workbook, read_workbook
 from compliance.intake.reconcile import Outcome, reconcile
 from compliance.intake.rows import Names, Row, SheetResult, sheet_records
 from compliance.intake.write import insert, validate_into
+
+PROGRESS_ROWS = 2_000  # smaller sheets are read before a bar would be seen
 
 
 @dataclass
@@ -51,7 +54,9 @@ class Request:
     sheet: str | None = None
     mapping: Mapping = field(default_factory=Mapping)
     lang: str = "en"
-    tick: Callable[[int], None] | None = None  # told how many rows were just read
+    # A progress display for a large sheet: given a label and a row count, a context
+    # manager yielding a function told how many rows were just read.
+    progress: Callable[[str, int], AbstractContextManager[Callable[[int], None]]] | None = None
 
 
 def import_files(request: Request, bundle: Any) -> Report:
@@ -98,9 +103,16 @@ def _import_file(request: Request, file: Path, names: Names, report: Report) -> 
                     lang, "no_header", rows=HEADER_SCAN_ROWS)))
                 report.problems.extend(merged_header(sheet, range(1, HEADER_SCAN_ROWS + 1), lang))
             continue
-        report.sheets.append(sheet_records(sheet, columns, request.mapping, names, request.tick))
+        with _progress(request, sheet) as tick:
+            report.sheets.append(sheet_records(sheet, columns, request.mapping, names, tick))
         if columns.ignored:
             report.notes.append(f"{sheet.place}: {say(lang, 'ignored_columns', names='、'.join(columns.ignored))}")
+
+
+def _progress(request: Request, sheet: Sheet) -> AbstractContextManager[Callable[[int], None] | None]:
+    if request.progress is None or len(sheet.rows) < PROGRESS_ROWS:
+        return nullcontext(None)
+    return request.progress(str(sheet.place), len(sheet.rows))
 
 
 def _chosen(request: Request, book: Workbook, report: Report) -> list[Sheet]:

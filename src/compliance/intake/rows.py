@@ -95,7 +95,7 @@ def sheet_records(sheet: Sheet, columns: Columns, mapping: Mapping, names: Names
         return result  # the missing column is the problem; its rows would only repeat it
     for number, values in sheet.rows:
         if tick and number % 500 == 0:
-            tick(500)
+            tick(500)  # in steps: a call per row would cost more than the bar is worth
         if number <= columns.header_row or all(v == "" or v is None for v in values):
             continue
         result.rows_read += 1
