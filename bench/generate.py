@@ -33,7 +33,8 @@ from pathlib import Path
 import yaml
 
 from compliance import models as m
-from compliance.load import RuleBook, load_rules
+from compliance.bundle import RuleBook
+from compliance.load import load_rules
 from compliance.periods import WorkCalendar, expand
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -245,7 +246,7 @@ class PlanGen:
         titles = ["主任", "秘書", "會計員", "人事管理員"]
         self.staff = [{"id": f"S{i + 1:02d}", "title": t} for i, t in enumerate(titles)]
         self.members: dict[str, list[str]] = {u[0]: [] for u in UNITS}
-        for i, (unit, *_rest) in enumerate(UNITS):
+        for _i, (unit, *_rest) in enumerate(UNITS):
             sid = f"S{len(self.staff) + 1:02d}"
             self.staff.append({"id": sid, "title": "課長", "unit": unit})
             self.members[unit].append(sid)
@@ -472,7 +473,7 @@ class PlanGen:
             if rng.random() < 0.4:
                 pending = sorted((s for s in self.shortfalls if s[0] < day and s[1:] not in explained),
                                  key=lambda s: (s[0], s[1], s[2], s[3] or ""), reverse=True)[:4]
-                for due, rule, key, entity in pending[:rng.randint(1, 2)]:
+                for _due, rule, key, entity in pending[:rng.randint(1, 2)]:
                     explained.add((rule, key, entity))
                     note = {"rule": rule, "period": key}
                     if entity:

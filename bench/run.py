@@ -85,9 +85,11 @@ STAGES = ("load", "calendar", "engine", "findings", "report")
 
 sys.path.insert(0, str(HERE))
 import generate  # noqa: E402  (bench/generate.py)
-from compliance.evaluate import evaluate  # noqa: E402
+
 from compliance._gc import tune_for_batch  # noqa: E402
-from compliance.load import RuleBook, load_bundle, load_rules  # noqa: E402
+from compliance.bundle import RuleBook  # noqa: E402
+from compliance.evaluate import evaluate  # noqa: E402
+from compliance.load import load_bundle, load_rules  # noqa: E402
 from compliance.report import Options  # noqa: E402
 from compliance.report.json_format import write as write_json  # noqa: E402
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import holidays
@@ -22,7 +22,7 @@ ONE_DAY = dt.timedelta(days=1)
 _TW = holidays.country_holidays("TW")
 
 
-@lru_cache(maxsize=None)
+@cache
 def is_working_day(day: dt.date) -> bool:
     return _TW.is_working_day(day)
 
@@ -259,7 +259,7 @@ def _obligation_finding(bundle, rule, period: P, entity, records, as_of) -> Find
     counted.sort(key=lambda r: (r.date, r.id))
 
     # Hours are summed exactly as written (Fraction of the decimal text), never as floats.
-    hours = lambda rec: Fraction(str(rec.hours)) if rec.hours is not None else Fraction(0)  # noqa: E731
+    hours = lambda rec: Fraction(str(rec.hours)) if rec.hours is not None else Fraction(0)
     met_on = None
     running_hours = Fraction(0)
     for i, rec in enumerate(counted, start=1):

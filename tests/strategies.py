@@ -9,13 +9,13 @@ lead-time edges before the last working day of each month.
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cache
 
 import holidays
 from hypothesis import strategies as st
 
 from compliance import models as m
-from compliance.load import Bundle, RuleBook
+from compliance.bundle import Bundle, RuleBook
 
 ONE = dt.timedelta(days=1)
 UNIT_IDS = ["u-a", "u-b", "u-c"]
@@ -31,7 +31,7 @@ LEADS = [0, 1, 3, 7, 14, 30, 366]
 FORMATS = ["odt", "pdf", "docx", "html", "ods"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def period_keys(day: dt.date) -> list[str]:
     """Keys of periods a record dated ``day`` may name: its own and recent earlier ones."""
     earlier = day - dt.timedelta(days=10)
@@ -49,12 +49,12 @@ def _tw():
     return holidays.country_holidays("TW", years=range(2021, 2027))
 
 
-@lru_cache(maxsize=None)
+@cache
 def working(day: dt.date) -> bool:
     return _tw().is_working_day(day)
 
 
-@lru_cache(maxsize=None)
+@cache
 def interesting_days(year: int) -> tuple[dt.date, ...]:
     pool: set[dt.date] = set()
     for mo in range(1, 13):
@@ -259,7 +259,7 @@ def bundles(draw, max_records: int = 40, max_rules: int = 5, cross_types: bool =
         records[rid] = m.Record.model_validate(data)
 
     waivers: dict[str, m.Waiver] = {}
-    for i in range(draw(st.integers(0, 3))):
+    for _ in range(draw(st.integers(0, 3))):
         rule = draw(st.sampled_from(list(rules.values())))
         entity = None
         pool = units if rule.for_each == "unit" else staff_ids

@@ -13,6 +13,8 @@ from click.testing import CliRunner
 
 from compliance.cli import main
 
+from _standards import validate_odf
+
 
 def run(*args):
     return CliRunner().invoke(main, list(args))
@@ -77,13 +79,17 @@ def test_default_meeting_is_the_next_one_in_the_plan(workdir, monkeypatch):
     assert doc["meeting"] == "2024-01-20" and doc["next_meeting_estimated"]
 
 
+WORD_JOINER = "\u2060"
+
+
 def odt_text(path) -> str:
     from odf import teletype
     from odf.opendocument import load
     from odf.text import H, P
 
     doc = load(str(path))
-    return "\n".join(teletype.extractText(e) for e in [*doc.getElementsByType(H), *doc.getElementsByType(P)])
+    text = "\n".join(teletype.extractText(e) for e in [*doc.getElementsByType(H), *doc.getElementsByType(P)])
+    return text.replace(WORD_JOINER, "")
 
 
 def test_odt_is_an_editable_text_document_with_headings_and_tables(workdir):
@@ -95,8 +101,41 @@ def test_odt_is_an_editable_text_document_with_headings_and_tables(workdir):
     assert content.count("<table:table ") >= 8 and "text:outline-level=\"2\"" in content
     text = odt_text(workdir / "cl.odt")
     assert "戶籍資料課" in text and "112年6月14日" in text
+    validate_odf(workdir / "cl.odt")
 
 
+@pytest.mark.parametrize("lang, western", [("zh-TW", ('fo:language="zh"', 'fo:country="TW"')),
+                                           ("en", ('fo:language="en"', 'fo:country="US"'))])
+def test_odt_declares_its_language_so_chinese_gets_traditional_glyphs(workdir, lang, western):
+    run("checklist", "--meeting", "112/06/14", "--lang", lang, "--format", "odt", "-o", "cl.odt")
+    with zipfile.ZipFile(workdir / "cl.odt") as z:
+        styles = z.read("styles.xml").decode("utf-8")
+        meta = z.read("meta.xml").decode("utf-8")
+    default = styles.split('<style:default-style style:family="paragraph">')[1].split("</style:default-style>")[0]
+    for attribute in (*western, 'style:language-asian="zh"', 'style:country-asian="TW"',
+                      'style:font-name-asian="Noto Sans CJK TC"'):
+        assert attribute in default, attribute
+    assert f"<dc:language>{lang}</dc:language>" in meta
+    validate_odf(workdir / "cl.odt")
+
+
+def test_odt_repeats_table_headers_and_keeps_dates_on_one_line(workdir):
+    run("checklist", "--meeting", "112/06/14", "--lang", "zh-TW", "--format", "odt", "-o", "cl.odt")
+    with zipfile.ZipFile(workdir / "cl.odt") as z:
+        content = z.read("content.xml").decode("utf-8")
+    tables = content.count("<table:table ")
+    assert content.count("<table:table-header-rows>") == tables > 0
+    assert f"112{WORD_JOINER}年{WORD_JOINER}6{WORD_JOINER}月{WORD_JOINER}14{WORD_JOINER}日" in content
+    assert "112年6月14日" not in content  # no long date is left breakable
+
+
+def test_odt_is_reproducible(workdir):
+    for name in ("a.odt", "b.odt"):
+        run("checklist", "--meeting", "112/06/14", "--format", "odt", "-o", name)
+    assert (workdir / "a.odt").read_bytes() == (workdir / "b.odt").read_bytes()
+
+
+@pytest.mark.slow
 def test_libreoffice_converts_the_odt_to_pdf_and_the_text_survives(workdir, tmp_path):
     soffice = shutil.which("soffice")
     if not soffice or not shutil.which("pdftotext"):

@@ -10,13 +10,26 @@ from click.testing import CliRunner
 from compliance.cli import main
 from compliance.report.github import _escape_data, _escape_property
 
+from _standards import validate_junit, validate_report, validate_sarif
+
 
 def run(*args):
     return CliRunner().invoke(main, list(args))
 
 
+def project_url():
+    import tomllib
+
+    from conftest import ROOT
+
+    with open(ROOT / "pyproject.toml", "rb") as fh:
+        return tomllib.load(fh)["project"]["urls"]["Homepage"]
+
+
 def summary(as_of="2023-06-30"):
-    return json.loads(run("check", "--as-of", as_of, "--format", "json").stdout)["summary"]
+    doc = json.loads(run("check", "--as-of", as_of, "--format", "json").stdout)
+    validate_report(doc)
+    return doc["summary"]
 
 
 def test_junit_one_case_per_rule_and_period(workdir):
@@ -28,8 +41,12 @@ def test_junit_one_case_per_rule_and_period(workdir):
     assert int(root.get("failures")) == counts["violation"] == len(root.findall(".//failure"))
     reminder = run("check", "--as-of", "2023-06-30", "--format", "junit", "--fail-on", "reminder")
     assert int(ET.fromstring(reminder.stdout).get("failures")) == counts["violation"] + counts["reminder"]
-    case = root.find(".//testcase/failure/..")
-    assert case.get("file").endswith(".yaml") and int(case.get("line")) > 0
+    location = root.find(".//testcase/failure").text.splitlines()[-1]
+    path, line = location.rsplit(":", 1)
+    assert path.endswith(".yaml") and int(line) > 0
+    validate_junit(result.stdout)
+    validate_junit(reminder.stdout)
+    assert all(s.get("timestamp") == "2023-06-30T00:00:00" for s in root.findall("testsuite"))
 
 
 def test_sarif_locates_findings_in_yaml(workdir):
@@ -52,6 +69,8 @@ def test_sarif_locates_findings_in_yaml(workdir):
     rule_lines = (workdir / loc["artifactLocation"]["uri"]).read_text(encoding="utf-8").splitlines()
     assert "school-age-children-list-weekly" in rule_lines[loc["region"]["startLine"] - 1]
     assert all(r["ruleId"] in rules and r["level"] in ("error", "warning", "note") for r in results)
+    validate_sarif(doc)
+    assert run_["tool"]["driver"]["informationUri"] == project_url()
 
 
 def test_github_annotations(workdir):

@@ -13,6 +13,8 @@ from click.testing import CliRunner
 
 from compliance.cli import main, taipei_today
 
+from _standards import validate_report
+
 
 def run(*args, env=None):
     return CliRunner(env=env).invoke(main, list(args))
@@ -21,7 +23,9 @@ def run(*args, env=None):
 def check_json(*args):
     result = run("check", "--format", "json", *args)
     assert result.exit_code in (0, 1), result.output
-    return result, json.loads(result.stdout)
+    doc = json.loads(result.stdout)
+    validate_report(doc)
+    return result, doc
 
 
 def test_check_json_shape_and_believable_mix(workdir):
@@ -116,22 +120,32 @@ def test_usage_errors_exit_2(workdir, args, words):
 
 def test_taipei_today_crosses_midnight_before_utc():
     # 00:30 in Taipei is 16:30 UTC the previous day.
-    assert taipei_today(dt.datetime(2023, 6, 29, 16, 30, tzinfo=dt.timezone.utc)) == dt.date(2023, 6, 30)
-    assert taipei_today(dt.datetime(2023, 6, 29, 15, 59, tzinfo=dt.timezone.utc)) == dt.date(2023, 6, 29)
+    assert taipei_today(dt.datetime(2023, 6, 29, 16, 30, tzinfo=dt.UTC)) == dt.date(2023, 6, 30)
+    assert taipei_today(dt.datetime(2023, 6, 29, 15, 59, tzinfo=dt.UTC)) == dt.date(2023, 6, 29)
 
 
-def test_every_day_of_the_year_evaluates(bundle):
+def sample_days(year: int = 2023, extra: int = 30) -> list[dt.date]:
+    """The first and last day of every month, and ``extra`` other days drawn with a fixed seed:
+    the edges where periods open and close, and days in between, without all 365."""
+    import random
+
+    days = {dt.date(year, m, 1) for m in range(1, 13)}
+    days |= {dt.date(year + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1) for m in range(1, 13)}
+    every_day = [dt.date(year, 1, 1) + dt.timedelta(days=n) for n in range(365)]
+    days |= set(random.Random(year).sample(every_day, extra))
+    return sorted(days)
+
+
+def test_days_across_the_year_evaluate(bundle):
     from compliance.evaluate import evaluate
 
-    day = dt.date(2023, 1, 1)
     previous = None
-    while day.year == 2023:
+    for day in sample_days():
         ev = evaluate(bundle, day)
         assert len({f.key for f in ev.findings}) == len(ev.findings)
         if previous is not None:  # periods never disappear as time passes (triggers only add)
             assert len(ev.findings) >= previous
         previous = len(ev.findings)
-        day += dt.timedelta(days=1)
 
 
 def test_calendar_json_and_ics(workdir):
@@ -151,6 +165,18 @@ def test_calendar_json_and_ics(workdir):
     assert events and all(e.decoded("dtstart") <= dt.date(2023, 1, 31) for e in events)
     assert any("1月15日" in str(e.get("summary")) or "01-15" in str(e.get("description"))
                or "1 月 15 日" in str(e.get("description")) for e in events)
+
+
+def test_an_empty_calendar_is_still_valid_icalendar(workdir):
+    from icalendar import Calendar
+
+    ics = run("calendar", "--year", "2030", "--format", "ics").stdout
+    cal = Calendar.from_ical(ics)
+    assert not cal.walk("VEVENT")
+    # RFC 5545 3.4 and 3.6: a calendar holds at least one component.
+    assert [c.name for c in cal.subcomponents] == ["VTIMEZONE"]
+    lines = ics.splitlines()
+    assert lines[lines.index("BEGIN:VTIMEZONE") + 1] == "TZID:Asia/Taipei"
 
 
 def test_explain_shows_same_status_as_check(workdir):

@@ -1,14 +1,12 @@
-"""Evaluation as a library: the bundled plan's story, stage timings, flat memory."""
+"""Evaluation as a library: the bundled plan's story and stage timings.
+
+Flat memory over many sessions is tested once, at the engine (test_engine.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from _helpers import rss_mb
-
-from compliance.engine import Engine
 from compliance.evaluate import evaluate
-
 
 
 def statuses(ev, rule):
@@ -31,15 +29,3 @@ def test_timings_name_the_stages(bundle):
     timings: dict[str, float] = {}
     evaluate(bundle, dt.date(2023, 12, 31), timings=timings)
     assert set(timings) == {"calendar", "engine", "findings"} and all(v > 0 for v in timings.values())
-
-
-def test_memory_stays_flat_over_many_evaluations(bundle):
-    engine = Engine()
-    day = dt.date(2023, 12, 31)
-    for _ in range(30):
-        evaluate(bundle, day, engine=engine)
-    start = rss_mb()
-    for n in range(300):
-        evaluate(bundle, day - dt.timedelta(days=n % 60), engine=engine)
-    # Without delete_state each evaluation would keep two sessions of ~1,000 facts.
-    assert rss_mb() - start < 40

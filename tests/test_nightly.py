@@ -18,7 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from compliance.cli import main
-from compliance.history import MIGRATIONS, History
+
+from _standards import validate_report
 
 FILES = {"report.json", "report.md", "calendar.ics", "changes.json", "changes.md"}
 
@@ -61,6 +62,7 @@ def test_two_runs_report_changes(workdir):
     assert set(os.listdir(workdir / "out/2023-05-26/plan_data")) == FILES
     report = json.loads((workdir / "out/2023-05-26/plan_data/report.json").read_text(encoding="utf-8"))
     assert report["as_of"] == "2023-05-26"
+    validate_report(report)
     assert [r[2] for r in runs_in(workdir / "out/history.sqlite")] == ["2023-05-23", "2023-05-26"]
 
 
@@ -87,14 +89,18 @@ def test_second_run_waits_for_the_lock(workdir):
     assert nightly("--as-of", "2023-06-30", "--out", "out").exit_code == 0
 
 
-def test_migrations_and_future_versions(tmp_path):
-    h = History(tmp_path / "h.sqlite")
-    assert h.version == len(MIGRATIONS)
-    h.close()
-    with sqlite3.connect(tmp_path / "h.sqlite") as db:
-        db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
-    with pytest.raises(RuntimeError, match="newer"):
-        History(tmp_path / "h.sqlite")
+def test_the_cli_clock_stamps_the_history(workdir, monkeypatch):
+    import datetime as dt
+
+    from compliance import cli
+
+    fixed = dt.datetime(2023, 6, 29, 16, 30, tzinfo=dt.UTC)  # 00:30 on 6/30 in Taipei
+    monkeypatch.setattr(cli, "clock", lambda: fixed)
+    assert nightly("--out", "out").exit_code == 0
+    assert (workdir / "out" / "2023-06-30").is_dir()  # "today" is the CLI clock's Taipei date
+    assert runs_in(workdir / "out/history.sqlite")[0][2] == "2023-06-30"
+    with sqlite3.connect(workdir / "out/history.sqlite") as db:
+        assert db.execute("SELECT finished_at FROM runs").fetchone()[0] == "2023-06-29T16:30:00+00:00"
 
 
 def check_consistent(out: Path, history: Path, expected_runs: set[int]) -> None:
@@ -107,10 +113,11 @@ def check_consistent(out: Path, history: Path, expected_runs: set[int]) -> None:
         plans = [p for p in folder.iterdir() if p.is_dir()]
         assert plans and all(set(os.listdir(p)) == FILES for p in plans), folder
         for p in plans:
-            json.loads((p / "report.json").read_text(encoding="utf-8"))
+            validate_report(json.loads((p / "report.json").read_text(encoding="utf-8")))
         json.loads((folder / "summary.json").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_loses_nothing(workdir):
     plans = make_plans(workdir, 3)
     out, history = workdir / "out", workdir / "out" / "history.sqlite"

@@ -1,7 +1,8 @@
 import datetime as dt
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from compliance import models as m
 from compliance.periods import WorkCalendar, expand
@@ -109,6 +110,17 @@ def test_working_day_cache_matches_the_holidays_package(tmp_path, monkeypatch):
     assert periods._cache_read(2024) is None  # another year's file is not trusted
     monkeypatch.setenv("COMPLIANCE_CACHE_DIR", "")
     assert periods._cache_file(2024) is None
+
+
+def test_no_cache_is_written_unasked(tmp_path, monkeypatch):
+    from compliance import periods
+
+    monkeypatch.delenv("COMPLIANCE_CACHE_DIR", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert periods._cache_file(2024) is None
+    periods._cache_write(2024, (dt.date(2024, 1, 2),))
+    assert not list(tmp_path.rglob("*"))
 
 
 def test_unwritable_cache_is_harmless(tmp_path, monkeypatch):

@@ -10,9 +10,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from compliance import models as m
-from compliance.ownership import owner
+from compliance.bundle import Bundle
 from compliance.findings import Evaluation, Finding
-from compliance.load import Bundle
+from compliance.ownership import owner
 
 
 @dataclass(frozen=True)

@@ -20,16 +20,27 @@ from typing import Any
 import click
 
 from compliance.errors import ComplianceError, InputError, UsageError
+from compliance.report import (
+    BINARY_FORMATS,
+    CALENDAR_FORMATS,
+    CHECKLIST_FORMATS,
+    FORMATS,
+    RULES_FORMATS,
+)
 
 TAIPEI = "Asia/Taipei"
+
+
+def clock() -> dt.datetime:
+    """The one reading of the clock: the CLI is the edge, the library is given times."""
+    return dt.datetime.now(dt.UTC)
 
 
 def taipei_today(now: dt.datetime | None = None) -> dt.date:
     """Today's date in Taipei: a nightly job at 00:30 Taipei runs at 16:30 UTC the day before."""
     from zoneinfo import ZoneInfo
 
-    now = now or dt.datetime.now(dt.UTC)
-    return now.astimezone(ZoneInfo(TAIPEI)).date()
+    return (now or clock()).astimezone(ZoneInfo(TAIPEI)).date()
 
 
 def default_lang() -> str:
@@ -145,7 +156,7 @@ def validate(rules_dir: Path, plan_dir: Path) -> None:
 
 @main.command(name="rules")
 @data_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(RULES_FORMATS)), default="text", show_default=True)
 @lang_option
 @guarded
 def list_rules(rules_dir: Path, plan_dir: Path, fmt: str, lang: str | None) -> None:
@@ -156,18 +167,10 @@ def list_rules(rules_dir: Path, plan_dir: Path, fmt: str, lang: str | None) -> N
       compliance rules --format json
     """
     from compliance.load import load_rules
+    from compliance.report import rules_renderer
 
     book = load_rules(rules_dir)
-    lang = lang or default_lang()
-    items = [{"id": r.id, "title": {"zh-TW": r.title.zh_TW, "en": r.title.en}, "unit": r.unit,
-              "severity": r.severity, "every": r.kind,
-              "source": {"clause": r.source.clause, "quote": r.source.quote},
-              "interpretation": r.interpretation} for r in book.rules.values()]
-    if fmt == "json":
-        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
-        return
-    for r in book.rules.values():
-        click.echo(f"{r.id:48} {r.kind:11} {r.unit:13} {r.severity:6} {r.title.get(lang)}")
+    click.echo(rules_renderer(fmt)(book, lang or default_lang()), nl=False)
 
 
 @main.command()
@@ -196,7 +199,7 @@ def schema(out_dir: Path) -> None:
 @click.option("--as-of", "as_of", default="today", show_default=True,
               help="Evaluation date: ISO or ROC date, 'today' (Asia/Taipei) or 'plan-end'.")
 @click.option("--format", "formats", multiple=True,
-              type=click.Choice(["text", "json", "junit", "sarif", "github"]),
+              type=click.Choice(list(FORMATS)),
               help="Output format (default text); repeat with --output for several reports "
                    "from one evaluation.")
 @click.option("-o", "--output", "outputs", multiple=True, type=click.Path(path_type=Path),
@@ -267,7 +270,7 @@ def _select(bundle: Any, units: tuple[str, ...], rule_ids: tuple[str, ...]) -> l
 @click.option("--from", "start", default=None, help="First day (ISO or ROC).")
 @click.option("--to", "end", default=None, help="Last day (ISO or ROC).")
 @click.option("--year", type=int, default=None, help="A whole year (Gregorian or ROC, e.g. 2023 or 112).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "ics"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(list(CALENDAR_FORMATS)), default="text",
               show_default=True)
 @lang_option
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
@@ -283,29 +286,13 @@ def calendar(rules_dir: Path, plan_dir: Path, start: str | None, end: str | None
       compliance calendar --from 112/03/01 --to 112/03/31 --format json
       compliance calendar --year 2023 --format ics -o plan-112.ics
     """
-    from compliance.dates import format_date
     from compliance.evaluate import scheduled_periods
+    from compliance.report import calendar_renderer
 
     bundle = _load(rules_dir, plan_dir)
     lo, hi = _range(bundle, start, end, year)
     periods = [p for p in scheduled_periods(bundle) if lo <= p.due <= hi]
-    lang = lang or default_lang()
-    if fmt == "ics":
-        from compliance.report.ics import write_periods
-
-        buffer = io.StringIO()
-        write_periods(bundle, periods, buffer, lang=lang)
-        _write_atomic(output, buffer.getvalue())
-        return
-    if fmt == "json":
-        items = [{"rule": p.rule, "every": bundle.rules[p.rule].kind, "start": p.start.isoformat(),
-                  "end": p.end.isoformat(), "due": p.due.isoformat(),
-                  **({"entity": p.entity} if p.entity else {})} for p in periods]
-        _write_atomic(output, json.dumps(items, ensure_ascii=False, indent=2) + "\n")
-        return
-    lines = [f"{format_date(p.due, lang)}  {bundle.rules[p.rule].title.get(lang)}"
-             f"{' [' + p.entity + ']' if p.entity else ''}  ({p.key})" for p in periods]
-    _write_atomic(output, "\n".join(lines) + ("\n" if lines else ""))
+    _write_atomic(output, calendar_renderer(fmt)(bundle, periods, lang or default_lang()))
 
 
 def _range(bundle: Any, start: str | None, end: str | None, year: int | None) -> tuple[dt.date, dt.date]:
@@ -362,7 +349,7 @@ def explain(rule_id: str, rules_dir: Path, plan_dir: Path, as_of: str, period_da
               help="Meeting date (default: the next meeting in the plan data, else today).")
 @click.option("--as-of", "as_of", default=None,
               help="Evaluation date (default: the meeting date).")
-@click.option("--format", "fmt", type=click.Choice(["markdown", "text", "json", "odt"]),
+@click.option("--format", "fmt", type=click.Choice(list(CHECKLIST_FORMATS)),
               default="markdown", show_default=True)
 @lang_option
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
@@ -383,39 +370,16 @@ def checklist(rules_dir: Path, plan_dir: Path, meeting_day: str | None, as_of: s
     """
     from compliance.checklist import build, default_meeting
     from compliance.evaluate import evaluate
+    from compliance.report import checklist_renderer
 
     bundle = _load(rules_dir, plan_dir)
     meeting = parse_as_of(meeting_day, bundle) if meeting_day else default_meeting(bundle, taipei_today())
     day = parse_as_of(as_of, bundle) if as_of else meeting
     lang = lang or default_lang()
-    if fmt == "odt" and output is None and sys.stdout.isatty():
-        raise UsageError("an ODT file is binary: give -o FILE.odt")
+    if fmt in BINARY_FORMATS and output is None and sys.stdout.isatty():
+        raise UsageError(f"an {fmt.upper()} file is binary: give -o FILE.{fmt}")
     data = build(bundle, evaluate(bundle, day), meeting)
-    _write_atomic(output, _render_checklist(bundle, data, fmt, lang))
-
-
-def _render_checklist(bundle: Any, data: Any, fmt: str, lang: str) -> str | bytes:
-    if fmt == "json":
-        from compliance.report import checklist_json
-
-        buffer = io.StringIO()
-        checklist_json.write(bundle, data, buffer, lang)
-        return buffer.getvalue()
-    from compliance.report.checklist_view import build_view
-
-    view = build_view(bundle, data, lang)
-    if fmt == "odt":
-        from compliance.report import checklist_odt
-
-        binary = io.BytesIO()
-        checklist_odt.write(view, binary)
-        return binary.getvalue()
-    module = "checklist_markdown" if fmt == "markdown" else "checklist_text"
-    import importlib
-
-    buffer = io.StringIO()
-    importlib.import_module(f"compliance.report.{module}").write(view, buffer)
-    return buffer.getvalue()
+    _write_atomic(output, checklist_renderer(fmt)(bundle, data, lang))
 
 
 @main.command(name="test")
@@ -478,7 +442,8 @@ def nightly(rules_dir: Path, plan_dirs: tuple[Path, ...], history_path: Path | N
     from compliance.nightly import Busy, run_nightly
 
     plans = list(plan_dirs) or [Path("plan_data")]
-    day = parse_as_of(as_of)
+    now = clock()
+    day = taipei_today(now) if as_of == "today" else parse_as_of(as_of)
     tty = sys.stderr.isatty()
 
     def progress(items):
@@ -487,7 +452,7 @@ def nightly(rules_dir: Path, plan_dirs: tuple[Path, ...], history_path: Path | N
 
     try:
         runs = run_nightly(rules_dir, plans, history_path or out_dir / "history.sqlite", out_dir, day,
-                           lang or default_lang(), progress if tty and len(plans) > 1 else None)
+                           lang or default_lang(), progress if tty and len(plans) > 1 else None, now=now)
     except Busy as exc:
         click.echo(f"busy: {exc}", err=True)
         sys.exit(3)

@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from compliance import models as m
+from compliance.bundle import Bundle
 from compliance.findings import Finding
-from compliance.load import Bundle
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from typing import Literal
 Status = Literal["violation", "reminder", "open", "satisfied", "late", "waived", "upcoming"]
 STATUSES: tuple[Status, ...] = ("violation", "reminder", "late", "open", "waived", "satisfied",
                                 "upcoming")
-LIGHT = {"violation": "red", "reminder": "yellow", "open": "green", "satisfied": "green",
+Light = Literal["red", "yellow", "green"]
+LIGHT: dict[Status, Light] = {"violation": "red", "reminder": "yellow", "open": "green", "satisfied": "green",
          "late": "yellow", "waived": "green", "upcoming": "green"}
 RANK = {status: n for n, status in enumerate(STATUSES)}
 
@@ -54,7 +55,7 @@ class Finding:
     explanations: tuple[ExplanationNote, ...] = ()
 
     @property
-    def light(self) -> str:
+    def light(self) -> Light:
         return LIGHT[self.status]
 
     @property
@@ -73,7 +74,7 @@ class Evaluation:
     findings: list[Finding] = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
-        counts = {status: 0 for status in STATUSES}
+        counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
         for f in self.findings:
             counts[f.status] += 1
         return counts

@@ -45,7 +45,7 @@ class Changes:
     new_reminders: list[Key]
 
     def as_dict(self) -> dict:
-        keys = lambda ks: [{"rule": r, "period": p, **({"entity": e} if e else {})} for r, p, e in ks]  # noqa: E731
+        keys = lambda ks: [{"rule": r, "period": p, **({"entity": e} if e else {})} for r, p, e in ks]
         return {"previous_run": self.previous_run, "previous_as_of": self.previous_as_of,
                 "new_violations": keys(self.new_violations),
                 "resolved_violations": keys(self.resolved_violations),
@@ -101,15 +101,16 @@ class History:
         new_r = sorted(k for k, s in now.items() if s == "reminder" and before.get(k) != "reminder")
         return Changes(run_id, as_of, new_v, resolved, new_r)
 
-    def record(self, runs: list[tuple[str, dt.date, str, list[Finding]]]) -> None:
-        """Store every plan's run of one nightly invocation in a single transaction."""
-        finished = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    def record(self, runs: list[tuple[str, dt.date, str, list[Finding]]], *, finished: dt.datetime) -> None:
+        """Store every plan's run of one nightly invocation in a single transaction;
+        ``finished`` (the caller's clock) is stored in UTC."""
+        stamp = finished.astimezone(dt.UTC).isoformat(timespec="seconds")
         self.db.execute("BEGIN IMMEDIATE")
         try:
             for plan, as_of, report_dir, findings in runs:
                 cur = self.db.execute(
                     "INSERT INTO runs (plan, as_of, finished_at, report_dir) VALUES (?, ?, ?, ?)",
-                    (plan, as_of.isoformat(), finished, report_dir))
+                    (plan, as_of.isoformat(), stamp, report_dir))
                 self.db.executemany(
                     "INSERT INTO findings (run_id, rule, period, entity, status, due) VALUES (?, ?, ?, ?, ?, ?)",
                     [(cur.lastrowid, f.rule, f.period_key, f.entity or "", f.status, f.due.isoformat())

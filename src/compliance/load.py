@@ -8,76 +8,24 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from compliance import models as m
 from compliance._yaml import PathKey, SourceMap, format_path, read_yaml
+from compliance.bundle import Bundle, Origin, RuleBook
 from compliance.errors import InputError, Problem, display_path
 
 _EMPTY_HINT = ("If it is meant to hold nothing, say so explicitly, e.g. `records: []` "
                "or `rules: []`.")
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where an object was defined: the file's source map and the path inside it."""
-
-    source: SourceMap
-    loc: PathKey
-
-    @property
-    def path(self) -> str:
-        return self.source.path
-
-    @property
-    def line(self) -> int:
-        return self.source.locate(self.loc)[0]
-
-    def problem(self, sub: PathKey, message: str) -> Problem:
-        return self.source.problem(self.loc + sub, message)
-
-
-@dataclass
-class RuleBook:
-    activities: dict[str, m.Activity] = field(default_factory=dict)
-    rules: dict[str, m.Rule] = field(default_factory=dict)
-    origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
-
-
-@dataclass
-class Bundle:
-    """Everything one evaluation needs, validated and cross-checked."""
-
-    rulebook: RuleBook
-    plan: m.Plan
-    units: dict[str, m.Unit]
-    staff: dict[str, m.Staff]
-    roles: dict[str, m.Role]
-    work_items: dict[str, m.WorkItem]
-    records: dict[str, m.Record]
-    meetings: dict[str, m.Meeting]
-    waivers: dict[str, m.Waiver]
-    documents: dict[str, m.Document]
-    origins: dict[tuple[str, str], Origin]
-
-    @property
-    def rules(self) -> dict[str, m.Rule]:
-        return self.rulebook.rules
-
-    @property
-    def activities(self) -> dict[str, m.Activity]:
-        return self.rulebook.activities
-
-    def origin(self, kind: str, ident: str) -> Origin | None:
-        return self.origins.get((kind, ident)) or self.rulebook.origins.get((kind, ident))
 
 
 # --- reading and schema validation ---------------------------------------------------------
@@ -100,7 +48,7 @@ def _validate(model: type[BaseModel], data: Any, source: SourceMap) -> tuple[Any
         return None, [_problem(model, err, source) for err in exc.errors()]
 
 
-def _problem(model: type[BaseModel], err: dict[str, Any], source: SourceMap) -> Problem:
+def _problem(model: type[BaseModel], err: ErrorDetails, source: SourceMap) -> Problem:
     loc = tuple(err["loc"])
     kind = err["type"]
     message = err["msg"].removeprefix("Value error, ")
@@ -200,7 +148,8 @@ _DOCUMENT_FIELDS = set(m.Document.model_fields)
 def _check_rules(book: RuleBook) -> Iterator[Problem]:
     for rule in book.rules.values():
         at = book.origins[("rule", rule.id)]
-        for sub, activity in (("activity",), rule.activity), (("after", "activity"), rule.after and rule.after.activity):
+        trigger = rule.after.activity if rule.after else None
+        for sub, activity in (("activity",), rule.activity), (("after", "activity"), trigger):
             if activity and activity not in book.activities:
                 yield at.problem(sub, f"unknown activity {activity!r}" + _suggest(activity, book.activities))
         for i, cond in enumerate(rule.where):
@@ -282,7 +231,7 @@ def replace_state(base: Bundle, state: dict[str, list[Any]], source: SourceMap, 
         items = ((obj, source, loc + (name, i)) for i, obj in enumerate(state.get(name, [])))
         _collect(_KIND[name], items, tables[name], origins, problems)
     _add_meeting_records(tables, origins, problems)
-    bundle = dataclasses.replace(base, origins=origins, **tables)
+    bundle = dataclasses.replace(base, origins=origins, **tables)  # type: ignore[arg-type]
     problems.extend(_check_references(bundle))
     if problems:
         raise InputError(problems)
@@ -321,7 +270,7 @@ def _add_meeting_records(tables: dict[str, dict[str, Any]], origins: dict[tuple[
 def _check_references(b: Bundle) -> Iterator[Problem]:
     def ref(kind: str, ident: str, sub: PathKey, value: str | None, known: dict[str, Any], what: str):
         if value is not None and value not in known:
-            at = b.origin(kind, ident)
+            at = b.defined_at(kind, ident)
             yield at.problem(sub, f"unknown {what} {value!r}" + _suggest(value, known))
 
     for rule in b.rules.values():
@@ -341,7 +290,7 @@ def _check_references(b: Bundle) -> Iterator[Problem]:
         for i, note in enumerate(meeting.minutes):
             yield from ref("meeting", meeting.id, ("minutes", i, "rule"), note.rule, b.rules, "rule")
         if meeting.reports and "progress-report" not in b.activities:
-            yield b.origin("meeting", meeting.id).problem(
+            yield b.defined_at("meeting", meeting.id).problem(
                 ("reports",), "unit reports need the activity 'progress-report' in the rules")
     for rec in b.records.values():
         if rec.id.startswith("meeting:"):
@@ -354,7 +303,7 @@ def _check_references(b: Bundle) -> Iterator[Problem]:
 
 
 def _check_waiver(b: Bundle, w: m.Waiver) -> Iterator[Problem]:
-    at = b.origin("waiver", w.id)
+    at = b.defined_at("waiver", w.id)
     if w.to < w.from_:
         yield at.problem(("to",), f"'to' ({w.to.isoformat()}) is before 'from' ({w.from_.isoformat()})")
     if w.expires < w.granted:
@@ -369,7 +318,8 @@ def _check_waiver(b: Bundle, w: m.Waiver) -> Iterator[Problem]:
         yield at.problem(("rule",), f"unknown rule {w.rule!r}" + _suggest(w.rule, b.rules))
         return
     if w.entity is not None:
-        known = {"unit": b.units, "staff": b.staff}.get(rule.for_each or "", {})
+        tables: dict[str, dict[str, Any]] = {"unit": b.units, "staff": b.staff}
+        known = tables.get(rule.for_each or "", {})
         if w.entity not in known:
             what = rule.for_each or "nothing (the rule does not apply per unit or staff member)"
             yield at.problem(("entity",), f"entity {w.entity!r} is not a {what} of rule {rule.id!r}")
@@ -381,8 +331,10 @@ def normalise_quote(text: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _plan_text(path: Path, mtime_ns: int) -> str:
-    return normalise_quote(path.read_text(encoding="utf-8"))
+def _plan_text(path: Path, mtime_ns: int) -> tuple[str, str]:
+    """The normalised text and the SHA-256 of the file's bytes."""
+    data = path.read_bytes()
+    return normalise_quote(data.decode("utf-8")), hashlib.sha256(data).hexdigest()
 
 
 def _check_quotes(b: Bundle, plan_dir: Path) -> Iterator[Problem]:
@@ -390,15 +342,20 @@ def _check_quotes(b: Bundle, plan_dir: Path) -> Iterator[Problem]:
         return
     text_file = (plan_dir / b.plan.source_text).resolve()
     try:
-        plan_text = _plan_text(text_file, text_file.stat().st_mtime_ns)
+        plan_text, digest = _plan_text(text_file, text_file.stat().st_mtime_ns)
     except (OSError, UnicodeDecodeError) as exc:
         yield b.origins[("plan", "plan")].problem(("source_text",), f"cannot read plan text: {exc}")
         return
+    if b.plan.source_sha256 and digest != b.plan.source_sha256:
+        yield b.origins[("plan", "plan")].problem(
+            ("source_sha256",), f"{b.plan.source_text} is not the adopted plan text: its SHA-256 is "
+            f"{digest}, not the recorded {b.plan.source_sha256}")
     for rule in b.rules.values():
         if normalise_quote(rule.source.quote) not in plan_text:
-            yield b.origin("rule", rule.id).problem(
+            yield b.defined_at("rule", rule.id).problem(
                 ("source", "quote"), f"quote is not verbatim from {b.plan.source_text} "
                 "(compared after NFKC normalisation, whitespace removed)")
 
 
-__all__ = ["Bundle", "Origin", "RuleBook", "load_bundle", "load_rules", "format_path", "meeting_record_id"]
+# Bundle, Origin and RuleBook live in compliance.bundle; re-exported for older imports.
+__all__ = ["Bundle", "Origin", "RuleBook", "format_path", "load_bundle", "load_rules", "meeting_record_id"]

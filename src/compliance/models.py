@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from compliance.dates import parse_date
 
@@ -87,6 +87,50 @@ class Constraint(Model):
     require: list[Condition] = Field(min_length=1)
 
 
+# --- schedules: one type per kind, built from a rule's YAML keys ------------------------
+# The YAML keeps its keys (every/months, by, after, constraint); ``Rule.schedule`` is the
+# typed form the calendar and the compiler dispatch on. A new kind is one class here, one
+# entry in ``SCHEDULE_KEYS``, one function in ``periods._EXPANDERS`` and one in the compiler.
+
+
+class Recurring(Model):
+    """Every year, half-year, quarter, month, week or working day (optionally some months)."""
+
+    kind: Literal["every"] = "every"
+    every: Every
+    months: tuple[int, ...] | None = None
+
+
+class FixedDate(Model):
+    """Once a year, by a day of the year (``by: MM-DD``)."""
+
+    kind: Literal["by"] = "by"
+    month: int
+    day: int
+
+    @property
+    def text(self) -> str:
+        return f"{self.month:02d}-{self.day:02d}"
+
+
+class Triggered(Model):
+    """Within some working days after each record of a trigger activity (``after``)."""
+
+    kind: Literal["after"] = "after"
+    trigger: Trigger
+
+
+class DocumentCheck(Model):
+    """A condition every published document of a kind must meet (``constraint``)."""
+
+    kind: Literal["constraint"] = "constraint"
+    constraint: Constraint
+
+
+Schedule = Annotated[Recurring | FixedDate | Triggered | DocumentCheck, Field(discriminator="kind")]
+SCHEDULE_KEYS = ("every", "by", "after", "constraint")
+
+
 class Rule(Model):
     """One obligation of the plan."""
 
@@ -109,10 +153,16 @@ class Rule(Model):
     after: Trigger | None = None
     constraint: Constraint | None = None
     lead_days: int = Field(default=7, ge=0, le=366, description="Reminder lead time, calendar days")
+    _schedule: Schedule = PrivateAttr()
+
+    @property
+    def schedule(self) -> Schedule:
+        """The rule's schedule, typed by kind (built from the YAML keys when validated)."""
+        return self._schedule
 
     @model_validator(mode="after")
     def _one_schedule(self) -> Rule:
-        kinds = [k for k in ("every", "by", "after", "constraint") if getattr(self, k) is not None]
+        kinds = [k for k in SCHEDULE_KEYS if getattr(self, k) is not None]
         if len(kinds) != 1:
             raise ValueError("a rule needs exactly one of 'every', 'by', 'after' or 'constraint'"
                              + (f" (has {', '.join(kinds)})" if kinds else ""))
@@ -124,17 +174,28 @@ class Rule(Model):
             raise ValueError("a calendar rule needs the 'activity' its records carry")
         if self.constraint is not None and (self.activity or self.for_each or self.total):
             raise ValueError("a constraint rule takes no 'activity', 'for_each' or 'total'")
+        self._schedule = _build_schedule(self)
         return self
 
     @property
     def kind(self) -> str:
-        if self.every:
-            return self.every
-        if self.by:
-            return "fixed-date"
-        if self.after:
-            return "trigger"
-        return "constraint"
+        """The schedule in one word, for listings: the recurrence, fixed-date, trigger or constraint."""
+        return _KIND_WORD[self.schedule.kind] or self.every or ""
+
+
+_KIND_WORD = {"every": None, "by": "fixed-date", "after": "trigger", "constraint": "constraint"}
+
+
+def _build_schedule(rule: Rule) -> Schedule:
+    if rule.every is not None:
+        return Recurring(every=rule.every, months=tuple(rule.months) if rule.months else None)
+    if rule.by is not None:
+        month, day = (int(x) for x in rule.by.split("-"))
+        return FixedDate(month=month, day=day)
+    if rule.after is not None:
+        return Triggered(trigger=rule.after)
+    assert rule.constraint is not None  # _one_schedule checked there is exactly one
+    return DocumentCheck(constraint=rule.constraint)
 
 
 class Activity(Model):
@@ -194,6 +255,8 @@ class Plan(Model):
     start: Date | None = None
     end: Date | None = None
     source_text: str | None = Field(default=None, description="Plan text file, for quote checks")
+    source_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = Field(
+        default=None, description="SHA-256 of the plan text file as adopted: a changed copy is refused")
     note: str | None = None
 
     @property

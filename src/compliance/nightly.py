@@ -20,9 +20,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from compliance.bundle import Bundle
 from compliance.errors import ComplianceError
 from compliance.history import Changes, History
-from compliance.load import Bundle, load_bundle
+from compliance.load import load_bundle
 
 
 class Busy(ComplianceError):
@@ -43,8 +44,9 @@ def plan_key(bundle: Bundle) -> str:
 
 
 class Lock:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, now: dt.datetime):
         self.path = path
+        self.now = now  # written into the lock file for whoever finds it held
 
     def __enter__(self) -> Lock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -57,7 +59,7 @@ class Lock:
             raise Busy(f"another nightly run holds {self.path} ({holder or 'unknown'}); "
                        "try again when it has finished") from None
         os.ftruncate(self.fd, 0)
-        os.pwrite(self.fd, f"pid {os.getpid()} since {dt.datetime.now().isoformat(timespec='seconds')}"
+        os.pwrite(self.fd, f"pid {os.getpid()} since {self.now.isoformat(timespec='seconds')}"
                   .encode(), 0)
         return self
 
@@ -128,6 +130,7 @@ def _slugs(plan_dirs: list[Path]) -> list[str]:
 def _reports(bundle: Bundle, evaluation, changes: Changes, lang: str) -> dict[str, bytes]:
     from compliance.evaluate import scheduled_periods
     from compliance.report import Options, formatter
+    from compliance.report.changes_markdown import changes_markdown
     from compliance.report.ics import write_periods
 
     opts = Options(lang=lang)
@@ -144,30 +147,19 @@ def _reports(bundle: Bundle, evaluation, changes: Changes, lang: str) -> dict[st
     return files
 
 
-def changes_markdown(bundle: Bundle, c: Changes, lang: str) -> str:
-    zh = lang == "zh-TW"
-    heads = (("新增逾期", "New violations"), ("已改善", "Resolved violations"), ("新增即將到期", "New reminders"))
-    lines = [f"# {bundle.plan.title}: {'與上次執行相比' if zh else 'changes since the previous run'}"
-             f" ({c.previous_as_of or ('首次執行' if zh else 'first run')})", ""]
-    for (hz, he), keys in zip(heads, (c.new_violations, c.resolved_violations, c.new_reminders)):
-        lines.append(f"## {hz if zh else he} ({len(keys)})")
-        for rule, period, entity in keys:
-            title = bundle.rules[rule].title.get(lang) if rule in bundle.rules else rule
-            lines.append(f"- {title} — {period}" + (f" [{entity}]" if entity else ""))
-        lines.append("")
-    return "\n".join(lines)
-
-
 def run_nightly(rules_dir: Path, plan_dirs: list[Path], history_path: Path, out: Path, as_of: dt.date,
-                lang: str, progress: Callable[[Iterable], Iterable] | None = None) -> list[PlanRun]:
-    """Evaluate every plan, publish ``out/<as_of>/``, then record the run in the history."""
+                lang: str, progress: Callable[[Iterable], Iterable] | None = None, *,
+                now: dt.datetime) -> list[PlanRun]:
+    """Evaluate every plan, publish ``out/<as_of>/``, then record the run in the history.
+
+    ``now`` (from the caller's clock, timezone-aware) stamps the lock and the history."""
     from compliance.evaluate import evaluate
 
     bundles = [load_bundle(rules_dir, d) for d in plan_dirs]  # all input checked before any output
     keys = [plan_key(b) for b in bundles]
     if len(set(keys)) != len(keys):
         raise ComplianceError(f"two plan folders hold the same plan: {sorted(k for k in keys if keys.count(k) > 1)[0]}")
-    with Lock(history_path.with_name(history_path.name + ".lock")):
+    with Lock(history_path.with_name(history_path.name + ".lock"), now):
         recover(out)
         history = History(history_path)
         try:
@@ -188,7 +180,7 @@ def run_nightly(rules_dir: Path, plan_dirs: list[Path], history_path: Path, out:
             files["summary.json"] = (json.dumps({"as_of": as_of.isoformat(), "plans": summary},
                                                 ensure_ascii=False, indent=2) + "\n").encode()
             publish(out, folder, files)
-            history.record(stored)
+            history.record(stored, finished=now)
         finally:
             history.close()
     return runs

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from compliance.bundle import Bundle
     from compliance.findings import Finding
-    from compliance.load import Bundle
 
 
 def owner(bundle: Bundle, finding: Finding) -> str:

@@ -9,9 +9,10 @@ from pathlib import Path
 from pydantic import Field
 
 from compliance import models as m
+from compliance.bundle import Bundle
 from compliance.errors import InputError, Problem
 from compliance.findings import Status
-from compliance.load import Bundle, _read, replace_state
+from compliance.load import _read, replace_state
 
 
 class Expect(m.Model):

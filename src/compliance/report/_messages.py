@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from compliance.bundle import Bundle
 from compliance.dates import format_date, format_roc_long
 from compliance.findings import Finding
-from compliance.load import Bundle
 
 STATUS = {
     "zh-TW": {"violation": "逾期未辦", "reminder": "即將到期", "open": "辦理中", "satisfied": "已完成",
@@ -64,9 +64,10 @@ def words(lang: str) -> dict[str, str]:
 def message(bundle: Bundle, f: Finding, lang: str) -> str:
     """One sentence saying what the status means for this finding."""
     s = _SENTENCES[lang]
-    d = lambda day: format_date(day, lang) if day else ""  # noqa: E731
+    d = lambda day: format_date(day, lang) if day else ""
     rule = bundle.rules[f.rule]
     if rule.constraint:
+        assert f.entity is not None  # a constraint finding is about one document
         doc = bundle.documents[f.entity]
         key = "constraint_ok" if f.status == "satisfied" else "constraint_bad"
         return s[key].format(doc=doc.title, format=doc.format,

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import IO, Any
+from typing import Any
 
+from compliance.bundle import Bundle
 from compliance.checklist import Checklist
-from compliance.load import Bundle
 from compliance.report.json_format import finding_dict
 
 
 def document(bundle: Bundle, c: Checklist, lang: str) -> dict[str, Any]:
-    iso = lambda d: d.isoformat() if d else None  # noqa: E731
+    iso = lambda d: d.isoformat() if d else None
     return {
         "plan": {"agency": bundle.plan.agency, "title": bundle.plan.title,
                  "document_number": bundle.plan.document_number},
@@ -35,6 +35,5 @@ def document(bundle: Bundle, c: Checklist, lang: str) -> dict[str, Any]:
     }
 
 
-def write(bundle: Bundle, c: Checklist, stream: IO[str], lang: str) -> None:
-    json.dump(document(bundle, c, lang), stream, ensure_ascii=False, indent=2)
-    stream.write("\n")
+def render(bundle: Bundle, c: Checklist, lang: str) -> str:
+    return json.dumps(document(bundle, c, lang), ensure_ascii=False, indent=2) + "\n"

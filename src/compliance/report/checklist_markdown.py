@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import io
 from typing import IO
 
-from compliance.report.checklist_view import View
+from compliance.bundle import Bundle
+from compliance.checklist import Checklist
+from compliance.report.checklist_view import View, build_view
+
+
+def render(bundle: Bundle, checklist: Checklist, lang: str) -> str:
+    buffer = io.StringIO()
+    write(build_view(bundle, checklist, lang), buffer)
+    return buffer.getvalue()
 
 
 def _cell(text: str) -> str:

@@ -3,15 +3,25 @@ documents to be published as ODF, so the meeting's working copy is one."""
 
 from __future__ import annotations
 
+import io
 from typing import BinaryIO
 
 from odf.opendocument import OpenDocumentText
-from odf.style import (ParagraphProperties, Style, TableCellProperties, TableColumnProperties,
-                       TableProperties, TextProperties)
-from odf.table import Table, TableCell, TableColumn, TableRow
+from odf.style import (
+    ParagraphProperties,
+    Style,
+    TableCellProperties,
+    TableColumnProperties,
+    TableProperties,
+    TextProperties,
+)
+from odf.table import Table, TableCell, TableColumn, TableHeaderRows, TableRow
 from odf.text import H, LineBreak, P
 
-from compliance.report.checklist_view import View
+from compliance.bundle import Bundle
+from compliance.checklist import Checklist
+from compliance.report._odf import declare_language, keep_together, write_package
+from compliance.report.checklist_view import View, build_view
 
 
 def _styles(doc: OpenDocumentText) -> dict[str, Style]:
@@ -20,9 +30,10 @@ def _styles(doc: OpenDocumentText) -> dict[str, Style]:
                               ("Heading_20_3", 3, "12pt")):
         st = Style(name=name, family="paragraph", defaultoutlinelevel=str(level),
                    displayname=f"Heading {level}")
+        # ODF 1.2 orders a style's properties: paragraph before text.
+        st.addElement(ParagraphProperties(margintop="0.3cm", marginbottom="0.15cm"))
         st.addElement(TextProperties(fontsize=size, fontweight="bold", fontsizeasian=size,
                                      fontweightasian="bold"))
-        st.addElement(ParagraphProperties(margintop="0.3cm", marginbottom="0.15cm"))
         doc.styles.addElement(st)
         out[name] = st
     cell = Style(name="Cell", family="table-cell")
@@ -59,12 +70,13 @@ def _para(text: str, style=None) -> P:
     for n, line in enumerate(text.split("\n")):
         if n:
             p.addElement(LineBreak())
-        p.addText(line)
+        p.addText(keep_together(line))
     return p
 
 
-def build(view: View) -> OpenDocumentText:
+def build(view: View, lang: str) -> OpenDocumentText:
     doc = OpenDocumentText()
+    declare_language(doc, lang)
     st = _styles(doc)
     doc.text.addElement(H(outlinelevel=1, stylename=st["Heading_20_1"], text=view.title))
     for label, value in view.header:
@@ -86,7 +98,10 @@ def build(view: View) -> OpenDocumentText:
                 cell = TableCell(stylename=st["HeadCell"], valuetype="string")
                 cell.addElement(_para(c, st["Bold"]))
                 header.addElement(cell)
-            t.addElement(header)
+            # Header rows repeat at the top of every page a long table runs onto.
+            repeated = TableHeaderRows()
+            repeated.addElement(header)
+            t.addElement(repeated)
             for row in table.rows:
                 tr = TableRow()
                 for c in row:
@@ -98,5 +113,11 @@ def build(view: View) -> OpenDocumentText:
     return doc
 
 
-def write(view: View, stream: BinaryIO) -> None:
-    build(view).write(stream)
+def write(view: View, stream: BinaryIO, lang: str) -> None:
+    write_package(build(view, lang), stream)
+
+
+def render(bundle: Bundle, checklist: Checklist, lang: str) -> bytes:
+    buffer = io.BytesIO()
+    write(build_view(bundle, checklist, lang), buffer, lang)
+    return buffer.getvalue()

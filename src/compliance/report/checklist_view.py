@@ -4,13 +4,14 @@ Markdown and ODT formatters all render, so they cannot drift apart."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from compliance.bundle import Bundle
 from compliance.checklist import Checklist, UnitSection
 from compliance.dates import format_date
-from compliance.load import Bundle
 from compliance.report._messages import LIGHT, long_date, message, period_label
 
-_W = {
+_W: dict[str, dict[str, Any]] = {
     "zh-TW": {
         "title": "所務會議提升服務品質執行計畫追蹤管考清單", "meeting": "會議日期", "plan": "計畫",
         "as_of": "檢核基準日", "previous": "上次會議", "next": "下次會議", "estimated": "（推估）",
@@ -82,8 +83,8 @@ def build_view(bundle: Bundle, checklist: Checklist, lang: str) -> View:
 
 def _unit(bundle: Bundle, s: UnitSection, lang: str, checklist_meeting) -> UnitView:
     w = _W[lang]
-    d = lambda day: format_date(day, lang)  # noqa: E731
-    title = lambda rule: bundle.rules[rule].title.get(lang)  # noqa: E731
+    d = lambda day: format_date(day, lang)
+    title = lambda rule: bundle.rules[rule].title.get(lang)
     overdue = []
     for o in s.overdue:
         f = o.finding

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import IO
+from typing import IO, Any
 
+from compliance.bundle import Bundle
 from compliance.dates import format_date
 from compliance.explain import considered
 from compliance.findings import Finding
-from compliance.load import Bundle
 from compliance.report._messages import LIGHT, STATUS, message, period_label
 
-_W = {
-    "zh-TW": {"rule": "規則", "period": "期間", "due": "期限", "moved": "原訂 {n} 為休息日，依行政程序法第 48 條順延至次一上班日",
+_W: dict[str, dict[str, Any]] = {
+    "zh-TW": {"rule": "規則", "period": "期間", "due": "期限",
+              "moved": "原訂 {n} 為休息日，依行政程序法第 48 條順延至次一上班日",
               "status": "狀態", "records": "相關紀錄", "counted": "計入", "not": "不計入",
               "waivers": "免辦核准", "none": "（無）", "nothing": "此日期沒有對應的期間。",
               "required": "需要", "window": "可計入期間",
@@ -27,7 +28,8 @@ _W = {
            "waivers": "waivers", "none": "(none)", "nothing": "No period of this rule holds that day.",
            "required": "required", "window": "records count from",
            "reasons": {"after-as-of": "after the as-of date", "before-period": "before the period",
-                       "after-period": "after the period", "other-period": "names another period", "other-unit": "another unit's",
+                       "after-period": "after the period", "other-period": "names another period",
+                       "other-unit": "another unit's",
                        "other-staff": "another staff member's", "condition": "rule conditions not met"},
            "expired": "expired", "valid": "valid", "source": "source", "interpretation": "interpretation",
            "explained": "explained at", "action": "action", "target": "target"},
@@ -41,7 +43,7 @@ def write(bundle: Bundle, findings: list[Finding], as_of: dt.date, stream: IO[st
         return
     for f in findings:
         rule = bundle.rules[f.rule]
-        d = lambda day: format_date(day, lang)  # noqa: E731
+        d = lambda day: format_date(day, lang)
         stream.write(f"{w['rule']}: {f.rule} — {rule.title.get(lang)}\n")
         stream.write(f"{w['source']}: {rule.source.clause}「{rule.source.quote}」\n")
         if rule.interpretation:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import IO
 
+from compliance.bundle import Bundle
 from compliance.findings import Evaluation
-from compliance.load import Bundle
 from compliance.report import Options
 from compliance.report._messages import message
 from compliance.report.locations import primary

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import IO
+import io
+from collections.abc import Iterable, Sequence
+from typing import IO, TYPE_CHECKING
 
-from compliance.load import Bundle
+from compliance.bundle import Bundle
 from compliance.periods import Period
 
+if TYPE_CHECKING:
+    from icalendar import Timezone
+
 PRODID = "-//compliance//Daan household registration plan//EN"
+
+
+def render(bundle: Bundle, periods: Sequence[Period], lang: str) -> str:
+    buffer = io.StringIO()
+    write_periods(bundle, periods, buffer, lang=lang)
+    return buffer.getvalue()
 
 
 def write_periods(bundle: Bundle, periods: Iterable[Period], stream: IO[str], *, lang: str) -> None:
@@ -20,8 +30,11 @@ def write_periods(bundle: Bundle, periods: Iterable[Period], stream: IO[str], *,
     cal.add("version", "2.0")
     cal.add("x-wr-calname", f"{bundle.plan.title}")
     cal.add("x-wr-timezone", "Asia/Taipei")
+    # RFC 5545 requires at least one component, so an empty range still needs one; the
+    # office's time zone is the honest one (the events are all-day dates in Taipei).
+    cal.add_component(_taipei())
     stamp = dt.datetime(bundle.plan.adopted.year, bundle.plan.adopted.month, bundle.plan.adopted.day,
-                        tzinfo=dt.timezone.utc)
+                        tzinfo=dt.UTC)
     for p in periods:
         rule = bundle.rules[p.rule]
         event = Event()
@@ -36,3 +49,19 @@ def write_periods(bundle: Bundle, periods: Iterable[Period], stream: IO[str], *,
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
     stream.write(cal.to_ical().decode("utf-8"))
+
+
+def _taipei() -> Timezone:
+    """Asia/Taipei as a fixed +08:00 zone, written out rather than taken from tzdata so the
+    file does not change with the tzdata release (Taiwan has kept +08:00 since 1980)."""
+    from icalendar import Timezone, TimezoneStandard
+
+    standard = TimezoneStandard()
+    standard.add("dtstart", dt.datetime(1980, 1, 1))
+    standard.add("tzoffsetfrom", dt.timedelta(hours=8))
+    standard.add("tzoffsetto", dt.timedelta(hours=8))
+    standard.add("tzname", "CST")
+    zone = Timezone()
+    zone.add("tzid", "Asia/Taipei")
+    zone.add_component(standard)
+    return zone

@@ -1,22 +1,27 @@
-"""JSON report: the whole evaluation, dates ISO, for programs."""
+"""JSON report: the whole evaluation, dates ISO, for programs.
+
+Its shape is ``json_model.ReportDoc`` (schema: ``schemas/report.schema.json``, versioned by
+``schema_version``)."""
 
 from __future__ import annotations
 
 import json
-from typing import IO, Any
+from typing import IO
 
+from compliance.bundle import Bundle
 from compliance.findings import Evaluation, Finding
-from compliance.load import Bundle
+from compliance.ownership import owner
 from compliance.report import Options
 from compliance.report._messages import message
+from compliance.report.json_model import SCHEMA_VERSION, FindingDoc, ReportDoc
 
 
-def finding_dict(bundle: Bundle, f: Finding, lang: str) -> dict[str, Any]:
+def finding_dict(bundle: Bundle, f: Finding, lang: str) -> FindingDoc:
     rule = bundle.rules[f.rule]
-    out: dict[str, Any] = {
+    out: FindingDoc = {
         "rule": f.rule,
         "title": {"zh-TW": rule.title.zh_TW, "en": rule.title.en},
-        "unit": rule.unit,
+        "unit": owner(bundle, f),
         "severity": rule.severity,
         "status": f.status,
         "light": f.light,
@@ -49,13 +54,14 @@ def finding_dict(bundle: Bundle, f: Finding, lang: str) -> dict[str, Any]:
     return out
 
 
-def document(bundle: Bundle, evaluation: Evaluation, lang: str) -> dict[str, Any]:
+def document(bundle: Bundle, evaluation: Evaluation, lang: str) -> ReportDoc:
     plan = bundle.plan
     return {
+        "schema_version": SCHEMA_VERSION,
         "plan": {"agency": plan.agency, "title": plan.title, "roc_year": plan.roc_year,
                  "document_number": plan.document_number},
         "as_of": evaluation.as_of.isoformat(),
-        "summary": evaluation.summary(),
+        "summary": evaluation.summary(),  # type: ignore[typeddict-item]  # keys are STATUSES
         "findings": [finding_dict(bundle, f, lang) for f in evaluation.findings],
     }
 

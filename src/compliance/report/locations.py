@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from compliance.bundle import Bundle
 from compliance.findings import Finding
-from compliance.load import Bundle
 
 
 @dataclass(frozen=True)

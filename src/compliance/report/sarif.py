@@ -6,11 +6,24 @@ import json
 from typing import IO, Any
 
 from compliance import __version__
+from compliance.bundle import Bundle
 from compliance.findings import Evaluation, Finding
-from compliance.load import Bundle
 from compliance.report import Options
 from compliance.report._messages import message
 from compliance.report.locations import Location, primary, related
+
+
+def project_url() -> str | None:
+    """The Homepage of pyproject.toml's [project.urls], as installed; None if not installed."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        entries = metadata("compliance").get_all("Project-URL") or []
+    except PackageNotFoundError:
+        return None
+    urls = dict(entry.split(", ", 1) for entry in entries if ", " in entry)
+    return urls.get("Homepage")
+
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"violation": "error", "reminder": "warning", "late": "note"}
@@ -40,7 +53,7 @@ def write(bundle: Bundle, evaluation: Evaluation, stream: IO[str], options: Opti
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "compliance", "version": __version__,
-                                "informationUri": "https://example.invalid/compliance",
+                                **({"informationUri": url} if (url := project_url()) else {}),
                                 "rules": driver_rules}},
             "properties": {"as_of": evaluation.as_of.isoformat(), "plan": bundle.plan.title},
             "results": results,

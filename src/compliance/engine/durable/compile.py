@@ -11,10 +11,11 @@ Facts are flat: dates as ordinal day numbers, booleans as 0/1, absent values lef
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 from compliance import models as m
-from compliance.engine import ALWAYS_TRUE, GO
+from compliance.engine.durable.session import ALWAYS_TRUE, GO
 
 NEVER = 10**8  # ordinal "met on" of a period whose requirement is not met
 
@@ -58,10 +59,7 @@ def parse_rule_name(name: str) -> tuple[str, str, str]:
 def compile_match(rules: list[m.Rule]) -> dict[str, Any]:
     definition: dict[str, Any] = {}
     for rule in sorted(rules, key=lambda r: r.id):
-        if rule.constraint:
-            definition.update(_constraint(rule))
-        else:
-            definition.update(_obligation(rule))
+        definition.update(_COMPILERS[rule.schedule.kind](rule))
     return definition
 
 
@@ -73,11 +71,11 @@ def _obligation(rule: m.Rule) -> dict[str, Any]:
     """
     period = {"$and": [{"t": "period"}, {"rule": rule.id}]}
     entity = {"unit": {"unit": {"p": "entity"}}, "staff": {"staff": {"p": "entity"}}}
-    dated = [{"$gte": {"date": {"p": "start"}}}, {"$lte": {"date": {"p": "close"}}}]
-    if rule.every == "workday":
+    dated: list[dict[str, Any]] = [{"$gte": {"date": {"p": "start"}}}, {"$lte": {"date": {"p": "close"}}}]
+    if rule.schedule.kind == "every" and rule.schedule.every == "workday":
         # A one-day window: an equality join, which the engine does far faster than a range.
         dated = [{"date": {"p": "start"}}]
-    windows = {
+    windows: dict[str, list[dict[str, Any]]] = {
         "d": [{"$nex": {"period": 1}}, *dated],
         "k": [{"period": {"p": "key"}}, {"$gte": {"date": {"p": "start"}}}],
     }
@@ -98,7 +96,8 @@ def _obligation(rule: m.Rule) -> dict[str, Any]:
 
 
 def _constraint(rule: m.Rule) -> dict[str, Any]:
-    c = rule.constraint
+    assert rule.schedule.kind == "constraint"
+    c = rule.schedule.constraint
     kind = {"t": c.entity}
     applies = [_any_of(_options(x)) for x in c.applies]
     require = [_any_of(_options(x)) for x in c.require]
@@ -120,6 +119,13 @@ def _negate(cond: m.Condition) -> dict[str, Any]:
     values = cond.in_ if cond.in_ is not None else [cond.equals]
     unequal = [{"$neq": {cond.field: fact_value(v)}} for v in values]
     return {"$or": [{"$nex": {cond.field: 1}}, {"$and": unequal} if len(unequal) > 1 else unequal[0]]}
+
+
+# One compiler per schedule kind (see models.Schedule): every dated kind joins periods and
+# records the same way; a constraint judges documents.
+_COMPILERS: dict[str, Callable[[m.Rule], dict[str, Any]]] = {
+    "every": _obligation, "by": _obligation, "after": _obligation, "constraint": _constraint,
+}
 
 
 def _status(*conds: dict[str, Any]) -> dict[str, Any]:
