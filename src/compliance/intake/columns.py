@@ -72,7 +72,7 @@ def load_mapping(path: Path) -> Mapping:
     try:
         mapping = Mapping.model_validate(data)
     except ValidationError as exc:
-        raise InputError([_problem(Mapping, dict(e), source) for e in exc.errors()]) from None
+        raise InputError([_problem(Mapping, e, source) for e in exc.errors()]) from None
     bad: list[Problem] = []
     for header, target in mapping.columns.items():
         if target is not None and target not in FIELDS:

@@ -55,10 +55,10 @@ def _csv_cell(value: Any) -> str:
 
 
 def _xlsx(sheet: Sheet) -> bytes:
-    from openpyxl import Workbook  # type: ignore[import-untyped]
-    from openpyxl.styles import Font  # type: ignore[import-untyped]
-    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-    from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     book = Workbook()
     ws = book.active
@@ -111,8 +111,8 @@ def _xlsx(sheet: Sheet) -> bytes:
 
 
 def _ods(sheet: Sheet) -> bytes:
-    from odf import number, style, table  # type: ignore[import-untyped]
-    from odf.opendocument import OpenDocumentSpreadsheet  # type: ignore[import-untyped]
+    from odf import number, style, table
+    from odf.opendocument import OpenDocumentSpreadsheet
 
     doc = OpenDocumentSpreadsheet()
     date_style = number.DateStyle(name="iso-date")
@@ -128,7 +128,7 @@ def _ods(sheet: Sheet) -> bytes:
     if sheet.instructions and not sheet.rows:
         doc.spreadsheet.addElement(_ods_text_table(sheet.instructions_name, [[x] for x in sheet.instructions]))
     records = table.Table(name=sheet.name)
-    for i, (name, _) in enumerate(COLUMNS):
+    for name, _ in COLUMNS:
         records.addElement(table.TableColumn(defaultcellstylename="date-cell") if name == "date"
                            else table.TableColumn())
     records.addElement(_ods_row(sheet.headers))
@@ -160,7 +160,7 @@ def _list_columns(sheet: Sheet, fields: list[str]) -> list[list[Any]]:
 
 
 def _ods_validations(doc: Any, sheet: Sheet, fields: list[str]) -> dict[str, str]:
-    from odf import table  # type: ignore[import-untyped]
+    from odf import table
 
     holder = table.ContentValidations()
     names = {}
@@ -179,7 +179,7 @@ def _ods_validations(doc: Any, sheet: Sheet, fields: list[str]) -> dict[str, str
 
 def _ods_row(values: list[Any], validations: dict[str, str] | None = None, fields: list[str] | None = None,
              date_cell: Any = None, repeat: int = 1) -> Any:
-    from odf import table, text  # type: ignore[import-untyped]
+    from odf import table, text
 
     row = table.TableRow(numberrowsrepeated=repeat) if repeat > 1 else table.TableRow()
     for i, value in enumerate(values):
@@ -205,7 +205,7 @@ def _ods_row(values: list[Any], validations: dict[str, str] | None = None, field
 
 
 def _ods_text_table(name: str, rows: list[list[Any]]) -> Any:
-    from odf import table  # type: ignore[import-untyped]
+    from odf import table
 
     sheet = table.Table(name=name)
     sheet.addElement(table.TableColumn())
