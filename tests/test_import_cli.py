@@ -212,3 +212,24 @@ def test_a_broken_records_file_is_reported_not_overwritten(workdir):
     result = run("import", "a.xlsx")
     assert result.exit_code == 2
     assert RECORDS.read_text(encoding="utf-8") == "records:\n  - {id: x\n"
+
+
+def test_write_failures_exit_4_never_1(workdir, monkeypatch):
+    Path("a-file").write_text("x", encoding="utf-8")
+    result = run("template", "-o", "a-file/t.xlsx")
+    assert result.exit_code == 4 and "a-file" in result.stderr
+    xlsx(workdir / "a.xlsx", good_rows()[:1])
+
+    def refuse(path, data):
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr("compliance.atomic.write_atomic", refuse)
+    failed = run("import", "a.xlsx")
+    assert failed.exit_code == 4
+    assert "plan_data/records.yaml: No space left on device" in failed.stderr
+
+
+def test_into_a_subfolder_is_refused_as_the_loader_would_not_read_it(workdir):
+    xlsx(workdir / "a.xlsx", good_rows()[:1])
+    result = run("import", "a.xlsx", "--into", "plan_data/sub/records.yaml")
+    assert result.exit_code == 2

@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -503,21 +503,30 @@ def import_records(files: tuple[Path, ...], rules_dir: Path, plan_dir: Path, int
     lang = lang or default_lang()
     target = into or plan_dir / "records.yaml"
     _check_into(target, plan_dir, lang)
-    request = Request(list(files), rules_dir, plan_dir, target, sheet,
-                      load_mapping(mapping) if mapping else Mapping(), lang,
-                      progress=_sheet_bar if sys.stderr.isatty() else None)  # logs stay clean
-    bundle = _load(rules_dir, plan_dir)
     try:
-        report = import_files(request, bundle)
-    except InputError as exc:
+        request = Request(list(files), rules_dir, plan_dir, target, sheet,
+                          load_mapping(mapping) if mapping else Mapping(), lang,
+                          progress=_sheet_bar if sys.stderr.isatty() else None)  # logs stay clean
+        report = import_files(request, _load(rules_dir, plan_dir))
+    except InputError as exc:  # the mapping file, the plan, or the plan with the new records
         _fail_import(exc.problems, [], lang)
+    except OSError as exc:
+        _fail_io(exc)
     _show_import(report, lang, dry_run)
+
+
+def _fail_io(exc: OSError) -> NoReturn:
+    from compliance.errors import ExitCode
+
+    click.echo(f"{exc.filename or ''}: {exc.strerror or exc}", err=True)
+    sys.exit(ExitCode.IO)
 
 
 def _check_into(target: Path, plan_dir: Path, lang: str) -> None:
     from compliance.intake._messages import say
 
-    inside = target.resolve().is_relative_to(plan_dir.resolve())
+    # The loader reads the plan folder's own files, not its subfolders'.
+    inside = target.resolve().parent == plan_dir.resolve()
     if not inside or target.suffix not in (".yaml", ".yml"):
         raise UsageError(say(lang, "into_outside", path=target))
 
@@ -529,7 +538,7 @@ def _sheet_bar(label: str, rows: int) -> Iterator[Callable[[int], None]]:
         yield bar.update
 
 
-def _fail_import(problems: list[Any], notes: list[str], lang: str) -> None:
+def _fail_import(problems: list[Any], notes: list[str], lang: str) -> NoReturn:
     from compliance.errors import ExitCode
     from compliance.intake._messages import say
 
@@ -542,7 +551,7 @@ def _fail_import(problems: list[Any], notes: list[str], lang: str) -> None:
 
 
 def _show_import(report: Any, lang: str, dry_run: bool) -> None:
-    from compliance.errors import ExitCode, display_path
+    from compliance.errors import display_path
     from compliance.intake._messages import say
 
     if report.problems:
@@ -568,8 +577,7 @@ def _show_import(report: Any, lang: str, dry_run: bool) -> None:
     try:
         _write_atomic(report.target, report.new_text)
     except OSError as exc:
-        click.echo(f"{shown}: {exc.strerror}", err=True)
-        sys.exit(ExitCode.IO)
+        _fail_io(exc)
     click.echo(say(lang, "summary_wrote", path=shown, added=added))
 
 
@@ -603,19 +611,22 @@ def template(rules_dir: Path, plan_dir: Path, fmt: str, output: Path | None, lan
 
 
 def _write_binary(path: Path, data: bytes, lang: str) -> None:
-    from compliance.errors import ExitCode
 
     try:
         _write_atomic(path, data)
     except OSError as exc:
-        click.echo(f"{path}: {exc.strerror}", err=True)
-        sys.exit(ExitCode.IO)
+        _fail_io(exc)
     click.echo(f"已寫入 {path}" if lang == "zh-TW" else f"wrote {path}", err=True)
 
 
 @main.group()
 def export() -> None:
-    """Plan data out as spreadsheets."""
+    """Plan data out as spreadsheets (`records`, in the columns `compliance import` reads).
+
+    \b
+    Example:
+      compliance export records --format xlsx -o 工作紀錄.xlsx
+    """
 
 
 @export.command(name="records")
