@@ -233,3 +233,83 @@ def test_into_a_subfolder_is_refused_as_the_loader_would_not_read_it(workdir):
     xlsx(workdir / "a.xlsx", good_rows()[:1])
     result = run("import", "a.xlsx", "--into", "plan_data/sub/records.yaml")
     assert result.exit_code == 2
+
+
+def test_a_hidden_sheet_of_records_is_reported_other_hidden_sheets_are_not(workdir):
+    import openpyxl
+
+    xlsx(workdir / "a.xlsx", [[None, "2023-12-27", BOOKING]],
+         extra={"舊紀錄": [["日期", "工作項目"], ["2023-12-28", BOOKING]], "計算": [["x", 1]]})
+    book = openpyxl.load_workbook("a.xlsx")
+    book["舊紀錄"].sheet_state = "hidden"
+    book["計算"].sheet_state = "hidden"
+    book.save("a.xlsx")
+    result = run("import", "a.xlsx", "--lang", "zh-TW")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[:-1] == [
+        "a.xlsx:舊紀錄: 這個工作表被隱藏，卻有記錄的標題列；請取消隱藏，或用 --sheet 指定匯入"]
+    chosen = run("import", "a.xlsx", "--sheet", "舊紀錄", "--lang", "en")
+    assert chosen.exit_code == 0, chosen.output
+    assert "a.xlsx:舊紀錄: 1 rows read, 1 records added" in chosen.stdout
+
+
+def test_ods_hidden_rows_merged_cells_and_formulas_are_found(workdir):
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import CoveredTableCell, Table, TableCell, TableRow
+    from odf.text import P
+
+    def cell(value, **attrs):
+        c = TableCell(valuetype="string", **attrs)
+        c.addElement(P(text=value))
+        return c
+
+    doc = OpenDocumentSpreadsheet()
+    table = Table(name="紀錄")
+    rows = [["日期", "工作項目"], ["2023-12-27", BOOKING], ["2023-12-28", BOOKING]]
+    for i, values in enumerate(rows):
+        row = TableRow(visibility="collapse") if i == 2 else TableRow()
+        for value in values:
+            row.addElement(cell(value))
+        table.addElement(row)
+    merged = TableRow()
+    merged.addElement(cell("2023-12-29", numbercolumnsspanned=2))
+    merged.addElement(CoveredTableCell())
+    table.addElement(merged)
+    formula = TableRow()
+    formula.addElement(cell("2023-12-30"))
+    formula.addElement(cell(BOOKING, formula="of:=\"x\""))
+    table.addElement(formula)
+    doc.spreadsheet.addElement(table)
+    doc.save("a.ods")
+    result = run("import", "a.ods", "--lang", "en")
+    assert result.exit_code == 2
+    assert "a.ods:紀錄!3:3: this row is hidden" in result.stderr
+    assert "a.ods:紀錄!A4: merged cells among the records (A4:B4)" in result.stderr
+    assert f"a.ods:紀錄!B5: this cell is a formula; its saved value '{BOOKING}' was used" in result.stderr
+
+
+def test_a_large_sheet_reports_progress_and_a_small_one_does_not(workdir):
+    from contextlib import contextmanager
+
+    from compliance.intake.importer import PROGRESS_ROWS, Request, import_files
+
+    seen: dict[str, list[int]] = {}
+
+    @contextmanager
+    def progress(label, total):
+        seen[label] = [total]
+        yield seen[label].append
+
+    day = dt.date(2023, 1, 1)
+    rows = [["r-%d" % i, day + dt.timedelta(days=i % 365), BOOKING] for i in range(PROGRESS_ROWS)]
+    xlsx(workdir / "big.xlsx", rows)
+    xlsx(workdir / "small.xlsx", [["s-%d" % i, day, BOOKING] for i in range(10)])
+    bundle = load_bundle(Path("rules"), Path("plan_data"))
+    request = Request([Path("big.xlsx"), Path("small.xlsx")], Path("rules"), Path("plan_data"), RECORDS,
+                      progress=progress)
+    report = import_files(request, bundle)
+    assert report.problems == []
+    (label,) = seen
+    total, *ticks = seen[label]
+    assert label == "big.xlsx:工作紀錄" and total == PROGRESS_ROWS + 1
+    assert sum(ticks) == total

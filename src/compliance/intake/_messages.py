@@ -64,6 +64,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                       "this column has data but no header; add a header or delete it"),
     "hidden_row": ("這一列被隱藏；請取消隱藏或刪除（隱藏的列不會被默默匯入）",
                    "this row is hidden; unhide or delete it (hidden rows are not imported silently)"),
+    "hidden_sheet": ("這個工作表被隱藏，卻有記錄的標題列；請取消隱藏，或用 --sheet 指定匯入",
+                     "this sheet is hidden but has a header row of records; unhide it, or import it "
+                     "with --sheet"),
     "formula": ("這格是公式，採用其儲存的值「{value}」", "this cell is a formula; its saved value {value!r} was used"),
     "formula_empty": ("這格是公式但沒有儲存的值（不是由試算表程式存檔？），視為空白",
                       ("this cell is a formula with no saved value (not saved by a spreadsheet program?); "

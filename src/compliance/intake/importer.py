@@ -97,6 +97,12 @@ def _import_file(request: Request, file: Path, names: Names, report: Report) -> 
     report.notes.extend(f"{shown}: {say(lang, key, **params)}" for key, params in book.notes)
     for sheet in _chosen(request, book, report):
         columns = find_columns(sheet, request.mapping, lang)
+        if sheet.hidden and request.sheet is None:
+            # A hidden sheet of records is no more imported silently than a hidden row;
+            # any other hidden sheet (lists, workings) is none of our business.
+            if columns is not None:
+                report.problems.append(sheet.place.problem(0, 0, "", say(lang, "hidden_sheet")))
+            continue
         if columns is None:
             if request.sheet or _has_content(sheet):
                 report.problems.append(sheet.place.problem(0, 0, "", say(
@@ -117,7 +123,7 @@ def _progress(request: Request, sheet: Sheet) -> AbstractContextManager[Callable
 
 def _chosen(request: Request, book: Workbook, report: Report) -> list[Sheet]:
     if request.sheet is None:
-        return [s for s in book.sheets if not s.hidden and s.place.sheet.casefold() not in TEMPLATE_SHEETS]
+        return [s for s in book.sheets if s.place.sheet.casefold() not in TEMPLATE_SHEETS]
     chosen = [s for s in book.sheets if s.place.sheet == request.sheet or book.kind == "csv"]
     if not chosen:
         known = "、".join(s.place.sheet for s in book.sheets)

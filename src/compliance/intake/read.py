@@ -53,11 +53,11 @@ def _read_book(path: Path, shown: str, kind: str, facts: dict[str, guard.SheetFa
         book = calamine.CalamineWorkbook.from_path(str(path))
         sheets = []
         for meta in book.sheets_metadata:
-            if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
+            if meta.typ != calamine.SheetTypeEnum.WorkSheet:
                 continue  # charts and dialog sheets hold no rows
             values = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
             rows = [(i, list(row)) for i, row in enumerate(values, start=1)]
-            hidden = "Visible" not in str(meta.visible)
+            hidden = meta.visible != calamine.SheetVisibleEnum.Visible
             sheets.append(Sheet(Place(shown, meta.name), rows, facts.get(meta.name, guard.SheetFacts()),
                                 hidden))
     except (calamine.CalamineError, ValueError, OSError) as exc:

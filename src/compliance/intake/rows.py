@@ -107,6 +107,8 @@ def sheet_records(sheet: Sheet, columns: Columns, mapping: Mapping, names: Names
         result.problems.extend(row.problems)
         if record is not None:
             result.records.append(Row(sheet.place, number, record))
+    if tick:
+        tick(len(sheet.rows) % 500)  # the bar ends full
     return result
 
 
