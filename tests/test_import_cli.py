@@ -301,9 +301,9 @@ def test_a_large_sheet_reports_progress_and_a_small_one_does_not(workdir):
         yield seen[label].append
 
     day = dt.date(2023, 1, 1)
-    rows = [["r-%d" % i, day + dt.timedelta(days=i % 365), BOOKING] for i in range(PROGRESS_ROWS)]
+    rows = [[f"r-{i}", day + dt.timedelta(days=i % 365), BOOKING] for i in range(PROGRESS_ROWS)]
     xlsx(workdir / "big.xlsx", rows)
-    xlsx(workdir / "small.xlsx", [["s-%d" % i, day, BOOKING] for i in range(10)])
+    xlsx(workdir / "small.xlsx", [[f"s-{i}", day, BOOKING] for i in range(10)])
     bundle = load_bundle(Path("rules"), Path("plan_data"))
     request = Request([Path("big.xlsx"), Path("small.xlsx")], Path("rules"), Path("plan_data"), RECORDS,
                       progress=progress)
