@@ -11,8 +11,10 @@ numbers and notes; ids are left empty, so every row's id is derived as clerks' r
 Each run empties ``plan_data/records-bench.yaml`` and times the whole process of
 ``compliance import FILE --into plan_data/records-bench.yaml`` (read, check every cell,
 reconcile, insert, validate the result with the loader, write atomically); then the whole
-process of ``compliance validate`` on the resulting plan is timed as often. Prints ONE
-JSON line with the medians and their ratio.
+process of ``compliance validate`` on the resulting plan is timed as often. Then, in this
+process, the time to refuse two hostile workbooks (``refuse_seconds``): an xlsx whose sheet
+is a million empty rows, and a 100 MB zip bomb of empty cells (about 100 KB on disk).
+Prints ONE JSON line with the medians and their ratio.
 """
 
 from __future__ import annotations
@@ -72,6 +74,47 @@ def timed(cmd: list[str], cwd: Path) -> float:
     return elapsed
 
 
+def hostile(folder: Path) -> dict[str, Path]:
+    import zipfile
+
+    workbook = (b'<workbook xmlns:r="r"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets>'
+                b'</workbook>')
+    rels = b'<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>'
+    bodies = {
+        "million-rows": (b"".join(b'<row r="%d"/>' % i for i in range(k, k + 10_000))
+                         for k in range(1, 1_000_001, 10_000)),
+        "zip-bomb": (b"<c/>" * (1 << 18) for _ in range(100)),
+    }
+    out = {}
+    for name, chunks in bodies.items():
+        path = folder / f"{name}.xlsx"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("xl/workbook.xml", workbook)
+            zf.writestr("xl/_rels/workbook.xml.rels", rels)
+            with zf.open("xl/worksheets/sheet1.xml", "w") as fh:
+                fh.write(b"<worksheet><sheetData>")
+                for chunk in chunks:
+                    fh.write(chunk)
+        out[name] = path
+    return out
+
+
+def refuse_seconds(paths: dict[str, Path]) -> dict[str, float]:
+    from compliance.intake.guard import Refused
+    from compliance.intake.read import read_workbook
+
+    out = {}
+    for name, path in paths.items():
+        start = time.perf_counter()
+        try:
+            read_workbook(path, path.name)
+        except Refused:
+            out[name] = round(time.perf_counter() - start, 3)
+        else:
+            raise SystemExit(f"{name} was not refused")
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=10_000)
@@ -94,10 +137,12 @@ def main() -> None:
         for _ in range(args.runs):
             validates.append(timed([*exe, "validate"], work))
         imp, val = statistics.median(imports), statistics.median(validates)
+        refused = refuse_seconds(hostile(work))
         print(json.dumps({"rows": args.rows, "format": args.format, "runs": args.runs,
                           "file_kb": book.stat().st_size // 1024,
                           "import_seconds": round(imp, 3), "validate_seconds": round(val, 3),
-                          "ratio": round(imp / val, 2), "target": 2.0, "met": imp <= 2 * val}))
+                          "ratio": round(imp / val, 2), "target": 2.0, "met": imp <= 2 * val,
+                          "refuse_seconds": refused}))
 
 
 if __name__ == "__main__":

@@ -238,6 +238,13 @@ def _column_number(letters: bytes) -> int:
 
 _T = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _O = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+# Element and attribute names as expat reports them (namespace URI, space, local name),
+# built once: the handlers run for every element of the sheet.
+_TABLE, _ROW = f"{_T} table", f"{_T} table-row"
+_CELL, _COVERED = f"{_T} table-cell", f"{_T} covered-table-cell"
+_NAME, _ROWS_REPEATED, _VISIBILITY = f"{_T} name", f"{_T} number-rows-repeated", f"{_T} visibility"
+_COLUMNS_REPEATED, _FORMULA_ATTR = f"{_T} number-columns-repeated", f"{_T} formula"
+_ACROSS, _DOWN, _VALUE_TYPE = f"{_T} number-columns-spanned", f"{_T} number-rows-spanned", f"{_O} value-type"
 
 
 class _OdsScan:
@@ -247,44 +254,53 @@ class _OdsScan:
 
     def __init__(self) -> None:
         self.sheets: dict[str, SheetFacts] = {}
-        self.current: SheetFacts | None = None
+        self.current = SheetFacts()  # replaced at each table
         self.row = 0  # last row number used in the current table
         self.row_repeat = 1
         self.row_hidden = False
         self.row_valued = 0
         self.column = 0
         self.cells = 0
+        self.open_row = False
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        if name == f"{_T} table":
-            self.current = self.sheets.setdefault(attrs.get(f"{_T} name", ""), SheetFacts())
-            self.row = 0
-        elif name == f"{_T} table-row" and self.current is not None:
-            self.row_repeat = _count(attrs.get(f"{_T} number-rows-repeated"))
-            self.row_hidden = attrs.get(f"{_T} visibility", "visible") != "visible"
+        if name in (_CELL, _COVERED):
+            if attrs:
+                self._cell(name, attrs)
+            else:
+                self.column += 1
+        elif name == _ROW:
+            self.finish_row()
+            self.open_row = True
+            self.row_repeat = _count(attrs.get(_ROWS_REPEATED))
+            self.row_hidden = attrs.get(_VISIBILITY, "visible") != "visible"
             self.row_valued = 0
             self.column = 0
-        elif name in (f"{_T} table-cell", f"{_T} covered-table-cell") and self.current is not None:
-            self._cell(name, attrs)
+        elif name == _TABLE:
+            self.finish_row()
+            self.current = self.sheets.setdefault(attrs.get(_NAME, ""), SheetFacts())
+            self.row = 0
 
     def _cell(self, name: str, attrs: dict[str, str]) -> None:
-        repeat = _count(attrs.get(f"{_T} number-columns-repeated"))
+        repeat = _count(attrs.get(_COLUMNS_REPEATED))
         first = self.column + 1
         self.column += repeat
         facts = self.current
-        assert facts is not None
-        if f"{_O} value-type" in attrs:
+        if _VALUE_TYPE in attrs:
             self.row_valued += repeat
-            if f"{_T} formula" in attrs and len(facts.formulas) < MAX_FLAGGED:
+            if _FORMULA_ATTR in attrs and len(facts.formulas) < MAX_FLAGGED:
                 facts.formulas.add((self.row + 1, first))
-        across = _count(attrs.get(f"{_T} number-columns-spanned"))
-        down = _count(attrs.get(f"{_T} number-rows-spanned"))
-        if name == f"{_T} table-cell" and (across > 1 or down > 1):
-            facts.merged.append((self.row + 1, first, self.row + down, first + across - 1))
+        if name == _CELL and (_ACROSS in attrs or _DOWN in attrs):
+            across, down = _count(attrs.get(_ACROSS)), _count(attrs.get(_DOWN))
+            if across > 1 or down > 1:
+                facts.merged.append((self.row + 1, first, self.row + down, first + across - 1))
 
-    def end(self, name: str) -> None:
-        if name != f"{_T} table-row" or self.current is None:
+    def finish_row(self) -> None:
+        """Account for the row just read. Called when the next row or table starts, and at
+        the end: no end-of-element callback, which would double the calls into Python."""
+        if not self.open_row:
             return
+        self.open_row = False
         facts = self.current
         if self.row_valued:
             facts.rows = self.row + self.row_repeat  # empty rows after the last value are free
@@ -317,12 +333,12 @@ def _scan_ods(zf: zipfile.ZipFile, budget: _Budget) -> dict[str, SheetFacts]:
     scan = _OdsScan()
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.StartElementHandler = scan.start
-    parser.EndElementHandler = scan.end
     parser.StartDoctypeDeclHandler = _no_doctype  # no entities, so no entity expansion bombs
     try:
         for chunk in budget.stream(zf, "content.xml"):
             parser.Parse(chunk, False)
         parser.Parse(b"", True)
+        scan.finish_row()
     except expat.ExpatError as exc:
         raise Refused("bad_xml", error=f"content.xml: {exc}") from None
     return scan.sheets

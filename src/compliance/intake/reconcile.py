@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from compliance import models as m
-from compliance.errors import display_path
 from compliance.intake._messages import label, say
 from compliance.intake.cells import CellProblem, Place
 from compliance.intake.rows import Row
@@ -71,12 +70,4 @@ def differing(a: m.Record, b: m.Record) -> list[str]:
 
 def _origin(bundle: Any, rid: str) -> str:
     origin = bundle.origin("record", rid)
-    if origin is None:
-        return rid
-    return f"{display_path_of(origin.path)}:{origin.line}"
-
-
-def display_path_of(path: str) -> str:
-    from pathlib import Path
-
-    return display_path(Path(path))
+    return rid if origin is None else f"{origin.path}:{origin.line}"
