@@ -76,7 +76,7 @@ def import_files(request: Request, bundle: Any) -> Report:
     report.problems.extend(report.outcome.duplicates + report.outcome.conflicts)
     if report.problems or not report.outcome.added:
         return report
-    _new_text(request, report)
+    _new_text(request, report, bundle)
     return report
 
 
@@ -136,11 +136,11 @@ def _has_content(sheet: Sheet) -> bool:
     return any(v != "" and v is not None for _, values in sheet.rows for v in values)
 
 
-def _new_text(request: Request, report: Report) -> None:
+def _new_text(request: Request, report: Report, bundle: Any) -> None:
     target = request.target
     report.old_text = target.read_text(encoding="utf-8") if target.exists() else None
     sources = ", ".join(sorted({Path(r.place.path).name for r in report.outcome.added}))
     records = [r.record for r in report.outcome.added]
     text = insert(report.old_text, records, f"imported from {sources}", display_path(target))
-    validate_into(request.rules_dir, request.plan_dir, target, text)
+    validate_into(request.rules_dir, request.plan_dir, target, text, bundle.rulebook)
     report.new_text = text

@@ -157,9 +157,10 @@ def _all_scalar(records: list[m.Record]) -> bool:
     return all(r.evidence is None and not r.note for r in records)
 
 
-def validate_into(rules_dir: Path, plan_dir: Path, target: Path, text: str) -> Any:
+def validate_into(rules_dir: Path, plan_dir: Path, target: Path, text: str, rulebook: Any = None) -> Any:
     """Load the plan as it would be with ``target`` holding ``text``; raise ``InputError``
-    with every problem, reported against the real path."""
+    with every problem, reported against the real path. ``rulebook``: the rules already
+    loaded and checked, not read again."""
     from compliance.load import load_bundle
 
     relative = target.resolve().relative_to(plan_dir.resolve())
@@ -169,7 +170,7 @@ def validate_into(rules_dir: Path, plan_dir: Path, target: Path, text: str) -> A
         (copy / relative).parent.mkdir(parents=True, exist_ok=True)
         (copy / relative).write_text(text, encoding="utf-8")
         try:
-            return load_bundle(rules_dir, copy)
+            return load_bundle(rules_dir, copy, rulebook=rulebook)
         except InputError as exc:
             shown = display_path(copy)
             real = display_path(plan_dir)
