@@ -226,7 +226,7 @@ def test_write_failures_exit_4_never_1(workdir, monkeypatch):
     monkeypatch.setattr("compliance.atomic.write_atomic", refuse)
     failed = run("import", "a.xlsx")
     assert failed.exit_code == 4
-    assert "plan_data/records.yaml: No space left on device" in failed.stderr
+    assert "cannot read or write plan_data/records.yaml: No space left on device" in failed.stderr
 
 
 def test_into_a_subfolder_is_refused_as_the_loader_would_not_read_it(workdir):
@@ -311,5 +311,5 @@ def test_a_large_sheet_reports_progress_and_a_small_one_does_not(workdir):
     assert report.problems == []
     (label,) = seen
     total, *ticks = seen[label]
-    assert label == "big.xlsx:工作紀錄" and total == PROGRESS_ROWS + 1
+    assert label == "reading big.xlsx:工作紀錄" and total == PROGRESS_ROWS + 1
     assert sum(ticks) == total

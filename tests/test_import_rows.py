@@ -17,6 +17,7 @@ D = dt.date(2023, 3, 10)
 @pytest.mark.parametrize("value", [
     D, dt.datetime(2023, 3, 10), 44995, 44995.0, "2023-03-10", "112/03/10", "112-03-10", "112.03.10",
     "112年3月10日", "民國112年3月10日", " 112/3/10 ",
+    dt.date(112, 3, 10),  # 112/03/10 typed into a date cell, which took it for the year 112
 ])
 def test_every_date_form_gives_the_same_day(value):
     failures = []
@@ -27,7 +28,7 @@ def test_every_date_form_gives_the_same_day(value):
 @pytest.mark.parametrize(("value", "key"), [
     ("112/02/30", "bad_date"), ("2023-02-29", "bad_date"), ("tomorrow", "bad_date"), (True, "bad_date"),
     (dt.datetime(2023, 3, 10, 14, 0), "date_time"), (44995.5, "date_time"), (0, "bad_serial"),
-    (3_000_000, "bad_serial"),
+    (3_000_000, "bad_serial"), (1120310, "bad_serial"), (dt.date(88, 2, 29), "bad_date"),
 ])
 def test_impossible_dates_name_their_problem(value, key):
     failures = []

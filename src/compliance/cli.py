@@ -511,14 +511,15 @@ def import_records(files: tuple[Path, ...], rules_dir: Path, plan_dir: Path, int
     except InputError as exc:  # the mapping file, the plan, or the plan with the new records
         _fail_import(exc.problems, [], lang)
     except OSError as exc:
-        _fail_io(exc)
+        _fail_io(exc, lang)
     _show_import(report, lang, dry_run)
 
 
-def _fail_io(exc: OSError) -> NoReturn:
+def _fail_io(exc: OSError, lang: str) -> NoReturn:
     from compliance.errors import ExitCode
+    from compliance.intake._messages import say
 
-    click.echo(f"{exc.filename or ''}: {exc.strerror or exc}", err=True)
+    click.echo(say(lang, "io_failed", path=exc.filename or "", error=exc.strerror or exc), err=True)
     sys.exit(ExitCode.IO)
 
 
@@ -577,7 +578,7 @@ def _show_import(report: Any, lang: str, dry_run: bool) -> None:
     try:
         _write_atomic(report.target, report.new_text)
     except OSError as exc:
-        _fail_io(exc)
+        _fail_io(exc, lang)
     click.echo(say(lang, "summary_wrote", path=shown, added=added))
 
 
@@ -615,7 +616,7 @@ def _write_binary(path: Path, data: bytes, lang: str) -> None:
     try:
         _write_atomic(path, data)
     except OSError as exc:
-        _fail_io(exc)
+        _fail_io(exc, lang)
     click.echo(f"已寫入 {path}" if lang == "zh-TW" else f"wrote {path}", err=True)
 
 
@@ -650,7 +651,9 @@ def export_records(rules_dir: Path, plan_dir: Path, fmt: str, output: Path | Non
 
     lang = lang or default_lang()
     if fmt != "csv" and output is None and sys.stdout.isatty():
-        raise UsageError(f"an {fmt} file is binary: give -o FILE.{fmt}")
+        from compliance.intake._messages import say
+
+        raise UsageError(say(lang, "binary_output", fmt=fmt))
     data = build(_load(rules_dir, plan_dir), fmt, lang)
     if output is None:
         click.get_binary_stream("stdout").write(data)

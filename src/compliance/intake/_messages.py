@@ -106,6 +106,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                         "dry run: {added} records would be added to {path}; nothing was written"),
     "problems_trailer": ("共 {n} 個問題；未寫入任何檔案。", "{n} problem(s) found; nothing was written."),
     "progress": ("讀取中", "reading"),
+    "io_failed": ("無法讀寫 {path}：{error}", "cannot read or write {path}: {error}"),
+    "binary_output": ("{fmt} 是二進位檔，不能輸出到終端機：請用 -o 指定檔名",
+                      "an {fmt} file is binary: give -o FILE.{fmt}"),
     "into_outside": ("--into 必須是 --plan 資料夾中的 .yaml 檔：{path}",
                      "--into must be a .yaml file in the --plan folder: {path}"),
     "result_invalid": ("匯入後的計畫資料無法通過檢查（未寫入）：", ("the plan with the imported records does not "

@@ -25,7 +25,7 @@ MAX_CELLS = 5_000_000  # valued cells per workbook, after ODS repeats
 MAX_FLAGGED = 1_000  # hidden rows or formulas remembered per sheet, enough to report
 _CHUNK = 1 << 20
 
-MACRO_EXTENSIONS = {".xlsm", ".xltm", ".xlsb", ".xlam", ".xla", ".ots", ".xls", ".xlt", ".fods"}
+MACRO_EXTENSIONS = (".xlsm", ".xltm", ".xlsb", ".xlam")  # the formats that exist to hold macros
 KINDS = {".xlsx": "xlsx", ".ods": "ods", ".csv": "csv"}
 
 
@@ -51,7 +51,7 @@ class SheetFacts:
 def kind_of(path: Path) -> str:
     """xlsx, ods or csv, judged by the extension; the content is checked by ``inspect``."""
     ext = path.suffix.lower()
-    if ext in (".xlsm", ".xltm", ".xlsb", ".xlam"):
+    if ext in MACRO_EXTENSIONS:
         raise Refused("macro_ext", ext=ext)
     if ext not in KINDS:
         raise Refused("extension", ext=ext or path.name)

@@ -118,7 +118,7 @@ def _import_file(request: Request, file: Path, names: Names, report: Report) -> 
 def _progress(request: Request, sheet: Sheet) -> AbstractContextManager[Callable[[int], None] | None]:
     if request.progress is None or len(sheet.rows) < PROGRESS_ROWS:
         return nullcontext(None)
-    return request.progress(str(sheet.place), len(sheet.rows))
+    return request.progress(f"{say(request.lang, 'progress')} {sheet.place}", len(sheet.rows))
 
 
 def _chosen(request: Request, book: Workbook, report: Report) -> list[Sheet]:

@@ -24,7 +24,8 @@ _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _PERIOD = re.compile(r"^\d{4}(-(H[12]|Q[1-4]|W\d{2}|\d{2}|\d{2}-\d{2}))?$")
 _ROC_PERIOD = re.compile(r"^(?:民國)?(\d{2,3})(?:\s*(?:年|[-/.])\s*(\d{1,2}|[HQW]\d{1,2})\s*月?)?$", re.IGNORECASE)
 _SERIAL_BASE = dt.date(1899, 12, 30)  # day 0 of the 1900 date system, after its 1900-02-29 bug
-_MAX_SERIAL = 2958465  # 9999-12-31
+_MAX_SERIAL = 73050  # 2099-12-31: a larger number in a date column is not a date (1120310?)
+_ROC_YEARS = 1000  # a date cell in year 112 was ROC 112 typed into a date-formatted cell
 
 
 @dataclass(frozen=True)
@@ -251,7 +252,7 @@ def cell_date(value: Any, fail: Callable[..., None]) -> dt.date | None:
             return None
         return value.date()
     if isinstance(value, dt.date):
-        return value
+        return value if value.year >= _ROC_YEARS else _from_roc_year(value, fail)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if value != int(value):
             fail("date_time", value=_text(value))
@@ -264,6 +265,14 @@ def cell_date(value: Any, fail: Callable[..., None]) -> dt.date | None:
         return parse_date(_text(value))
     except DateFormatError:
         fail("bad_date", value=_text(value))
+        return None
+
+
+def _from_roc_year(value: dt.date, fail: Callable[..., None]) -> dt.date | None:
+    try:
+        return value.replace(year=value.year + 1911)
+    except ValueError:  # 29 February of a year that is not a leap year once converted
+        fail("bad_date", value=f"{value.year}/{value.month:02d}/{value.day:02d}")
         return None
 
 
