@@ -539,7 +539,7 @@ def _sheet_bar(label: str, rows: int) -> Iterator[Callable[[int], None]]:
         yield bar.update
 
 
-def _fail_import(problems: list[Any], notes: list[str], lang: str) -> NoReturn:
+def _fail_import(problems: list[Any], notes: list[str], lang: str, conflicts: int = 0) -> NoReturn:
     from compliance.errors import ExitCode
     from compliance.intake._messages import say
 
@@ -547,7 +547,8 @@ def _fail_import(problems: list[Any], notes: list[str], lang: str) -> NoReturn:
         click.echo(note, err=True)
     for problem in problems:
         click.echo(str(problem), err=True)
-    click.echo(say(lang, "problems_trailer", n=len(problems)), err=True)
+    trailer = "problems_trailer_conflicts" if conflicts else "problems_trailer"
+    click.echo(say(lang, trailer, n=len(problems), conflicts=conflicts), err=True)
     sys.exit(ExitCode.BAD_INPUT)
 
 
@@ -556,7 +557,8 @@ def _show_import(report: Any, lang: str, dry_run: bool) -> None:
     from compliance.intake._messages import say
 
     if report.problems:
-        _fail_import(sorted(set(report.problems), key=_problem_key), report.notes, lang)
+        _fail_import(sorted(set(report.problems), key=_problem_key), report.notes, lang,
+                     len(report.outcome.conflicts))
     for note in report.notes:
         click.echo(note, err=True)
     for result in report.sheets:

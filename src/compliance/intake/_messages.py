@@ -105,6 +105,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "summary_dry_run": ("試執行：會在 {path} 新增 {added} 筆記錄；未寫入任何檔案",
                         "dry run: {added} records would be added to {path}; nothing was written"),
     "problems_trailer": ("共 {n} 個問題；未寫入任何檔案。", "{n} problem(s) found; nothing was written."),
+    "problems_trailer_conflicts": ("共 {n} 個問題，其中衝突 {conflicts} 筆；未寫入任何檔案。",
+                                   "{n} problem(s) found, {conflicts} of them conflicts; nothing was written."),
     "progress": ("讀取中", "reading"),
     "io_failed": ("無法讀寫 {path}：{error}", "cannot read or write {path}: {error}"),
     "binary_output": ("{fmt} 是二進位檔，不能輸出到終端機：請用 -o 指定檔名",
