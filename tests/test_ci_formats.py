@@ -88,6 +88,8 @@ def test_several_reports_from_one_evaluation(workdir):
                  "--format", "junit", "-o", "j.xml", "--format", "text", "-o", "-")
     assert result.exit_code == 1
     doc = json.loads((workdir / "r.json").read_text(encoding="utf-8"))
+    validate_report(doc)
+    validate_junit((workdir / "j.xml").read_text(encoding="utf-8"))
     junit = ET.parse(workdir / "j.xml").getroot()
     assert int(junit.get("tests")) == len(doc["findings"])
     assert "as of" in result.stdout or "檢核基準日" in result.stdout
