@@ -16,6 +16,7 @@ from compliance.intake.layout import COLUMNS, LISTED, ROWS_PREPARED, Sheet
 from compliance.intake.read import INJECTION_START
 
 FORMATS = ("xlsx", "ods", "csv")
+_DATE_FORMAT = "yyyy/mm/dd"
 
 
 def write(sheet: Sheet, fmt: str) -> bytes:
@@ -56,46 +57,15 @@ def _csv_cell(value: Any) -> str:
 
 def _xlsx(sheet: Sheet) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     book = Workbook()
     ws = book.active
     ws.title = sheet.name
-    ws.append(sheet.headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    ws.freeze_panes = "A2"
-    fields = [f for f, _ in COLUMNS]
-    for i, (name, width) in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(i)
-        ws.column_dimensions[letter].width = width
-        if name == "date":
-            ws.column_dimensions[letter].number_format = "yyyy/mm/dd"
+    _xlsx_header(ws, sheet)
     for row in sheet.rows:
-        ws.append([None if v is None else v for v in row])
-        for cell, value in zip(ws[ws.max_row], row):
-            if _dangerous(value):
-                cell.data_type = "s"  # openpyxl took it for a formula
-                cell.quotePrefix = True  # and the program keeps it text when edited
-            elif isinstance(value, dt.date):
-                cell.number_format = "yyyy/mm/dd"
+        _xlsx_row(ws, row)
     if sheet.lists:
-        lists = book.create_sheet(sheet.lists_name)
-        last = max(len(sheet.rows), ROWS_PREPARED) + 1
-        for j, name in enumerate(LISTED, start=1):
-            values = sheet.lists[name]
-            lists.cell(1, j, sheet.headers[fields.index(name)])
-            for k, value in enumerate(values, start=2):
-                lists.cell(k, j, value)
-            letter = get_column_letter(j)
-            rule = DataValidation(type="list", allow_blank=True, showErrorMessage=True,
-                                  formula1=f"'{sheet.lists_name}'!${letter}$2:${letter}${len(values) + 1}")
-            ws.add_data_validation(rule)
-            column = get_column_letter(fields.index(name) + 1)
-            rule.add(f"{column}2:{column}{last}")
-        lists.sheet_state = "hidden"
+        _xlsx_lists(book, ws, sheet)
     if sheet.instructions:
         notes = book.create_sheet(sheet.instructions_name, 0 if not sheet.rows else None)
         notes.column_dimensions["A"].width = 100
@@ -105,6 +75,53 @@ def _xlsx(sheet: Sheet) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_header(ws: Any, sheet: Sheet) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    ws.append(sheet.headers)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    for i, (name, width) in enumerate(COLUMNS, start=1):
+        letter = get_column_letter(i)
+        ws.column_dimensions[letter].width = width
+        if name == "date":  # new dates typed into the column are dates too
+            ws.column_dimensions[letter].number_format = _DATE_FORMAT
+
+
+def _xlsx_row(ws: Any, row: list[Any]) -> None:
+    ws.append(row)
+    for cell, value in zip(ws[ws.max_row], row):
+        if _dangerous(value):
+            cell.data_type = "s"  # openpyxl took it for a formula
+            cell.quotePrefix = True  # and the program keeps it text when edited
+        elif isinstance(value, dt.date):
+            cell.number_format = _DATE_FORMAT
+
+
+def _xlsx_lists(book: Any, ws: Any, sheet: Sheet) -> None:
+    """The choices on a hidden sheet, and a drop-down list on each listed column."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    fields = [f for f, _ in COLUMNS]
+    lists = book.create_sheet(sheet.lists_name)
+    last = max(len(sheet.rows), ROWS_PREPARED) + 1
+    for j, name in enumerate(LISTED, start=1):
+        values = sheet.lists[name]
+        lists.cell(1, j, sheet.headers[fields.index(name)])
+        for k, value in enumerate(values, start=2):
+            lists.cell(k, j, value)
+        letter = get_column_letter(j)
+        rule = DataValidation(type="list", allow_blank=True, showErrorMessage=True,
+                              formula1=f"'{sheet.lists_name}'!${letter}$2:${letter}${len(values) + 1}")
+        ws.add_data_validation(rule)
+        column = get_column_letter(fields.index(name) + 1)
+        rule.add(f"{column}2:{column}{last}")
+    lists.sheet_state = "hidden"
 
 
 # --- ods ----------------------------------------------------------------------------------
