@@ -15,6 +15,8 @@ from click.testing import CliRunner
 from compliance.cli import main
 from compliance.load import load_bundle
 
+from _standards import validate_odf
+
 DAILY = Path("plan_data/records-daily.yaml")
 
 
@@ -94,6 +96,7 @@ def test_template_has_lists_date_format_and_zh_tw_instructions(workdir):
 
 def test_ods_template_has_validations_and_imports_cleanly(workdir):
     run("template", "--format", "ods", "--lang", "zh-TW", "-o", "t.ods")
+    validate_odf("t.ods")
     content = zipfile.ZipFile("t.ods").read("content.xml").decode("utf-8")
     assert "of:cell-content-is-in-list([$'清單'.$A$2:$A$28])" in content
     assert 'table:content-validation-name="list-activity"' in content
@@ -139,6 +142,7 @@ def test_export_writes_formula_like_text_as_text(workdir):
              if c.data_type == "s"}
     assert set(DANGEROUS) <= notes
     assert b"table:formula" not in zipfile.ZipFile("out.ods").read("content.xml")
+    validate_odf("out.ods")
     rows = list(csv.reader(io.StringIO(Path("out.csv").read_text(encoding="utf-8-sig"))))
     cells = {c for row in rows for c in row}
     assert {"'" + d for d in DANGEROUS} <= cells and not set(DANGEROUS) & cells

@@ -18,5 +18,5 @@ def export_records(bundle: Any, fmt: str, lang: str) -> bytes:
         rows=[layout.record_row(r, bundle, lang) for r in records],
         lists=layout.choices(bundle, lang) if with_lists else {},
         lists_name="清單" if lang == "zh-TW" else "Lists",
-        instructions_name="說明" if lang == "zh-TW" else "Instructions", instructions=[])
+        instructions_name="說明" if lang == "zh-TW" else "Instructions", lang=lang, instructions=[])
     return workbook.write(sheet, fmt)

@@ -30,6 +30,7 @@ class Sheet:
     lists_name: str
     instructions_name: str
     instructions: list[str]
+    lang: str = "zh-TW"  # of the document's text, declared in an ods
 
 
 def headers(lang: str) -> list[str]:

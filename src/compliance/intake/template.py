@@ -48,6 +48,6 @@ def template(bundle: Any, fmt: str, lang: str) -> bytes:
     sheet = layout.Sheet(
         name=layout.sheet_name(lang), headers=layout.headers(lang), rows=[],
         lists=layout.choices(bundle, lang), lists_name="清單" if lang == "zh-TW" else "Lists",
-        instructions_name="說明" if lang == "zh-TW" else "Instructions",
+        instructions_name="說明" if lang == "zh-TW" else "Instructions", lang=lang,
         instructions=instructions(bundle, lang))
     return workbook.write(sheet, fmt)

@@ -128,46 +128,67 @@ def _xlsx_lists(book: Any, ws: Any, sheet: Sheet) -> None:
 
 
 def _ods(sheet: Sheet) -> bytes:
-    from odf import number, style, table
     from odf.opendocument import OpenDocumentSpreadsheet
 
+    from compliance.report._odf import declare_language, write_package
+
     doc = OpenDocumentSpreadsheet()
+    declare_language(doc, sheet.lang)
+    date_cell = _ods_date_style(doc)
+    fields = [f for f, _ in COLUMNS]
+    validations = _ods_validations(doc, sheet, fields) if sheet.lists else {}
+    instructions = _ods_text_table(sheet.instructions_name, [[x] for x in sheet.instructions])
+    if sheet.instructions and not sheet.rows:
+        doc.spreadsheet.addElement(instructions)  # a template opens on its instructions
+    doc.spreadsheet.addElement(_ods_records(sheet, fields, validations, date_cell))
+    if sheet.lists:
+        doc.spreadsheet.addElement(_ods_lists(doc, sheet, fields))
+    if sheet.instructions and sheet.rows:
+        doc.spreadsheet.addElement(instructions)
+    buffer = io.BytesIO()
+    write_package(doc, buffer)  # valid ODF 1.2 (manifest version), reproducible
+    return buffer.getvalue()
+
+
+def _ods_date_style(doc: Any) -> Any:
+    from odf import number, style
+
     date_style = number.DateStyle(name="iso-date")
-    for part, sep in (("year", "/"), ("month", "/"), ("day", None)):
-        date_style.addElement(getattr(number, part.capitalize())(style="long"))
+    for part, sep in (("Year", "/"), ("Month", "/"), ("Day", None)):
+        date_style.addElement(getattr(number, part)(style="long"))
         if sep:
             date_style.addElement(number.Text(text=sep))
     doc.automaticstyles.addElement(date_style)
     date_cell = style.Style(name="date-cell", family="table-cell", datastylename="iso-date")
     doc.automaticstyles.addElement(date_cell)
-    fields = [f for f, _ in COLUMNS]
-    validations = _ods_validations(doc, sheet, fields) if sheet.lists else {}
-    if sheet.instructions and not sheet.rows:
-        doc.spreadsheet.addElement(_ods_text_table(sheet.instructions_name, [[x] for x in sheet.instructions]))
+    return date_cell
+
+
+def _ods_records(sheet: Sheet, fields: list[str], validations: dict[str, str], date_cell: Any) -> Any:
+    from odf import table
+
     records = table.Table(name=sheet.name)
-    for name, _ in COLUMNS:
-        records.addElement(table.TableColumn(defaultcellstylename="date-cell") if name == "date"
+    for name, _ in COLUMNS:  # new dates typed into the column are dates too
+        records.addElement(table.TableColumn(defaultcellstylename=date_cell) if name == "date"
                            else table.TableColumn())
     records.addElement(_ods_row(sheet.headers))
     for row in sheet.rows:
         records.addElement(_ods_row(row, validations, fields, date_cell))
-    if validations:
-        blank = max(ROWS_PREPARED - len(sheet.rows), 0)
-        if blank:
-            records.addElement(_ods_row([None] * len(fields), validations, fields, date_cell, repeat=blank))
-    doc.spreadsheet.addElement(records)
-    if sheet.lists:
-        hidden = style.Style(name="hidden-table", family="table")
-        hidden.addElement(style.TableProperties(display=False))
-        doc.automaticstyles.addElement(hidden)
-        lists = _ods_text_table(sheet.lists_name, _list_columns(sheet, fields))
-        lists.setAttribute("stylename", hidden)
-        doc.spreadsheet.addElement(lists)
-    if sheet.instructions and sheet.rows:
-        doc.spreadsheet.addElement(_ods_text_table(sheet.instructions_name, [[x] for x in sheet.instructions]))
-    buffer = io.BytesIO()
-    doc.write(buffer)
-    return buffer.getvalue()
+    blank = max(ROWS_PREPARED - len(sheet.rows), 0) if validations else 0
+    if blank:  # rows prepared with the drop-down lists, as one repeated row
+        records.addElement(_ods_row([None] * len(fields), validations, fields, date_cell, repeat=blank))
+    return records
+
+
+def _ods_lists(doc: Any, sheet: Sheet, fields: list[str]) -> Any:
+    from odf import style
+
+    hidden = style.Style(name="hidden-table", family="table")
+    hidden.addElement(style.TableProperties(display=False))
+    doc.automaticstyles.addElement(hidden)
+    lists = _ods_text_table(sheet.lists_name, _list_columns(sheet, fields))
+    lists.setAttribute("stylename", hidden)
+    return lists
 
 
 def _list_columns(sheet: Sheet, fields: list[str]) -> list[list[Any]]:
