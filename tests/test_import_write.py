@@ -81,3 +81,10 @@ def test_whatever_text_a_cell_holds_reads_back_the_same(note, doc_no, file, hour
         data, _, problems = read_yaml(path)
     assert problems == []
     assert m.Record.model_validate(data["records"][-1]) == record
+
+
+def test_windows_line_endings_and_a_byte_order_mark_are_kept():
+    text = "\ufeff# 紀錄\r\nrecords:\r\n  - {id: z, activity: q, date: 2023-01-01}\r\n"
+    out = insert(text, [R1], "c", "f.yaml")
+    assert out.startswith(text) and out.count("\r\n") == out.count("\n")
+    assert records_of(out.lstrip("\ufeff"))[-1] == R1

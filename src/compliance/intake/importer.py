@@ -138,7 +138,8 @@ def _has_content(sheet: Sheet) -> bool:
 
 def _new_text(request: Request, report: Report, bundle: Any) -> None:
     target = request.target
-    report.old_text = target.read_text(encoding="utf-8") if target.exists() else None
+    # bytes, decoded: read_text would turn CRLF into LF, and every line would change
+    report.old_text = target.read_bytes().decode("utf-8") if target.exists() else None
     sources = ", ".join(sorted({Path(r.place.path).name for r in report.outcome.added}))
     records = [r.record for r in report.outcome.added]
     text = insert(report.old_text, records, f"imported from {sources}", display_path(target))

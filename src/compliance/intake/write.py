@@ -87,9 +87,22 @@ def _text(text: str) -> str:
 
 
 def insert(text: str | None, records: list[m.Record], comment: str, path: str) -> str:
-    """``text`` (None: a new file) with ``records`` appended to its ``records:`` list."""
+    """``text`` (None: a new file) with ``records`` appended to its ``records:`` list, in the
+    file's own line endings and with its byte-order mark, if it has them."""
     if not records:
         return text or ""
+    if text is None:
+        return _insert(None, records, comment, path)
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    body = text[len(bom):]
+    crlf = "\r\n" in body and body.count("\n") == body.count("\r\n")
+    if crlf:
+        body = body.replace("\r\n", "\n")
+    out = _insert(body, records, comment, path)
+    return bom + (out.replace("\n", "\r\n") if crlf else out)
+
+
+def _insert(text: str | None, records: list[m.Record], comment: str, path: str) -> str:
     if text is None:
         return "# Records imported from the office's spreadsheets (compliance import).\n\nrecords:\n" + \
             render(records, 2, _all_scalar(records), comment)
