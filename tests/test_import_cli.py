@@ -322,7 +322,7 @@ def test_a_large_sheet_reports_progress_and_a_small_one_does_not(workdir, monkey
 def test_a_records_file_with_windows_line_endings_keeps_them(workdir):
     Path("plan_data/records-win.yaml").write_bytes(
         "# 由 Windows 記事本存檔\r\nrecords:\r\n  - {id: w-1, activity: online-booking-check, date: 2023-12-20}\r\n"
-        .encode("utf-8"))
+        .encode())
     xlsx(workdir / "a.xlsx", good_rows()[:1])
     assert run("import", "a.xlsx", "--into", "plan_data/records-win.yaml").exit_code == 0
     data = Path("plan_data/records-win.yaml").read_bytes()
