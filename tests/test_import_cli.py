@@ -328,3 +328,21 @@ def test_a_records_file_with_windows_line_endings_keeps_them(workdir):
     data = Path("plan_data/records-win.yaml").read_bytes()
     assert data.startswith("# 由 Windows 記事本存檔\r\nrecords:\r\n".encode())
     assert data.count(b"\r\n") == data.count(b"\n") == 5
+
+
+def test_a_records_file_changed_during_the_import_is_not_written_over(workdir, monkeypatch):
+    from compliance.intake import importer
+
+    real = importer.import_files
+
+    def meanwhile(request, bundle):
+        report = real(request, bundle)
+        RECORDS.write_text(RECORDS.read_text(encoding="utf-8") + "# edited meanwhile\n", encoding="utf-8")
+        return report
+
+    monkeypatch.setattr(importer, "import_files", meanwhile)
+    xlsx(workdir / "a.xlsx", good_rows()[:1])
+    result = run("import", "a.xlsx", "--lang", "en")
+    assert result.exit_code == 4
+    assert "plan_data/records.yaml changed while importing" in result.stderr
+    assert RECORDS.read_text(encoding="utf-8").endswith("# edited meanwhile\n")

@@ -553,7 +553,7 @@ def _fail_import(problems: list[Any], notes: list[str], lang: str, conflicts: in
 
 
 def _show_import(report: Any, lang: str, dry_run: bool) -> None:
-    from compliance.errors import display_path
+    from compliance.errors import ExitCode, display_path
     from compliance.intake._messages import say
 
     if report.problems:
@@ -578,10 +578,19 @@ def _show_import(report: Any, lang: str, dry_run: bool) -> None:
         click.echo(say(lang, "summary_dry_run", path=shown, added=added))
         return
     try:
+        if _changed_meanwhile(report):  # another import or an editor: do not write over it
+            click.echo(say(lang, "changed_meanwhile", path=shown), err=True)
+            sys.exit(ExitCode.IO)
         _write_atomic(report.target, report.new_text)
     except OSError as exc:
         _fail_io(exc, lang)
     click.echo(say(lang, "summary_wrote", path=shown, added=added))
+
+
+def _changed_meanwhile(report: Any) -> bool:
+    target = report.target
+    now = target.read_bytes().decode("utf-8", "replace") if target.exists() else None
+    return now != report.old_text
 
 
 def _problem_key(problem: Any) -> tuple[str, str, int, int, str]:

@@ -108,6 +108,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "problems_trailer_conflicts": ("共 {n} 個問題，其中衝突 {conflicts} 筆；未寫入任何檔案。",
                                    "{n} problem(s) found, {conflicts} of them conflicts; nothing was written."),
     "progress": ("讀取中", "reading"),
+    "changed_meanwhile": ("{path} 在匯入期間被修改（另一個匯入或編輯器？），未寫入；請重新匯入",
+                          "{path} changed while importing (another import, an editor?); nothing was "
+                          "written: import again"),
     "io_failed": ("無法讀寫 {path}：{error}", "cannot read or write {path}: {error}"),
     "binary_output": ("{fmt} 是二進位檔，不能輸出到終端機：請用 -o 指定檔名",
                       "an {fmt} file is binary: give -o FILE.{fmt}"),
