@@ -87,11 +87,7 @@ def sheet_records(sheet: Sheet, columns: Columns, mapping: Mapping, names: Names
     result = SheetResult(sheet.place, problems=list(columns.problems))
     hidden = set(sheet.facts.hidden_rows)
     result.problems.extend(_merged_data(sheet, columns, lang))
-    for col_row, col in sorted(sheet.facts.formulas):
-        if col_row > columns.header_row and col_row <= len(sheet.rows):
-            value = sheet.rows[col_row - 1][1][col - 1] if col <= len(sheet.rows[col_row - 1][1]) else ""
-            key = "formula" if value not in ("", None) else "formula_empty"
-            result.notes.append(f"{sheet.place.cell(col_row, col)}: {say(lang, key, value=_text(value))}")
+    result.notes.extend(_formula_notes(sheet, columns, lang))
     if any(f not in columns.at and f not in mapping.defaults for f in ("date", "activity")):
         return result  # the missing column is the problem; its rows would only repeat it
     for number, values in sheet.rows:
@@ -111,6 +107,16 @@ def sheet_records(sheet: Sheet, columns: Columns, mapping: Mapping, names: Names
     if tick:
         tick(len(sheet.rows) % 500)  # the bar ends full
     return result
+
+
+def _formula_notes(sheet: Sheet, columns: Columns, lang: str) -> Iterator[str]:
+    """Formulas are never computed here: their saved value is used, and the cell named."""
+    for number, col in sorted(sheet.facts.formulas):
+        if columns.header_row < number <= len(sheet.rows):
+            values = sheet.rows[number - 1][1]  # rows are numbered from 1, none left out
+            value = values[col - 1] if col <= len(values) else ""
+            key = "formula" if value not in ("", None) else "formula_empty"
+            yield f"{sheet.place.cell(number, col)}: {say(lang, key, value=_text(value))}"
 
 
 def _merged_data(sheet: Sheet, columns: Columns, lang: str) -> Iterator[CellProblem]:
