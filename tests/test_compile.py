@@ -49,7 +49,8 @@ def test_every_compiled_rule_is_safe_for_the_engine(bundle):
 
 def _rule(**fields) -> m.Rule:
     base = {"id": "r", "title": {"zh-TW": "t", "en": "t"}, "unit": "u", "severity": "low",
-            "source": {"clause": "c", "quote": "q"}}
+            "source": {"clause": "c", "quote": "q"}, "basis": "office",
+            "decided": {"by": "b", "on": "2023-01-03", "minutes": "m"}}
     return m.Rule.model_validate({**base, **fields})
 
 

@@ -30,7 +30,7 @@ from compliance.engine.durable import DurableEngine as Engine
 from compliance.evaluate import evaluate
 
 from reference import reference_evaluate
-from strategies import bundles, text
+from strategies import OFFICE, bundles, text
 
 _COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                      HealthCheck.data_too_large])
@@ -202,13 +202,13 @@ def test_negative_control_records_after_close_count(monkeypatch):
 
 
 def small_bundle(rules: list[dict], records: list[dict] = (), documents: list[dict] = (),
-                 plan: dict | None = None) -> Bundle:
+                 plan: dict | None = None, waivers: list[dict] = ()) -> Bundle:
     base_plan = {"agency": "a", "title": "t", "roc_year": 112, "adopted": "2023-01-03",
                  "document_number": "n"}
     built = {}
     for r in rules:
         data = {"title": text(r["id"]), "unit": "u-a", "severity": "medium",
-                "source": {"clause": "c", "quote": "q"}}
+                "source": {"clause": "c", "quote": "q"}, **OFFICE}
         data.update(r)
         built[r["id"]] = m.Rule.model_validate(data)
     return Bundle(
@@ -219,7 +219,8 @@ def small_bundle(rules: list[dict], records: list[dict] = (), documents: list[di
         units={"u-a": m.Unit.model_validate({"id": "u-a", "name": text("u-a")})},
         staff={}, roles={}, work_items={},
         records={r["id"]: m.Record.model_validate(r) for r in records}, meetings={},
-        waivers={}, documents={d["id"]: m.Document.model_validate(d) for d in documents},
+        waivers={w["id"]: m.Waiver.model_validate({"reason": "r", "approver": "a", **w}) for w in waivers},
+        documents={d["id"]: m.Document.model_validate(d) for d in documents},
         origins={})
 
 
@@ -245,7 +246,43 @@ AGREED = {
                      [{"id": "t1", "activity": "act-b", "date": "2023-12-29"},
                       {"id": "x1", "activity": "act-a", "date": "2024-01-03"}]),
         dt.date(2024, 1, 3)),
+    # issue 8: a waiver keeps covering the periods due by its expiry after it expired
+    "waiver-covers-after-expiry": (
+        small_bundle([{"id": "r1", "activity": "act-a", "every": "workday", "months": [2]}],
+                     waivers=[{"id": "w1", "rule": "r1", "from": "2023-02-01", "to": "2023-02-10",
+                               "granted": "2023-01-30", "expires": "2023-02-06"}]),
+        dt.date(2023, 3, 31)),
+    # issue 8: a deadline in the next year (by_year: next), kept on a weekend (shift: none)
+    "next-year-deadline-no-shift": (
+        small_bundle([{"id": "r1", "activity": "act-a", "by": "03-30", "by_year": "next", "shift": "none"}],
+                     [{"id": "x1", "activity": "act-a", "date": "2024-04-01"}]),
+        dt.date(2024, 4, 2)),
+    # issue 8: 第一時間 in calendar days: Friday's report is due Saturday, not Monday
+    "calendar-day-trigger": (
+        small_bundle([{"id": "r1", "activity": "act-a", "after": {"activity": "act-b", "within_days": 1}}],
+                     [{"id": "t1", "activity": "act-b", "date": "2023-10-06"},
+                      {"id": "x1", "activity": "act-a", "date": "2023-10-11", "period": "t1"}]),
+        dt.date(2023, 10, 31)),
+    # issue 8: each kind of document that must be published
+    "published-kinds": (
+        small_bundle([{"id": "r1", "constraint": {"entity": "document", "published": [
+            {"id": "k-plan", "title": text("plan")}, {"id": "k-map", "title": text("map")}]}}],
+            documents=[{"id": "d1", "title": "t", "format": "pdf", "editable": False,
+                        "published": "2023-02-20", "kind": "k-plan"}]),
+        dt.date(2023, 3, 1)),
 }
+
+
+def test_pinned_issue_8_corners_have_the_new_statuses():
+    def status(name):
+        bundle, as_of = AGREED[name]
+        return {(f.period_key, f.entity): f.status for f in evaluate(bundle, as_of, engine=ENGINE).findings}
+
+    waived = status("waiver-covers-after-expiry")
+    assert waived[("2023-02-06", None)] == "waived" and waived[("2023-02-07", None)] == "violation"
+    assert status("next-year-deadline-no-shift") == {("2024-03-30", None): "late"}  # 3/30/2024 is a Saturday
+    assert status("calendar-day-trigger") == {("t1", None): "late"}
+    assert status("published-kinds") == {("k-plan", "k-plan"): "satisfied", ("k-map", "k-map"): "violation"}
 
 
 @pytest.mark.parametrize("name", sorted(AGREED))

@@ -11,19 +11,20 @@ AS_OF = dt.date(2023, 6, 30)
 WEEKLY = "school-age-children-list-weekly"
 
 
-def test_pick_the_period_holding_a_day_or_as_of(bundle):
+def test_pick_the_period_holding_a_day(bundle):
     findings = evaluate(bundle, AS_OF, rules=[WEEKLY]).findings
-    (chosen,) = pick(findings, dt.date(2023, 5, 17), AS_OF)
-    assert chosen.period_key == "2023-W20"
-    (default,) = pick(findings, None, AS_OF)
-    assert default.start <= AS_OF <= default.end
-    assert pick(findings, dt.date(2022, 1, 1), AS_OF) == []  # a day outside every period
+    (chosen,), green = pick(findings, dt.date(2023, 5, 17))
+    assert chosen.period_key == "2023-W20" and green == 0
+    assert pick(findings, dt.date(2022, 1, 1)) == ([], 0)  # a day outside every period
 
 
-def test_pick_without_a_period_at_as_of_takes_the_latest_started(bundle):
-    findings = [f for f in evaluate(bundle, AS_OF, rules=[WEEKLY]).findings if f.end < AS_OF]
-    (chosen,) = pick(findings, None, AS_OF)
-    assert chosen.start == max(f.start for f in findings)
+def test_pick_without_a_day_shows_every_period_not_green(bundle):
+    """Not the latest period: an earlier one that is late or missed would hide behind it."""
+    findings = evaluate(bundle, AS_OF, rules=[WEEKLY]).findings
+    shown, green = pick(findings, None)
+    assert [f.period_key for f in shown] == ["2023-W20"]  # sent late (補送 6/16), yellow
+    assert green == len(findings) - 1
+    assert all(f.light == "green" for f in findings if f not in shown)
 
 
 def test_counted_records_have_no_reason_and_the_others_have_one(bundle):

@@ -10,7 +10,8 @@ from compliance import models as m
 from compliance.schema import schemas
 
 BASE = {"id": "r", "title": {"zh-TW": "t", "en": "t"}, "unit": "u", "severity": "low",
-        "source": {"clause": "c", "quote": "q"}}
+        "source": {"clause": "c", "quote": "q"}, "basis": "office",
+        "decided": {"by": "b", "on": "2023-01-03", "minutes": "m"}}
 
 
 @pytest.mark.parametrize("keys, cls, kind", [

@@ -13,7 +13,8 @@ PLAN = m.Plan(agency="a", title="t", roc_year=112, adopted="112/02/17", document
 
 def rule(**kw):
     base = dict(id="r", title={"zh-TW": "規則", "en": "rule"}, unit="u", severity="low",
-                source={"clause": "c", "quote": "q"}, activity="a")
+                source={"clause": "c", "quote": "q"}, activity="a", basis="office",
+                decided={"by": "b", "on": "2023-01-03", "minutes": "m"})
     return m.Rule.model_validate({**base, **kw})
 
 

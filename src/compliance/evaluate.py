@@ -53,6 +53,7 @@ def evaluate(bundle: Bundle, as_of: dt.date, *, rules: Iterable[str] | None = No
     findings = _classify(engine, bundle, periods, matches, by_id, as_of, clock)
     with clock("findings"):
         findings += _constraint_findings(bundle, matches)
+        findings += _published_findings(bundle, selected, matches, as_of)
         findings = attach_explanations(bundle, findings, as_of)
         findings.sort(key=lambda f: (f.rule, f.start, f.entity or "", f.period_key))
     return Evaluation(as_of, findings)
@@ -118,9 +119,14 @@ def met_on(rule: m.Rule, counted: list[m.Record]) -> dt.date | None:
 
 def waiver_notes(bundle: Bundle, p: Period, as_of: dt.date,
                  by_rule: dict[str, list[m.Waiver]] | None = None) -> tuple[WaiverNote, ...]:
-    """Waivers granted by ``as_of`` whose covered days include the period's due date."""
+    """Waivers granted by ``as_of`` whose covered days include the period's due date.
+
+    A waiver keeps covering a period due on or before its expiry day after it expired;
+    it stops covering only the periods due after that day.
+    """
     candidates = (by_rule or waivers_by_rule(bundle)).get(p.rule, ())
-    return tuple(WaiverNote(w.id, w.expires, as_of > w.expires) for w in candidates
+    return tuple(WaiverNote(w.id, w.expires, as_of > w.expires,
+                            as_of <= w.expires or p.due <= w.expires) for w in candidates
                  if (w.entity is None or w.entity == p.entity)
                  and w.from_ <= p.due <= w.to and w.granted <= as_of)
 
@@ -157,7 +163,7 @@ def _stage(bundle: Bundle, periods: dict[str, Period], matches: Matches, records
         met = met_on(rule, counted)
         staged[pid] = (p, rule, counted, met, notes)
         questions[pid] = StatusQuestion(p.start, p.due, p.remind_from, met,
-                                        any(not n.expired for n in notes))
+                                        any(n.covers for n in notes))
     return staged, questions
 
 
@@ -183,6 +189,26 @@ def _constraint_findings(bundle: Bundle, matches: Matches) -> list[Finding]:
             rule=rule_id, status=status, period_key=doc_id, start=doc.published, end=doc.published,
             due=doc.published, nominal_due=doc.published, close=doc.published, required=1,
             count=int(status == "satisfied"), records=(), entity=doc_id))
+    return out
+
+
+def _published_findings(bundle: Bundle, rules: list[m.Rule], matches: Matches,
+                        as_of: dt.date) -> list[Finding]:
+    """One finding per kind a ``published`` constraint lists: is a document of it out?
+
+    The obligation holds from the day the plan takes effect (拾: 本計畫奉核後實施).
+    """
+    day = bundle.plan.adopted
+    out = []
+    for rule in rules:
+        if rule.schedule.kind != "constraint":
+            continue
+        for kind in rule.schedule.constraint.published:
+            has = bool(matches.published.get((rule.id, kind.id)))
+            status: Status = "upcoming" if as_of < day else "satisfied" if has else "violation"
+            out.append(Finding(
+                rule=rule.id, status=status, period_key=kind.id, start=day, end=day, due=day,
+                nominal_due=day, close=day, required=1, count=int(has), records=(), entity=kind.id))
     return out
 
 

@@ -351,10 +351,13 @@ def _check_quotes(b: Bundle, plan_dir: Path) -> Iterator[Problem]:
             ("source_sha256",), f"{b.plan.source_text} is not the adopted plan text: its SHA-256 is "
             f"{digest}, not the recorded {b.plan.source_sha256}")
     for rule in b.rules.values():
-        if normalise_quote(rule.source.quote) not in plan_text:
-            yield b.defined_at("rule", rule.id).problem(
-                ("source", "quote"), f"quote is not verbatim from {b.plan.source_text} "
-                "(compared after NFKC normalisation, whitespace removed)")
+        cited = [(("source", "quote"), rule.source),
+                 *((("also", i, "quote"), s) for i, s in enumerate(rule.also))]
+        for at, source in cited:
+            if normalise_quote(source.quote) not in plan_text:
+                yield b.defined_at("rule", rule.id).problem(
+                    at, f"quote is not verbatim from {b.plan.source_text} "
+                    "(compared after NFKC normalisation, whitespace removed)")
 
 
 # Bundle, Origin and RuleBook live in compliance.bundle; re-exported for older imports.

@@ -217,13 +217,17 @@ def _recurring(schedule: m.Recurring, plan: m.Plan, calendar: WorkCalendar,
 
 def _fixed(schedule: m.FixedDate, plan: m.Plan, calendar: WorkCalendar,
            triggers: list[m.Record]) -> list[Span]:
-    year = plan.year
+    # A deadline in the next year (a report on the plan year due 01-31 after it) is still an
+    # obligation of this plan: its key is the deadline's own date, its window runs from the
+    # plan's first day to the end of the deadline's year so a late delivery shows as late.
+    year = plan.year + schedule.next_year
     try:
         deadline = dt.date(year, schedule.month, schedule.day)
     except ValueError:  # 02-29 in a common year: the deadline is the last day of February
         deadline = dt.date(year, 3, 1) - ONE_DAY
-    return [(f"{year}-{schedule.text}", plan.first_day, deadline, plan.last_day,
-             calendar.on_or_after(deadline))]
+    close = dt.date(year, 12, 31) if schedule.next_year else plan.last_day
+    due = calendar.on_or_after(deadline) if schedule.shift else deadline  # 行政程序法第48條, or not
+    return [(f"{year}-{schedule.text}", plan.first_day, deadline, close, due)]
 
 
 def _triggered(schedule: m.Triggered, plan: m.Plan, calendar: WorkCalendar,
@@ -231,16 +235,21 @@ def _triggered(schedule: m.Triggered, plan: m.Plan, calendar: WorkCalendar,
     # An unnamed response counts only inside the window: overlapping windows of several
     # triggers must not share a response given months later. A late response names the
     # trigger it answers (period: <trigger record id>).
+    trigger = schedule.trigger
     out: list[Span] = []
     for record in triggers:
-        due = calendar.add_workdays(record.date, schedule.trigger.within_workdays)
+        if trigger.within_days is not None:
+            # Calendar days, not moved off days off: 第一時間 does not wait for Monday.
+            due = record.date + dt.timedelta(days=trigger.within_days)
+        else:
+            due = calendar.add_workdays(record.date, trigger.within_workdays or 0)
         out.append((record.id, record.date, due, due, due))
     return out
 
 
 def _no_periods(schedule: m.DocumentCheck, plan: m.Plan, calendar: WorkCalendar,
                 triggers: list[m.Record]) -> list[Span]:
-    return []  # a constraint is checked per document, not per period
+    return []  # a constraint is checked per document or kind of document, not per period
 
 
 # One expander per schedule kind (see models.Schedule).

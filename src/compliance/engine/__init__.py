@@ -32,6 +32,8 @@ class Matches:
     """Period id -> ids of the records that count for it."""
     verdicts: Mapping[tuple[str, str], frozenset[Verdict]] = field(default_factory=dict)
     """(Constraint rule id, document id) -> the verdicts given (exactly one when sound)."""
+    published: Mapping[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    """(Constraint rule id, kind id) -> the published documents of that kind (none: absent)."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ class StatusQuestion:
     due: dt.date
     remind_from: dt.date
     met_on: dt.date | None  # None: the requirement is not met
-    waived: bool  # an unexpired waiver covers it
+    waived: bool  # a waiver covers it (decided per period, see evaluate.waiver_notes)
 
 
 class RulesEngine(Protocol):
@@ -50,7 +52,8 @@ class RulesEngine(Protocol):
               records: Sequence[m.Record], documents: Sequence[m.Document],
               as_of: dt.date) -> Matches:
         """Records that count per period (a record counts inside the period's window, or
-        for the period it names from the period's start on), verdicts per document."""
+        for the period it names from the period's start on), verdicts per document, and the
+        documents of each kind a ``published`` constraint lists."""
         ...
 
     def classify(self, questions: Mapping[str, StatusQuestion], as_of: dt.date) -> dict[str, Status]:

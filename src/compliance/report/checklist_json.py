@@ -29,7 +29,8 @@ def document(bundle: Bundle, c: Checklist, lang: str) -> dict[str, Any]:
                  "evidence": r.evidence.model_dump(exclude_none=True) if r.evidence else None}
                 for r in g.records]} for g in s.done],
             "scheduled": [{"work_item": i.item.id, "number": i.item.number, "item": i.item.item,
-                           "tracked": i.tracked, "records": [r.id for r in i.records]}
+                           "tracked": i.tracked, "month_known": i.month_known,
+                           "records": [r.id for r in i.records]}
                           for i in s.scheduled],
         } for s in c.sections],
     }

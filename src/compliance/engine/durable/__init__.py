@@ -38,14 +38,18 @@ class DurableEngine:
         facts = _facts.match_facts(rules, periods, records, documents, as_of)
         matched: dict[str, set[str]] = defaultdict(set)
         verdicts: dict[tuple[str, str], set[Verdict]] = defaultdict(set)
+        published: dict[tuple[str, str], set[str]] = defaultdict(set)
         for firing in self._session.run(_compile.compile_match(list(rules)), facts):
             kind, rule_id, rest = _compile.parse_rule_name(firing.rule)
             if kind == "m":
                 matched[firing.facts["p"]].add(firing.facts["r"])
+            elif rest.startswith(_compile.HAS):
+                published[(rule_id, rest.removeprefix(_compile.HAS))].add(firing.facts["e"])
             else:
                 verdicts[(rule_id, firing.facts["e"])].add(cast(Verdict, rest))
         return Matches({k: frozenset(v) for k, v in matched.items()},
-                       {k: frozenset(v) for k, v in verdicts.items()})
+                       {k: frozenset(v) for k, v in verdicts.items()},
+                       {k: frozenset(v) for k, v in published.items()})
 
     def classify(self, questions: Mapping[str, StatusQuestion], as_of: dt.date) -> dict[str, Status]:
         facts = [_facts.status_fact(pid, q, as_of) for pid, q in questions.items()]

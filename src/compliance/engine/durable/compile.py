@@ -95,11 +95,24 @@ def _obligation(rule: m.Rule) -> dict[str, Any]:
     return out
 
 
+HAS = "has:"  # the verdict part of a published-kind rule's name: has:<kind id>
+
+
+def published_rule_name(rule_id: str, kind: str) -> str:
+    return f"c|{rule_id}|{HAS}{kind}"
+
+
 def _constraint(rule: m.Rule) -> dict[str, Any]:
     assert rule.schedule.kind == "constraint"
     c = rule.schedule.constraint
     kind = {"t": c.entity}
     applies = [_any_of(_options(x)) for x in c.applies]
+    if c.published:
+        # One engine rule per kind: it fires for each document of that kind; a kind with no
+        # firing has no document (absence is read from the firings, not from a negation, P1).
+        return {published_rule_name(rule.id, k.id): {
+            "all": [GO, {"e": {"$and": [kind, {"kind": fact_value(k.id)}, *applies]}}]}
+            for k in c.published}
     require = [_any_of(_options(x)) for x in c.require]
     broken = {"$or": [_negate(x) for x in c.require]} if len(c.require) > 1 else _negate(c.require[0])
     return {
