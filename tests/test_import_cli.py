@@ -346,3 +346,11 @@ def test_a_records_file_changed_during_the_import_is_not_written_over(workdir, m
     assert result.exit_code == 4
     assert "plan_data/records.yaml changed while importing" in result.stderr
     assert RECORDS.read_text(encoding="utf-8").endswith("# edited meanwhile\n")
+
+
+def test_a_bad_mapping_file_is_reported_in_chinese_too(workdir):
+    Path("map.yaml").write_text("columns: [日期]\n", encoding="utf-8")
+    xlsx(workdir / "log.xlsx", [])
+    result = run("import", "log.xlsx", "--mapping", "map.yaml", "--lang", "zh-TW")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == "共 1 個問題；未寫入任何檔案。"

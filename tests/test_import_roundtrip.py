@@ -80,8 +80,10 @@ def test_template_has_lists_date_format_and_zh_tw_instructions(workdir):
     assert [c.value for c in sheet[1]] == ["編號", "日期", "工作項目", "課室", "承辦人", "時數", "對應期間",
                                           "文號", "附件", "連結", "備註"]
     ranges = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
-    assert ranges == {"C2:C1001": "'清單'!$A$2:$A$28", "D2:D1001": "'清單'!$B$2:$B$4",
-                      "E2:E1001": "'清單'!$C$2:$C$15"}
+    bundle = plan()
+    sizes = [len(bundle.activities), len(bundle.units), len(bundle.staff)]
+    assert ranges == {"C2:C1001": f"'清單'!$A$2:$A${sizes[0] + 1}", "D2:D1001": f"'清單'!$B$2:$B${sizes[1] + 1}",
+                      "E2:E1001": f"'清單'!$C$2:$C${sizes[2] + 1}"}
     lists = book["清單"]
     assert lists["A2"].value == "計畫訂定及各課重點" or lists["A2"].value  # the plan's first activity
     assert lists["B3"].value == "戶籍資料課" and lists["C2"].value == "S01"
@@ -98,7 +100,8 @@ def test_ods_template_has_validations_and_imports_cleanly(workdir):
     run("template", "--format", "ods", "--lang", "zh-TW", "-o", "t.ods")
     validate_odf("t.ods")
     content = zipfile.ZipFile("t.ods").read("content.xml").decode("utf-8")
-    assert "of:cell-content-is-in-list([$'清單'.$A$2:$A$28])" in content
+    last = len(plan().activities) + 1
+    assert f"of:cell-content-is-in-list([$'清單'.$A$2:$A${last}])" in content
     assert 'table:content-validation-name="list-activity"' in content
     assert 'table:display="false"' in Path("t.ods").read_bytes().decode("utf-8", "replace") or \
         'table:display="false"' in content

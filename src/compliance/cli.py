@@ -591,12 +591,14 @@ def _sheet_bar(label: str, rows: int) -> Iterator[Callable[[int], None]]:
 
 def _fail_import(problems: list[Any], notes: list[str], lang: str, conflicts: int = 0) -> NoReturn:
     from compliance.errors import ExitCode
+    from compliance.i18n import problem as localised
     from compliance.intake._messages import say
+    from compliance.intake.cells import CellProblem
 
     for note in notes:
         click.echo(note, err=True)
-    for problem in problems:
-        click.echo(str(problem), err=True)
+    for problem in problems:  # cell problems are written in the reader's language already
+        click.echo(str(problem if isinstance(problem, CellProblem) else localised(problem, lang)), err=True)
     trailer = "problems_trailer_conflicts" if conflicts else "problems_trailer"
     click.echo(say(lang, trailer, n=len(problems), conflicts=conflicts), err=True)
     sys.exit(ExitCode.BAD_INPUT)
