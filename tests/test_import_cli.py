@@ -349,8 +349,11 @@ def test_a_records_file_changed_during_the_import_is_not_written_over(workdir, m
 
 
 def test_a_bad_mapping_file_is_reported_in_chinese_too(workdir):
-    Path("map.yaml").write_text("columns: [日期]\n", encoding="utf-8")
+    Path("map.yaml").write_text("columns:\n  查核日: when\n", encoding="utf-8")
     xlsx(workdir / "log.xlsx", [])
     result = run("import", "log.xlsx", "--mapping", "map.yaml", "--lang", "zh-TW")
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[-1] == "共 1 個問題；未寫入任何檔案。"
+    assert result.stderr.splitlines() == [
+        "map.yaml:2:8: columns.查核日: 不明的欄位「when」；可用：id, date, activity, unit, staff, hours, "
+        "period, doc_no, file, url, link, note 或 null",
+        "共 1 個問題；未寫入任何檔案。"]

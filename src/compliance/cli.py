@@ -555,7 +555,7 @@ def import_records(files: tuple[Path, ...], rules_dir: Path, plan_dir: Path, int
     _check_into(target, plan_dir, lang)
     try:
         request = Request(list(files), rules_dir, plan_dir, target, sheet,
-                          load_mapping(mapping) if mapping else Mapping(), lang,
+                          load_mapping(mapping, lang) if mapping else Mapping(), lang,
                           progress=_sheet_bar if sys.stderr.isatty() else None)  # logs stay clean
         report = import_files(request, _load(rules_dir, plan_dir))
     except InputError as exc:  # the mapping file, the plan, or the plan with the new records

@@ -53,6 +53,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                   "請用 --sheet 指定要匯入的工作表，或用 --mapping 說明欄位"),
                   ("the sheet has content but no header row in its first {rows} rows (with 'date' and "
                   "'activity' columns); choose sheets with --sheet or describe the columns with --mapping")),
+    "mapping_field": ("不明的欄位「{field}」；可用：{known} 或 null",
+                      "unknown field {field!r}; use one of {known} or null"),
     "no_records_sheet": ("沒有可匯入的工作表", "no sheet to import"),
     "missing_column": ("缺少「{label}」欄{hint}", "no {label!r} column{hint}"),
     "duplicate_column": ("「{label}」欄重複（另見 {first}）", "the {label!r} column appears twice (also {first})"),

@@ -61,7 +61,7 @@ class Mapping(BaseModel):
     header_row: int | None = Field(default=None, ge=1, le=1000)
 
 
-def load_mapping(path: Path) -> Mapping:
+def load_mapping(path: Path, lang: str = "en") -> Mapping:
     """Read a mapping file; every problem at its line and column."""
     from compliance._yaml import read_yaml
     from compliance.load import _problem
@@ -76,11 +76,12 @@ def load_mapping(path: Path) -> Mapping:
     bad: list[Problem] = []
     for header, target in mapping.columns.items():
         if target is not None and target not in FIELDS:
-            bad.append(source.problem(("columns", header), f"unknown field {target!r}; use one of "
-                                      f"{', '.join(FIELDS)} or null"))
+            bad.append(source.problem(("columns", header), say(lang, "mapping_field", field=target,
+                                                                 known=", ".join(FIELDS))))
     for name in mapping.defaults:
         if name not in FIELDS:
-            bad.append(source.problem(("defaults", name), f"unknown field {name!r}", key=True))
+            bad.append(source.problem(("defaults", name), say(lang, "mapping_field", field=name,
+                                                              known=", ".join(FIELDS)), key=True))
     if bad:
         raise InputError(bad)
     return mapping
