@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from compliance import models as m
@@ -68,6 +68,7 @@ _TEXT = st.text(min_size=1, max_size=40)
 
 
 @settings(max_examples=300, deadline=None)
+@example(note="0", doc_no="A\n", file=None, hours=None, flow=False)  # `$` matched before the newline
 @given(note=_TEXT, doc_no=_TEXT, file=st.none() | _TEXT, hours=st.none() | st.floats(0, 1000),
        flow=st.booleans())
 def test_whatever_text_a_cell_holds_reads_back_the_same(note, doc_no, file, hours, flow):

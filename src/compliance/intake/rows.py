@@ -202,7 +202,7 @@ class _RowReader:
         if value is None:
             return None
         ident = re.sub(r"\s+", "-", unicodedata.normalize("NFKC", _text(value)).strip().lower())
-        if not _ID.match(ident) or len(ident) > 80:
+        if not _ID.fullmatch(ident) or len(ident) > 80:
             self.fail(name, "bad_id", value=_text(value))
             return None
         return ident
@@ -289,9 +289,9 @@ def period_key(value: Any) -> str | None:
         return parse_date(text).isoformat()
     except DateFormatError:
         pass
-    if _PERIOD.match(text):
+    if _PERIOD.fullmatch(text):
         return text if _real_month(text) else None
-    roc = _ROC_PERIOD.match(text)
+    roc = _ROC_PERIOD.fullmatch(text)
     if roc:
         year = int(roc.group(1)) + 1911
         rest = roc.group(2)
@@ -299,8 +299,8 @@ def period_key(value: Any) -> str | None:
             return str(year)
         part = rest.upper() if rest[0].isalpha() else f"{int(rest):02d}"
         key = f"{year}-{part}"
-        return key if _PERIOD.match(key) and _real_month(key) else None
-    return text if _ID.match(text) and len(text) <= 80 else None
+        return key if _PERIOD.fullmatch(key) and _real_month(key) else None
+    return text if _ID.fullmatch(text) and len(text) <= 80 else None
 
 
 def _real_month(key: str) -> bool:

@@ -79,7 +79,7 @@ def _scalar(value: Any) -> str:
 
 @lru_cache(maxsize=4096)
 def _text(text: str) -> str:
-    if (_PLAIN.match(text) and not text.endswith(" ") and _RESOLVER.resolve(
+    if (_PLAIN.fullmatch(text) and not text.endswith(" ") and _RESOLVER.resolve(
             yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"):
         return text
     quoted = json.dumps(text, ensure_ascii=False)
