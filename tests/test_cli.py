@@ -235,6 +235,11 @@ def test_rules_json(workdir):
                           "months", "by", "after", "at_least", "for_each", "total", "where",
                           "lead_days", "interpretation"}
         assert ("law" in i) == (i["basis"] == "law") and ("decided" in i) == (i["basis"] == "office")
+    # The office's own choices are labelled and, unless the office says otherwise, low.
+    office = {i["id"] for i in items if i["basis"] == "office"}
+    assert {"website-monthly-update", "online-document-training", "property-annual-inventory",
+            "moi-monthly-reports", "moi-annual-reports", "section-priorities-at-year-start"} == office
+    assert all(i["severity"] == "low" and i["decided"]["minutes"] for i in items if i["id"] in office)
     law = next(i for i in items if i["id"] == "env-education-results-report")
     assert law["law"]["article"].startswith("環境教育法第19條") and "翌年一月三十一日" in law["law"]["text"]
     assert law["by"] == "01-31" and law["by_year"] == "next"

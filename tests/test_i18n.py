@@ -47,7 +47,8 @@ def test_every_bad_input_message_is_translated(workdir, case):
 
 
 def test_english_is_unchanged_and_positions_are_kept():
-    p = Problem("plan_data/x.yaml", 4, 81, "records[0].unit", "unknown unit 'registraton'; did you mean 'registration'?")
+    p = Problem("plan_data/x.yaml", 4, 81, "records[0].unit",
+                "unknown unit 'registraton'; did you mean 'registration'?")
     assert problem(p, "en") == p
     zh = problem(p, "zh-TW")
     assert (zh.path, zh.line, zh.column, zh.field) == (p.path, p.line, p.column, p.field)
@@ -72,3 +73,10 @@ def test_templates_and_translations_have_the_same_placeholders():
 def test_usage_errors_in_zh_tw(workdir, args, words):
     result = CliRunner().invoke(main, [*args, "--lang", "zh-TW"])
     assert result.exit_code == 2 and words in result.stderr
+
+
+def test_a_changed_plan_text_is_refused_in_zh_tw(workdir):
+    text = workdir / "plan_data/source/plan-112.txt"
+    text.write_text(text.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "--lang", "zh-TW"])
+    assert result.exit_code == 2 and "不是奉核之計畫全文" in result.stderr

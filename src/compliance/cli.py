@@ -353,7 +353,8 @@ def _range(bundle: Any, start: str | None, end: str | None, year: int | None) ->
               help="Evaluation date: ISO or ROC date, 'today' (Asia/Taipei) or 'plan-end'.")
 @click.option("--period", "period_day", default=None,
               help="A day inside the period to explain (default: every period that is not green).")
-@click.option("--entity", default=None, help="Only this unit, staff member or document.")
+@click.option("--entity", default=None,
+              help="Only this unit (id or name), staff member or document.")
 @lang_option
 @guarded
 def explain(rule_id: str, rules_dir: Path, plan_dir: Path, as_of: str, period_day: str | None,
@@ -377,6 +378,10 @@ def explain(rule_id: str, rules_dir: Path, plan_dir: Path, as_of: str, period_da
     day = parse_as_of(as_of, bundle)
     target = parse_as_of(period_day, bundle) if period_day else None
     evaluation = evaluate(bundle, day, rules=[rule_id])
+    if entity is not None and entity not in bundle.units:  # a unit may be named (戶籍資料課)
+        names = {u.name.zh_TW: uid for uid, u in bundle.units.items()}
+        names.update({u.name.en: uid for uid, u in bundle.units.items()})
+        entity = names.get(entity, entity)
     findings = [f for f in evaluation.findings if entity is None or f.entity == entity]
     chosen, green = pick(findings, target)
     buffer = io.StringIO()

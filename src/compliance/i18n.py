@@ -76,7 +76,8 @@ CATALOGUE: dict[str, str] = {
     "records have no field '{field}'": "紀錄沒有欄位 '{field}'",
     "documents have no field '{field}'": "文件沒有欄位 '{field}'",
     "'for_each' cannot be combined with 'after'": "'for_each' 不能與 'after' 併用",
-    "no file defines `plan:` (agency, roc_year, adopted, ...)": "沒有任何檔案定義 `plan:`（agency、roc_year、adopted 等）",
+    "no file defines `plan:` (agency, roc_year, adopted, ...)":
+        "沒有任何檔案定義 `plan:`（agency、roc_year、adopted 等）",
     "`plan:` is defined twice (also in {where})": "`plan:` 定義了兩次（另見 {where}）",
     "unit '{unit}' reports twice": "課室 '{unit}' 報告了兩次",
     "unit reports need the activity 'progress-report' in the rules": "課室報告需要規則中有 'progress-report' 活動",
@@ -87,6 +88,8 @@ CATALOGUE: dict[str, str] = {
     "unknown task-force role '{role}'": "未知的任務編組職別 '{role}'",
     "entity '{entity}' is not a {what} of rule '{rule}'": "對象 '{entity}' 不是規則 '{rule}' 的{what}",
     "cannot read plan text: {reason}": "無法讀取計畫全文：{reason}",
+    "{file} is not the adopted plan text: its SHA-256 is {digest}, not the recorded {recorded}":
+        "{file} 不是奉核之計畫全文：其 SHA-256 為 {digest}，與記載之 {recorded} 不符",
     "quote is not verbatim from {file} (compared after NFKC normalisation, whitespace removed)":
         "引文與 {file} 原文不符（以 NFKC 正規化並去除空白後比對）",
     # models.py
@@ -117,7 +120,8 @@ CATALOGUE: dict[str, str] = {
     "evidence needs at least one of doc_no, file or url": "佐證至少需有 doc_no、file 或 url 其中之一",
     # dates.py
     "expected a date without a time, got {value}": "應為不含時間的日期，卻是 {value}",
-    "expected a date such as 2023-03-10 or 112/03/10, got {value}": "應為日期，例如 2023-03-10 或 112/03/10，卻是 {value}",
+    "expected a date such as 2023-03-10 or 112/03/10, got {value}":
+        "應為日期，例如 2023-03-10 或 112/03/10，卻是 {value}",
     "'{value}' is not a real day ({md} does not exist in {year})": "'{value}' 不是實際存在的日期（{year} 年沒有 {md}）",
     "'{value}' is not a date": "'{value}' 不是日期",
     "write 2023-03-10, 112/03/10, 112-03-10, 112.03.10 or 112年3月10日":
@@ -144,7 +148,8 @@ CATALOGUE: dict[str, str] = {
     "unknown rule '{rule}'": "未知的規則 '{rule}'",
     "--as-of: {detail}": "--as-of：{detail}",
     "--as-of {value} needs the plan": "--as-of {value} 需要計畫資料",
-    "give one --output per --format (use '-' for standard output)": "每個 --format 需對應一個 --output（標準輸出用 '-'）",
+    "give one --output per --format (use '-' for standard output)":
+        "每個 --format 需對應一個 --output（標準輸出用 '-'）",
     "only one report can go to standard output": "只能有一份報告輸出到標準輸出",
     "give either --year or --from/--to, not both": "請擇一使用 --year 或 --from/--to",
     "--to is before --from": "--to 早於 --from",

@@ -11,9 +11,9 @@ import datetime as dt
 import re
 
 from compliance import models as m
+from compliance.bundle import Bundle
 from compliance.dates import format_date, format_roc_long
 from compliance.findings import Finding, WaiverNote
-from compliance.bundle import Bundle
 
 STATUS = {
     "zh-TW": {"violation": "逾期未辦", "reminder": "即將到期", "open": "辦理中", "satisfied": "已完成",

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from compliance.bundle import Bundle
 from compliance.checklist import Checklist, ScheduledItem, UnitSection
 from compliance.dates import format_date
-from compliance.bundle import Bundle
 from compliance.report._messages import (
     LIGHT,
     entity_name,

@@ -11,10 +11,10 @@ import datetime as dt
 from typing import IO, Any
 
 from compliance import models as m
+from compliance.bundle import Bundle
 from compliance.dates import format_date
 from compliance.explain import Considered, considered
 from compliance.findings import Finding
-from compliance.bundle import Bundle
 from compliance.report._messages import (
     BASIS,
     LIGHT,
@@ -31,7 +31,8 @@ from compliance.report._messages import (
 _W: dict[str, dict[str, Any]] = {
     "zh-TW": {"rule": "項目", "period": "期間", "due": "期限",
               "moved": "原訂 {n} 為休息日，依行政程序法第 48 條順延至次一上班日",
-              "status": "狀態", "entity": "對象", "records": "相關紀錄", "counted": "計入", "not": "不計入",
+              "status": "狀態", "entity": "對象", "sep": "；",
+              "records": "相關紀錄", "counted": "計入", "not": "不計入",
               "waivers": "免辦核准", "none": "（無）", "nothing": "此日期沒有對應的期間。",
               "all_green": "共 {n} 期，均為綠燈（已完成、辦理中、免辦或尚未開始）。",
               "green": "另有 {n} 期為綠燈（已完成、辦理中、免辦或尚未開始），未列出；以 --period 指定日期可查看該期。",
@@ -46,7 +47,8 @@ _W: dict[str, dict[str, Any]] = {
               "explained": "會議說明", "action": "決議", "target": "預定完成"},
     "en": {"rule": "rule", "period": "period", "due": "due", "moved": "the deadline {n} is a day off; "
            "moved to the next working day (Administrative Procedure Act art. 48)",
-           "status": "status", "entity": "for", "records": "records considered", "counted": "counted", "not": "not counted",
+           "status": "status", "entity": "for", "sep": "; ", "records": "records considered", "counted": "counted",
+           "not": "not counted",
            "waivers": "waivers", "none": "(none)", "nothing": "No period of this rule holds that day.",
            "all_green": "All {n} periods are green (satisfied, open, waived or upcoming).",
            "green": "{n} more periods are green (satisfied, open, waived or upcoming) and not shown; "
@@ -55,7 +57,8 @@ _W: dict[str, dict[str, Any]] = {
            "window": "records count from", "basis": "schedule",
            "decided": "decided by {by} on {on} ({minutes})",
            "reasons": {"after-as-of": "after the as-of date", "before-period": "before the period",
-                       "after-period": "after the period", "other-period": "names another period", "other-unit": "another unit's",
+                       "after-period": "after the period", "other-period": "names another period",
+                       "other-unit": "another unit's",
                        "other-staff": "another staff member's", "condition": "rule conditions not met"},
            "expired": "expired", "valid": "valid", "covers": "still covers this period",
            "lapsed": "does not cover this period",
@@ -119,7 +122,7 @@ def _finding(bundle: Bundle, f: Finding, as_of: dt.date, stream: IO[str], lang: 
         if f.required_total is not None:  # hours, not a count, unless both are asked for
             need = (need if f.required > 1 else f"「{name}」" if lang == "zh-TW" else name) \
                 + w["hours"].format(h=f.required_total)
-        stream.write(f"{w['required']}: {need}; {w['window']} {d(f.start)} – {d(min(f.close, as_of))}\n")
+        stream.write(f"{w['required']}: {need}{w['sep']}{w['window']} {d(f.start)} – {d(min(f.close, as_of))}\n")
     stream.write(f"{w['status']}: {STATUS[lang][f.status]} ({LIGHT[lang][f.light]}) — "
                  f"{message(bundle, f, lang)}\n")
     items = considered(bundle, f, as_of)
@@ -130,7 +133,7 @@ def _finding(bundle: Bundle, f: Finding, as_of: dt.date, stream: IO[str], lang: 
         why = w["counted"] if c.counted else f"{w['not']}: {w['reasons'][c.reason]}"
         stream.write(f"  {mark} {d(c.record.date)} {_record(bundle, c, lang)} — {why}\n")
     for x in f.explanations:
-        target = f"; {w['target']} {d(x.target)}" if x.target else ""
+        target = f"{w['sep']}{w['target']} {d(x.target)}" if x.target else ""
         stream.write(f"{w['explained']}{_meeting(bundle, x.meeting, x.date, lang)}: {x.explanation} — "
                      f"{w['action']}: {x.action}{target}\n")
     if f.waivers:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import IO
 
+from compliance.bundle import Bundle
 from compliance.dates import format_date
 from compliance.findings import RANK, Evaluation, Finding
-from compliance.bundle import Bundle
 from compliance.ownership import owner
 from compliance.report import Options
 from compliance.report._messages import (

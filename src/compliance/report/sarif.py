@@ -8,8 +8,8 @@ from typing import IO, Any
 from compliance import __version__
 from compliance.bundle import Bundle
 from compliance.findings import Evaluation, Finding
-from compliance.report import Options
 from compliance.ownership import owner
+from compliance.report import Options
 from compliance.report._messages import flowing, message, rule_title
 from compliance.report.locations import Location, primary, related
 
