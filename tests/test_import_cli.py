@@ -108,7 +108,7 @@ def test_changed_row_is_a_conflict_never_overwritten(workdir):
     assert RECORDS.read_bytes() == before
     (line,) = [x for x in result.stderr.splitlines() if x.startswith("a.xlsx")]
     assert line.startswith("a.xlsx:工作紀錄!2:2: 編號: 編號 booking-note 已匯入於 plan_data/records.yaml:")
-    assert "（備註）" in line
+    assert "（備註「初次」→「改過的備註」）" in line
     assert result.stderr.splitlines()[-1] == "共 1 個問題，其中衝突 1 筆；未寫入任何檔案。"
 
 

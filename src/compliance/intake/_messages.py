@@ -93,6 +93,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "conflict": ("編號 {id} 已匯入於 {where}，但內容不同（{fields}）；不會覆寫：請修正試算表或計畫資料檔其中之一",
                  ("id {id} was imported before ({where}) with different content ({fields}); it is not "
                  "overwritten: correct the spreadsheet or the YAML")),
+    "change": ("{field}「{old}」→「{new}」", "{field} {old!r} -> {new!r}"),
     "invalid_record": ("記錄不合格式：{error}", "not a valid record: {error}"),
     # what names mean
     "what_activity": ("工作項目", "activity"),

@@ -47,24 +47,33 @@ def reconcile(rows: list[Row], bundle: Any, lang: str) -> Outcome:
         elif _same(known, row.record):
             out.unchanged.append(row)
         else:
+            changes = "、".join(_change(f, old, new, lang) for f, old, new in differing(known, row.record))
             out.conflicts.append(place.problem(row.number, 0, label(lang, "id"), say(
-                lang, "conflict", id=rid, where=_origin(bundle, rid), fields=", ".join(
-                    label(lang, f) if f in _LABELLED else f for f in differing(known, row.record)))))
+                lang, "conflict", id=rid, where=_origin(bundle, rid), fields=changes)))
     return out
 
 
-_LABELLED = {"id", "date", "activity", "unit", "staff", "hours", "period", "note", "doc_no", "file", "url"}
+def _change(field: str, old: Any, new: Any, lang: str) -> str:
+    """備註「初次」→「改過」: what the plan has, then what the sheet says."""
+    return say(lang, "change", field=label(lang, field), old=_short(old), new=_short(new))
+
+
+def _short(value: Any) -> str:
+    text = "" if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return text if len(text) <= 30 else text[:29] + "…"
 
 
 def _same(a: m.Record, b: m.Record) -> bool:
     return not differing(a, b)
 
 
-def differing(a: m.Record, b: m.Record) -> list[str]:
-    """Fields whose values differ, evidence split into its parts."""
-    out = [f for f in m.Record.model_fields if f != "evidence" and getattr(a, f) != getattr(b, f)]
+def differing(a: m.Record, b: m.Record) -> list[tuple[str, Any, Any]]:
+    """(field, value in a, value in b) where they differ, evidence split into its parts."""
+    out = [(f, getattr(a, f), getattr(b, f)) for f in m.Record.model_fields
+           if f != "evidence" and getattr(a, f) != getattr(b, f)]
     ea, eb = a.evidence or m.Evidence.model_construct(), b.evidence or m.Evidence.model_construct()
-    out += [f for f in ("doc_no", "file", "url") if getattr(ea, f, None) != getattr(eb, f, None)]
+    out += [(f, getattr(ea, f, None), getattr(eb, f, None)) for f in ("doc_no", "file", "url")
+            if getattr(ea, f, None) != getattr(eb, f, None)]
     return out
 
 
