@@ -82,7 +82,7 @@ def _describe(head: bytes) -> str:
     if head.startswith(b"PK\x03\x04"):
         return "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "OLE2 (.xls/.doc)"
+        return "OLE2: an old .xls, or a password-protected workbook"
     if head.startswith(b"%PDF"):
         return "PDF"
     return "?"
