@@ -137,6 +137,9 @@ def test_a_file_that_is_not_what_its_extension_says(tmp_path):
     csv = tmp_path / "real.csv"
     csv.write_bytes(real.read_bytes())
     assert refused(csv).key == "not_kind"
+    ole = tmp_path / "old.xlsx"
+    ole.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+    assert refused(ole).key == "ole2"
     (tmp_path / "n.csv").write_bytes(b"a,b\x00c")
     assert refused(tmp_path / "n.csv").key == "binary_csv"
 

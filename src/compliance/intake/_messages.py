@@ -35,6 +35,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                      "remove them and save again")),
     "not_kind": ("副檔名是 {ext}，但內容不是 {kind} 檔（{found}）",
                  "the extension is {ext} but the content is not a {kind} file ({found})"),
+    "ole2": ("這是舊版 .xls 或設有密碼的活頁簿，無法讀取；請另存為不設密碼的 .xlsx 或 .ods",
+             "an old .xls or a password-protected workbook, which is not read; save it as .xlsx or "
+             ".ods without a password"),
     "too_big": ("檔案太大（{size} MB，上限 {limit} MB）", "file too large ({size} MB; limit {limit} MB)"),
     "zip_bomb": ("壓縮內容異常（{entry} 解壓後超過 {limit} MB 或壓縮比過高），疑似壓縮炸彈，不予讀取",
                  ("suspicious compression ({entry} expands beyond {limit} MB or by an extreme ratio): "

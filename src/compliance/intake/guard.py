@@ -65,6 +65,8 @@ def inspect(path: Path, kind: str) -> dict[str, SheetFacts]:
         raise Refused("too_big", size=size // (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024))
     with path.open("rb") as fh:
         head = fh.read(8)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: what Excel 97-2003 and encryption write
+        raise Refused("ole2")
     if kind == "csv":
         if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
             raise Refused("not_kind", ext=".csv", kind="CSV", found=_describe(head))
@@ -81,8 +83,6 @@ def inspect(path: Path, kind: str) -> dict[str, SheetFacts]:
 def _describe(head: bytes) -> str:
     if head.startswith(b"PK\x03\x04"):
         return "zip"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "OLE2: an old .xls, or a password-protected workbook"
     if head.startswith(b"%PDF"):
         return "PDF"
     return "?"
