@@ -175,3 +175,20 @@ def test_big5_csv_imports_with_a_note_naming_the_encoding(workdir):
     assert result.exit_code == 0, result.output
     assert "紀錄.csv: 以 Big5 (CP950) 編碼讀取；建議另存為 UTF-8" in result.stderr
     assert "紀錄.csv：讀取 1 列，新增 1 筆" in result.stdout
+
+
+def test_an_ods_that_rebinds_the_table_prefix_is_still_counted(tmp_path):
+    # calamine matches `table:table-row` as written; a scan that resolved namespaces would
+    # count nothing here while calamine expanded a million rows.
+    bomb = ('<table:table-row table:number-rows-repeated="1000000"><table:table-cell '
+            'table:number-columns-repeated="100"><text:p>x</text:p></table:table-cell></table:table-row>')
+    path = _ods(tmp_path / "rebound.ods", _HEADER + bomb)
+    with zipfile.ZipFile(path) as zf:
+        content = zf.read("content.xml").replace(b"xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:"
+                                                 b"table:1.0\"", b'xmlns:table="urn:elsewhere"')
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", content)
+        zf.writestr("META-INF/manifest.xml", "<manifest/>")
+    assert b"urn:elsewhere" in content
+    assert refused(path).key == "too_many_rows"  # text without a value type counts as a value too

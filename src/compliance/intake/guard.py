@@ -236,15 +236,16 @@ def _column_number(letters: bytes) -> int:
 
 # --- ods ----------------------------------------------------------------------------------
 
-_T = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-_O = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-# Element and attribute names as expat reports them (namespace URI, space, local name),
-# built once: the handlers run for every element of the sheet.
-_TABLE, _ROW = f"{_T} table", f"{_T} table-row"
-_CELL, _COVERED = f"{_T} table-cell", f"{_T} covered-table-cell"
-_NAME, _ROWS_REPEATED, _VISIBILITY = f"{_T} name", f"{_T} number-rows-repeated", f"{_T} visibility"
-_COLUMNS_REPEATED, _FORMULA_ATTR = f"{_T} number-columns-repeated", f"{_T} formula"
-_ACROSS, _DOWN, _VALUE_TYPE = f"{_T} number-columns-spanned", f"{_T} number-rows-spanned", f"{_O} value-type"
+# Names as written, prefix included, because that is how calamine matches them: a file that
+# binds `table:` to another namespace is still expanded by calamine, so the scan must see
+# what calamine will see, not what a namespace-aware reader would. Built once: the handler
+# runs for every element of the sheet.
+_TABLE, _ROW = "table:table", "table:table-row"
+_CELL, _COVERED = "table:table-cell", "table:covered-table-cell"
+_NAME, _ROWS_REPEATED, _VISIBILITY = "table:name", "table:number-rows-repeated", "table:visibility"
+_COLUMNS_REPEATED, _FORMULA_ATTR = "table:number-columns-repeated", "table:formula"
+_ACROSS, _DOWN = "table:number-columns-spanned", "table:number-rows-spanned"
+_VALUE_TYPES = ("office:value-type", "calcext:value-type")
 
 
 class _OdsScan:
@@ -262,13 +263,17 @@ class _OdsScan:
         self.column = 0
         self.cells = 0
         self.open_row = False
+        self.cell_repeat = 0  # of the cell being read, until it is known to hold something
+        self.cell_counted = True
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if name in (_CELL, _COVERED):
+            self.cell_counted = False
             if attrs:
                 self._cell(name, attrs)
             else:
                 self.column += 1
+                self.cell_repeat = 1
         elif name == _ROW:
             self.finish_row()
             self.open_row = True
@@ -280,14 +285,20 @@ class _OdsScan:
             self.finish_row()
             self.current = self.sheets.setdefault(attrs.get(_NAME, ""), SheetFacts())
             self.row = 0
+            self.cell_counted = True
+        elif not self.cell_counted:  # text inside a cell: it holds something, typed or not
+            self.row_valued += self.cell_repeat
+            self.cell_counted = True
 
     def _cell(self, name: str, attrs: dict[str, str]) -> None:
         repeat = _count(attrs.get(_COLUMNS_REPEATED))
         first = self.column + 1
         self.column += repeat
         facts = self.current
-        if _VALUE_TYPE in attrs:
+        self.cell_repeat = repeat
+        if any(t in attrs for t in _VALUE_TYPES) or _FORMULA_ATTR in attrs:
             self.row_valued += repeat
+            self.cell_counted = True
             if _FORMULA_ATTR in attrs and len(facts.formulas) < MAX_FLAGGED:
                 facts.formulas.add((self.row + 1, first))
         if name == _CELL and (_ACROSS in attrs or _DOWN in attrs):
@@ -331,7 +342,7 @@ def _scan_ods(zf: zipfile.ZipFile, budget: _Budget) -> dict[str, SheetFacts]:
     if "content.xml" not in zf.namelist():
         raise Refused("not_kind", ext=".ods", kind="ODS", found="no content.xml")
     scan = _OdsScan()
-    parser = expat.ParserCreate(namespace_separator=" ")
+    parser = expat.ParserCreate()  # no namespace processing: see the names above
     parser.StartElementHandler = scan.start
     parser.StartDoctypeDeclHandler = _no_doctype  # no entities, so no entity expansion bombs
     try:
