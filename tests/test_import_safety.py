@@ -96,7 +96,8 @@ def test_ods_rows_repeated_a_million_times_are_refused_without_expanding_them(tm
 
 def test_ods_trailing_empty_rows_as_libreoffice_writes_them_are_fine(tmp_path):
     tail = ('<table:table-row table:number-rows-repeated="1048574"><table:table-cell '
-            'table:number-columns-repeated="1024"/></table:table-row>')
+            'table:number-columns-repeated="1024"/></table:table-row></table:table>'
+            '<table:named-expressions/><table:table table:name="T">')
     book = read_workbook(_ods(tmp_path / "ok.ods", _HEADER + tail), "ok.ods")
     assert [v for _, v in book.sheets[0].rows][:1] == [["日期", "工作項目"]]
 
@@ -192,3 +193,30 @@ def test_an_ods_that_rebinds_the_table_prefix_is_still_counted(tmp_path):
         zf.writestr("META-INF/manifest.xml", "<manifest/>")
     assert b"urn:elsewhere" in content
     assert refused(path).key == "too_many_rows"  # text without a value type counts as a value too
+
+
+def test_two_cells_far_apart_are_refused_before_calamine_fills_the_space_between(tmp_path):
+    # calamine holds a sheet as one dense block: A1 and XFD1048576 would be 17 billion cells
+    far = (b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>'
+           b'<row r="90000"><c r="XFD90000" t="inlineStr"><is><t>y</t></is></c></row></sheetData></worksheet>')
+    problem = refused(handmade_xlsx(tmp_path / "far.xlsx", [far]))
+    assert problem.key == "sheet_area" and problem.params["columns"] == 16384
+    row_far = far.replace(b"90000", b"2000000")
+    assert refused(handmade_xlsx(tmp_path / "deep.xlsx", [row_far])).key == "too_many_rows"
+    cell = ('<table:table-row><table:table-cell table:number-columns-repeated="16000"/>'
+            '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
+            '</table:table-row><table:table-row table:number-rows-repeated="5000"><table:table-cell/>'
+            '</table:table-row><table:table-row><table:table-cell office:value-type="string"><text:p>y'
+            '</text:p></table:table-cell></table:table-row>')
+    assert refused(_ods(tmp_path / "far.ods", _HEADER + cell)).key == "sheet_area"
+
+
+def test_cells_without_addresses_are_placed_one_after_another():
+    from compliance.intake.guard import _XlsxScan
+
+    scan = _XlsxScan()
+    scan.feed(b'<row r="3"><c><v>1</v></c><c r="B3"><f>1+1</f><v>2</v></c><c/></row><row><c r="E9"/>')
+    assert (scan.last_row, scan.last_column, scan.facts.rows) == (9, 5, 2)
+    scan.feed(b'<c/><c/></row>')  # the row goes on in the next chunk
+    assert (scan.last_row, scan.last_column) == (9, 7)
+    assert scan.facts.formulas == {(3, 2)}

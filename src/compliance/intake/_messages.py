@@ -45,6 +45,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "too_many_rows": ("工作表超過 {limit} 列，不予讀取（一年的記錄遠少於此；是否有大量空白列？）",
                       ("the sheet has more than {limit} rows and is refused (a year of records is far "
                       "fewer; a sheet of empty rows?)")),
+    "sheet_area": ("工作表範圍太大（到第 {rows} 列、第 {columns} 欄，超過 {limit} 格），不予讀取；"
+                   "是否有資料或格式遠在記錄之外？",
+                   "the sheet spans too far ({rows} rows by {columns} columns, over {limit} cells) and "
+                   "is refused: data or formatting far beyond the records?"),
     "bad_xml": ("活頁簿內容無法解析：{error}", "the workbook's content cannot be parsed: {error}"),
     "encoding": ("CSV 檔既不是 UTF-8 也不是 Big5 編碼（第 {line} 行）；請另存為 UTF-8",
                  "the CSV file is neither UTF-8 nor Big5 (line {line}); save it as UTF-8"),

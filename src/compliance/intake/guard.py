@@ -22,6 +22,7 @@ MAX_RATIO = 100  # a real sheet compresses 5-30x; repeated empty markup far more
 MAX_ENTRIES = 10_000
 MAX_ROWS = 100_000  # per sheet: a year of records is a few thousand
 MAX_CELLS = 5_000_000  # valued cells per workbook, after ODS repeats
+MAX_AREA = 3_000_000  # rows x columns from A1 to a sheet's last cell (100,000 rows to column AD)
 MAX_FLAGGED = 1_000  # hidden rows or formulas remembered per sheet, enough to report
 _CHUNK = 1 << 20
 
@@ -161,11 +162,78 @@ def _drain_others(zf: zipfile.ZipFile, done: set[str], budget: _Budget) -> None:
 _SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\b(?:\w+:)?id="([^"]+)"')
 _REL = re.compile(rb'<(?:\w+:)?Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"'
                   rb'|<(?:\w+:)?Relationship\b[^>]*?\bTarget="([^"]+)"[^>]*?\bId="([^"]+)"')
-_ROW_TAGS = (b"<row ", b"<row>", b"<row/", b":row ", b":row>")  # not <rowBreaks>
-_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_ROW_SPLIT = re.compile(rb'<(?:\w+:)?row\b')  # not </row>, nor <rowBreaks> (\b)
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_CELL_TAG = re.compile(rb'<(?:\w+:)?c\b')  # not <col>, <cfRule>
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"')
 _FORMULA = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*>\s*<(?:\w+:)?f\b')
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+class _XlsxScan:
+    """Where the rows and cells of a sheet land, as calamine will place them: calamine
+    holds a sheet as one dense block from A1 to its last cell, so two cells far apart cost
+    rows x columns, however small the file. Work in Python is per row; cells are counted
+    and their addresses found by the regex engine, so a sheet of junk cells costs about
+    what decompressing it costs."""
+
+    def __init__(self) -> None:
+        self.facts = SheetFacts()
+        self.row = 0
+        self.column = 0
+        self.last_row = 0
+        self.last_column = 0
+
+    def feed(self, body: bytes) -> None:
+        pieces = _ROW_SPLIT.split(body)
+        self._cells(pieces[0])  # the rest of the row the previous chunk ended in
+        for piece in pieces[1:]:
+            end = piece.find(b">") + 1
+            self._row(piece[:end])
+            self._cells(piece[end:])
+        if b"mergeCell" in body:
+            for m in _MERGE.finditer(body):
+                self.facts.merged.append((int(m.group(2)), _column_number(m.group(1)),
+                                          int(m.group(4)), _column_number(m.group(3))))
+        _check_size(self.facts.rows, self.last_row, self.last_column)
+
+    def _row(self, tag: bytes) -> None:
+        number = _ROW_NUMBER.search(tag)
+        self.row = int(number.group(1)) if number else self.row + 1
+        self.column = 0
+        self.facts.rows += 1
+        if (b'hidden="1"' in tag or b'hidden="true"' in tag) and len(self.facts.hidden_rows) < MAX_FLAGGED:
+            self.facts.hidden_rows.append(self.row)
+
+    def _cells(self, text: bytes) -> None:
+        if b"c" not in text:
+            return
+        refs = _CELL_REF.findall(text)
+        unaddressed = _count_cells(text) - len(refs)
+        if refs:  # an address moves the row too (cells may lie outside their row's number)
+            self.row = max(self.row, max(int(r) for _, r in refs))
+            self.column = max(self.column, _column_number(max(refs, key=lambda x: (len(x[0]), x[0]))[0]))
+        self.column += unaddressed  # a cell without an address follows the one before it
+        self.last_row = max(self.last_row, self.row)
+        self.last_column = max(self.last_column, self.column)
+        if b"<f" in text or b":f>" in text or b":f " in text:
+            for m in _FORMULA.finditer(text):
+                if len(self.facts.formulas) < MAX_FLAGGED:
+                    self.facts.formulas.add((int(m.group(2)), _column_number(m.group(1))))
+
+
+def _count_cells(text: bytes) -> int:
+    # bytes.count makes no objects: a chunk of a million junk cells is counted in C
+    if b":c " in text or b":c>" in text or b":c/" in text:  # a namespace prefix: rare
+        return len(_CELL_TAG.findall(text))
+    return text.count(b"<c ") + text.count(b"<c>") + text.count(b"<c/")
+
+
+def _check_size(rows: int, last_row: int, last_column: int) -> None:
+    if rows > MAX_ROWS or last_row > MAX_ROWS:
+        raise Refused("too_many_rows", limit=MAX_ROWS)
+    if last_row * last_column > MAX_AREA:
+        raise Refused("sheet_area", rows=last_row, columns=last_column, limit=MAX_AREA)
 
 
 def _xlsx_sheet_entries(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -194,7 +262,7 @@ def _unescape(text: str) -> str:
 
 
 def _scan_xlsx(zf: zipfile.ZipFile, entry: str, budget: _Budget) -> SheetFacts:
-    facts = SheetFacts()
+    scan = _XlsxScan()
     carry = b""
     for chunk in budget.stream(zf, entry):
         data = carry + chunk
@@ -202,29 +270,8 @@ def _scan_xlsx(zf: zipfile.ZipFile, entry: str, budget: _Budget) -> SheetFacts:
         body, carry = data[:cut], data[cut:]
         if len(carry) > _CHUNK:
             raise Refused("bad_xml", error=f"{entry}: a tag longer than {_CHUNK} bytes")
-        _scan_xlsx_text(body, facts)
-        if facts.rows > MAX_ROWS:
-            raise Refused("too_many_rows", limit=MAX_ROWS)
-    return facts
-
-
-def _scan_xlsx_text(body: bytes, facts: SheetFacts) -> None:
-    # Substring tests first: the regexes run only where there is something to find, so
-    # a sheet of junk markup costs what decompressing it costs.
-    facts.rows += sum(body.count(tag) for tag in _ROW_TAGS)
-    if b'hidden="' in body:
-        for m in _HIDDEN_ROW.finditer(body):
-            number = _ROW_NUMBER.search(m.group(0))
-            if number and len(facts.hidden_rows) < MAX_FLAGGED:
-                facts.hidden_rows.append(int(number.group(1)))
-    if b"<f" in body or b":f>" in body or b":f " in body:
-        for m in _FORMULA.finditer(body):
-            if len(facts.formulas) < MAX_FLAGGED:
-                facts.formulas.add((int(m.group(2)), _column_number(m.group(1))))
-    if b"mergeCell" in body:
-        for m in _MERGE.finditer(body):
-            facts.merged.append((int(m.group(2)), _column_number(m.group(1)),
-                                 int(m.group(4)), _column_number(m.group(3))))
+        scan.feed(body)
+    return scan.facts
 
 
 def _column_number(letters: bytes) -> int:
@@ -265,6 +312,8 @@ class _OdsScan:
         self.open_row = False
         self.cell_repeat = 0  # of the cell being read, until it is known to hold something
         self.cell_counted = True
+        self.row_last_column = 0  # of a cell holding something, in this row
+        self.last_column = 0  # the same, in this table
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if name in (_CELL, _COVERED):
@@ -280,14 +329,17 @@ class _OdsScan:
             self.row_repeat = _count(attrs.get(_ROWS_REPEATED))
             self.row_hidden = attrs.get(_VISIBILITY, "visible") != "visible"
             self.row_valued = 0
+            self.row_last_column = 0
             self.column = 0
         elif name == _TABLE:
             self.finish_row()
             self.current = self.sheets.setdefault(attrs.get(_NAME, ""), SheetFacts())
             self.row = 0
+            self.last_column = 0
             self.cell_counted = True
-        elif not self.cell_counted:  # text inside a cell: it holds something, typed or not
+        elif not self.cell_counted and name.startswith("text:"):  # text in a cell, typed or not
             self.row_valued += self.cell_repeat
+            self.row_last_column = self.column
             self.cell_counted = True
 
     def _cell(self, name: str, attrs: dict[str, str]) -> None:
@@ -298,6 +350,7 @@ class _OdsScan:
         self.cell_repeat = repeat
         if any(t in attrs for t in _VALUE_TYPES) or _FORMULA_ATTR in attrs:
             self.row_valued += repeat
+            self.row_last_column = self.column
             self.cell_counted = True
             if _FORMULA_ATTR in attrs and len(facts.formulas) < MAX_FLAGGED:
                 facts.formulas.add((self.row + 1, first))
@@ -315,14 +368,14 @@ class _OdsScan:
         facts = self.current
         if self.row_valued:
             facts.rows = self.row + self.row_repeat  # empty rows after the last value are free
+            self.last_column = max(self.last_column, self.row_last_column)
             self.cells += self.row_valued * self.row_repeat
             if self.row_hidden:
                 for r in range(self.row + 1, self.row + 1 + min(self.row_repeat, MAX_FLAGGED)):
                     if len(facts.hidden_rows) < MAX_FLAGGED:
                         facts.hidden_rows.append(r)
         self.row += self.row_repeat
-        if facts.rows > MAX_ROWS:
-            raise Refused("too_many_rows", limit=MAX_ROWS)
+        _check_size(facts.rows, facts.rows, self.last_column)
         if self.cells > MAX_CELLS:
             raise Refused("zip_bomb", entry="content.xml", limit=MAX_UNCOMPRESSED // (1024 * 1024))
 
