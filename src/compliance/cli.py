@@ -13,15 +13,17 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
-from compliance.errors import ComplianceError, InputError, UsageError
+from compliance.errors import ComplianceError, ExitCode, InputError, UsageError
 from compliance.report import (
     BINARY_FORMATS,
+    BOARD_FORMATS,
     CALENDAR_FORMATS,
     CHECKLIST_FORMATS,
     FORMATS,
@@ -56,11 +58,33 @@ def _fail_input(exc: InputError, lang: str) -> None:
     n = len(exc.problems)
     click.echo(translate(f"{n} problem{'s' if n != 1 else ''} found; nothing was evaluated.", lang),
                err=True)
-    sys.exit(2)
+    sys.exit(exc.exit_code)
+
+
+def _debug() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().params.get("debug"))
+
+
+def _fail(message: str, code: int, lang: str, prefix: str = "error") -> None:
+    from compliance.i18n import translate
+
+    if _debug():
+        traceback.print_exc()
+    click.echo(_prefixed(prefix, translate(message, lang), lang), err=True)
+    sys.exit(code)
+
+
+def _prefixed(prefix: str, message: str, lang: str) -> str:
+    """``error: ...`` / ``warning: ...``, or 錯誤： / 警告： in zh-TW."""
+    if lang == "zh-TW":
+        return {"error": "錯誤", "warning": "警告", "internal error": "內部錯誤"}[prefix] + "：" + message
+    return f"{prefix}: {message}"
 
 
 def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Bad input becomes messages and exit 2, never a traceback."""
+    """Every error becomes a message and its exit code (``ExitCode``), never a traceback
+    unless --debug asks for one. No error path exits 1: that code means findings."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -73,8 +97,16 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
 
             raise click.UsageError(translate(str(exc), kwargs.get("lang") or default_lang())) from None
         except ComplianceError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(3)
+            _fail(str(exc), exc.exit_code, kwargs.get("lang") or default_lang())
+        except OSError as exc:  # a file we read or write outside the checked paths
+            where = f" {exc.filename!r}" if exc.filename else ""
+            _fail(f"cannot read or write{where}: {exc.strerror or exc}", ExitCode.IO,
+                  kwargs.get("lang") or default_lang())
+        except KeyboardInterrupt:  # click would turn it into exit 1, which means findings
+            _fail("interrupted; nothing was replaced", ExitCode.INTERRUPTED, kwargs.get("lang") or default_lang())
+        except Exception as exc:  # a bug: say so, with the code for "internal"
+            _fail(f"{type(exc).__name__}: {exc} (please report it; --debug shows the traceback)",
+                  ExitCode.ENGINE, kwargs.get("lang") or default_lang(), "internal error")
 
     return wrapper
 
@@ -92,19 +124,19 @@ def lang_option(func: Callable[..., Any]) -> Callable[..., Any]:
                         help="Output language (default: zh-TW when LANG starts with zh, else en).")(func)
 
 
-def parse_as_of(value: str, bundle: Any = None) -> dt.date:
+def parse_as_of(value: str, bundle: Any = None, option: str = "--as-of") -> dt.date:
     from compliance.dates import DateFormatError, parse_date
 
     if value == "today":
         return taipei_today()
     if value in ("plan-end", "plan-start"):
         if bundle is None:
-            raise UsageError(f"--as-of {value} needs the plan")
+            raise UsageError(f"{option} {value} needs the plan")
         return bundle.plan.last_day if value == "plan-end" else bundle.plan.first_day
     try:
         return parse_date(value)
     except DateFormatError as exc:
-        raise UsageError(f"--as-of: {exc}") from None
+        raise UsageError(f"{option}: {exc}") from None
 
 
 def _load(rules_dir: Path, plan_dir: Path):
@@ -113,22 +145,65 @@ def _load(rules_dir: Path, plan_dir: Path):
     return load_bundle(rules_dir, plan_dir)
 
 
+def _is_stdout(path: Path | None) -> bool:
+    return path is None or str(path) == "-"
+
+
+def _files(paths: Iterable[Path | None]) -> list[Path]:
+    return [p for p in paths if p is not None and not _is_stdout(p)]
+
+
+def _check_outputs(*paths: Path | None) -> None:
+    """Refuse a directory, a link loop or one file named twice as an output before
+    anything is evaluated."""
+    from compliance.atomic import check_target
+
+    seen: dict[str, Path] = {}
+    for path in _files(paths):
+        check_target(path)
+        real = os.path.realpath(path)
+        if real in seen:
+            raise UsageError(f"-o {str(path)!r} and -o {str(seen[real])!r} are the same file")
+        seen[real] = path
+
+
+def _write_outputs(outputs: Sequence[tuple[Path | None, str | bytes]]) -> None:
+    """Write every file output or none (``atomic.write_all``), then standard output."""
+    from compliance.atomic import write_all
+
+    write_all([(path, data) for path, data in outputs if path is not None and not _is_stdout(path)])
+    for path, data in outputs:
+        if _is_stdout(path):
+            if isinstance(data, bytes):
+                click.get_binary_stream("stdout").write(data)
+            else:
+                click.echo(data, nl=False)
+
+
 def _write_atomic(path: Path | None, text: str | bytes) -> None:
     """Write the whole report or nothing: a temporary file renamed into place."""
-    if path is None:
-        if isinstance(text, bytes):
-            click.get_binary_stream("stdout").write(text)
-        else:
-            click.echo(text, nl=False)
-        return
-    from compliance.atomic import write_atomic
+    _write_outputs([(path, text)])
 
-    write_atomic(path, text)
+
+def _warn(message: str, lang: str | None) -> None:
+    from compliance.i18n import translate
+
+    lang = lang or default_lang()
+    click.echo(_prefixed("warning", translate(message, lang), lang), err=True)
+
+
+def _warn_calendar(lang: str | None, *days: dt.date) -> None:
+    """Years evaluated without a published holiday calendar get a warning, not a failure."""
+    from compliance.holiday_years import calendar_warnings
+
+    for message in calendar_warnings(d.year for d in days):
+        _warn(message, lang)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="compliance")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show the traceback of an error (for bug reports).")
+def main(debug: bool) -> None:
     """Check the service-quality plan's obligations against the calendar.
 
     \b
@@ -186,6 +261,7 @@ def list_rules(rules_dir: Path, plan_dir: Path, fmt: str, lang: str | None) -> N
 @main.command()
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("schemas"),
               show_default=True, help="Folder to write the JSON Schemas into.")
+@guarded
 def schema(out_dir: Path) -> None:
     """Write JSON Schemas for rule files and plan files, for editors.
 
@@ -240,8 +316,10 @@ def check(rules_dir: Path, plan_dir: Path, as_of: str, formats: tuple[str, ...],
     from compliance.report import LEVELS, Options, formatter
 
     targets = _targets(formats, outputs)
+    _check_outputs(*(path for _, path in targets))
     bundle = _load(rules_dir, plan_dir)
     day = parse_as_of(as_of, bundle)
+    _warn_calendar(lang, bundle.plan.first_day, bundle.plan.last_day, day)
     evaluation = evaluate(bundle, day, rules=_select(bundle, rule_ids))
     if units:
         evaluation = _owned_by(bundle, evaluation, _unit_ids(bundle, units))
@@ -251,8 +329,7 @@ def check(rules_dir: Path, plan_dir: Path, as_of: str, formats: tuple[str, ...],
         buffer = io.StringIO()
         formatter(fmt)(bundle, evaluation, buffer, options)
         rendered.append((path, buffer.getvalue()))
-    for path, text in rendered:
-        _write_atomic(path, text)
+    _write_outputs(rendered)
     if any(f.status in LEVELS[fail_on] for f in evaluation.findings):
         sys.exit(1)
 
@@ -317,9 +394,11 @@ def calendar(rules_dir: Path, plan_dir: Path, start: str | None, end: str | None
     from compliance.evaluate import scheduled_periods
     from compliance.report import calendar_renderer
 
+    _check_outputs(output)
     bundle = _load(rules_dir, plan_dir)
     scheduled = scheduled_periods(bundle)
     lo, hi = _range(bundle, start, end, year)
+    _warn_calendar(lang, lo, hi)
     if start is None and end is None and (year is None or _year(year) == bundle.plan.year):
         # The plan's calendar includes its obligations that fall due after its year
         # (e.g. a report on the year due 01-31 of the next).
@@ -329,8 +408,13 @@ def calendar(rules_dir: Path, plan_dir: Path, start: str | None, end: str | None
 
 
 def _year(year: int) -> int:
-    """A Gregorian year from a Gregorian or ROC one (112 -> 2023)."""
-    return year + 1911 if year < 1000 else year
+    """A Gregorian year from a Gregorian or ROC one (112 -> 2023), within the dates handled."""
+    from compliance.dates import DateFormatError, year_from_option
+
+    try:
+        return year_from_option(year)
+    except DateFormatError as exc:
+        raise UsageError(f"--year: {exc}") from None
 
 
 def _range(bundle: Any, start: str | None, end: str | None, year: int | None) -> tuple[dt.date, dt.date]:
@@ -339,8 +423,8 @@ def _range(bundle: Any, start: str | None, end: str | None, year: int | None) ->
             raise UsageError("give either --year or --from/--to, not both")
         y = _year(year)
         return dt.date(y, 1, 1), dt.date(y, 12, 31)
-    lo = parse_as_of(start, bundle) if start else bundle.plan.first_day
-    hi = parse_as_of(end, bundle) if end else bundle.plan.last_day
+    lo = parse_as_of(start, bundle, "--from") if start else bundle.plan.first_day
+    hi = parse_as_of(end, bundle, "--to") if end else bundle.plan.last_day
     if hi < lo:
         raise UsageError("--to is before --from")
     return lo, hi
@@ -376,7 +460,8 @@ def explain(rule_id: str, rules_dir: Path, plan_dir: Path, as_of: str, period_da
     if rule_id not in bundle.rules:
         raise UsageError(f"unknown rule {rule_id!r}")
     day = parse_as_of(as_of, bundle)
-    target = parse_as_of(period_day, bundle) if period_day else None
+    target = parse_as_of(period_day, bundle, "--period") if period_day else None
+    _warn_calendar(lang, bundle.plan.first_day, bundle.plan.last_day, day)
     evaluation = evaluate(bundle, day, rules=[rule_id])
     if entity is not None and entity not in bundle.units:  # a unit may be named (戶籍資料課)
         names = {u.name.zh_TW: uid for uid, u in bundle.units.items()}
@@ -418,14 +503,55 @@ def checklist(rules_dir: Path, plan_dir: Path, meeting_day: str | None, as_of: s
     from compliance.evaluate import evaluate
     from compliance.report import checklist_renderer
 
+    _check_outputs(output)
     bundle = _load(rules_dir, plan_dir)
-    meeting = parse_as_of(meeting_day, bundle) if meeting_day else default_meeting(bundle, taipei_today())
+    meeting = (parse_as_of(meeting_day, bundle, "--meeting") if meeting_day
+               else default_meeting(bundle, taipei_today()))
     day = parse_as_of(as_of, bundle) if as_of else meeting
+    _warn_calendar(lang, bundle.plan.first_day, bundle.plan.last_day, meeting, day)
     lang = lang or default_lang()
-    if fmt in BINARY_FORMATS and output is None and sys.stdout.isatty():
+    if fmt in BINARY_FORMATS and _is_stdout(output) and sys.stdout.isatty():
         raise UsageError(f"an {fmt.upper()} file is binary: give -o FILE.{fmt}")
     data = build(bundle, evaluate(bundle, day), meeting)
     _write_atomic(output, checklist_renderer(fmt)(bundle, data, lang))
+
+
+@main.command()
+@data_options
+@click.option("--as-of", "as_of", default="today", show_default=True,
+              help="Evaluation date: ISO or ROC date, 'today' (Asia/Taipei) or 'plan-end'.")
+@lang_option
+@click.option("--unit", "units", multiple=True, help="Only this unit's rows (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(list(BOARD_FORMATS)), default="html", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write to this file (atomically); required for ods unless stdout is a file.")
+@guarded
+def board(rules_dir: Path, plan_dir: Path, as_of: str, lang: str | None, units: tuple[str, ...],
+          fmt: str, output: Path | None) -> None:
+    """The schedule control table (管制表): obligations by unit, months across, the worst
+    status of each month's periods in each cell, details on click.
+
+    HTML is one self-contained page (works offline from file://, prints on A4 landscape);
+    ODS is the same grid as a spreadsheet, one sheet per unit plus a summary.
+    Exit 0 whatever the findings (it is a view; `check` is the gate), 2 for bad input.
+
+    \b
+    Examples:
+      compliance board --as-of 112/06/30 --lang zh-TW -o board.html
+      compliance board --as-of plan-end --format ods -o board-112.ods
+      compliance board --unit records --lang en -o records.html
+    """
+    from compliance.board import build
+    from compliance.evaluate import evaluate
+    from compliance.report import board_renderer
+
+    bundle = _load(rules_dir, plan_dir)
+    wanted = sorted(_unit_ids(bundle, units))  # by id or by name, as check reads them
+    day = parse_as_of(as_of, bundle)
+    if fmt in BINARY_FORMATS and output is None and sys.stdout.isatty():
+        raise UsageError(f"an {fmt.upper()} file is binary: give -o FILE.{fmt}")
+    grid = build(bundle, evaluate(bundle, day), wanted)
+    _write_atomic(output, board_renderer(fmt)(bundle, grid, lang or default_lang()))
 
 
 @main.command(name="test")
@@ -477,21 +603,24 @@ def test_rules(cases_dir: Path | None, rules_dir: Path, plan_dir: Path) -> None:
               show_default=True, help="Folder for the dated report folders.")
 @click.option("--as-of", "as_of", default="today", show_default=True,
               help="Evaluation date (default today in Asia/Taipei).")
+@click.option("--new-history", is_flag=True,
+              help="Start a new, empty history even though OUT holds reports of earlier runs.")
 @lang_option
 @guarded
 def nightly(rules_dir: Path, plan_dirs: tuple[Path, ...], history_path: Path | None, out_dir: Path,
-            as_of: str, lang: str | None) -> None:
+            as_of: str, new_history: bool, lang: str | None) -> None:
     """Evaluate plans as of today, write OUT/<date>/ (JSON, Markdown, ICS) and report
-    what changed since the previous run.
+    what changed since the previous day's run, including evidence that disappeared.
 
-    Exit 0 when done, 2 for bad input, 3 when another nightly run holds the lock.
+    Exit 0 when done, 2 for bad input, 3 when another nightly run holds the lock,
+    4 when the history or the reports cannot be read or written (see docs/errors.md).
     Prints one JSON line per plan unless standard error is a terminal.
 
     \b
     Example (cron at 00:30 Asia/Taipei):
       30 0 * * * cd /srv/plan && compliance nightly --plan plan_data --out /srv/reports
     """
-    from compliance.nightly import Busy, run_nightly
+    from compliance.nightly import run_nightly
 
     plans = list(plan_dirs) or [Path("plan_data")]
     now = clock()
@@ -502,25 +631,26 @@ def nightly(rules_dir: Path, plan_dirs: tuple[Path, ...], history_path: Path | N
         with click.progressbar(items, label="evaluating plans", file=sys.stderr) as bar:
             yield from bar
 
-    try:
-        runs = run_nightly(rules_dir, plans, history_path or out_dir / "history.sqlite", out_dir, day,
-                           lang or default_lang(), progress if tty and len(plans) > 1 else None, now=now)
-    except Busy as exc:
-        click.echo(f"busy: {exc}", err=True)
-        sys.exit(3)
+    runs = run_nightly(rules_dir, plans, history_path or out_dir / "history.sqlite", out_dir, day,
+                       lang or default_lang(), progress if tty and len(plans) > 1 else None, now=now,
+                       warn=lambda message: _warn(message, lang),
+                       new_history=new_history)
     for r in runs:
         c = r.changes
         if tty:
-            line = ("{p}：新增逾期 {v} 項、已改善 {r} 項、新增即將到期 {m} 項 -> {f}"
+            line = ("{p}：新增逾期 {v} 項、已改善 {r} 項、新增即將到期 {m} 項、不見的佐證 {g} 項 -> {f}"
                     if (lang or default_lang()) == "zh-TW" else
-                    "{p}: {v} new violations, {r} resolved, {m} new reminders -> {f}")
+                    "{p}: {v} new violations, {r} resolved, {m} new reminders, {g} pieces of evidence "
+                    "gone -> {f}")
             click.echo(line.format(p=r.plan, v=len(c.new_violations), r=len(c.resolved_violations),
-                                   m=len(c.new_reminders), f=out_dir / day.isoformat() / r.slug))
+                                   m=len(c.new_reminders), g=len(c.disappeared),
+                                   f=out_dir / day.isoformat() / r.slug))
         else:
             click.echo(json.dumps({"plan": r.plan, "as_of": day.isoformat(), "folder": f"{day}/{r.slug}",
                                    "summary": r.summary, "new_violations": len(c.new_violations),
                                    "resolved_violations": len(c.resolved_violations),
-                                   "new_reminders": len(c.new_reminders)}, ensure_ascii=False))
+                                   "new_reminders": len(c.new_reminders),
+                                   "disappeared": len(c.disappeared)}, ensure_ascii=False))
 
 
 # --- spreadsheets --------------------------------------------------------------------------
