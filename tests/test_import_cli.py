@@ -221,10 +221,10 @@ def test_write_failures_exit_4_never_1(workdir, monkeypatch):
     assert result.exit_code == 4 and "a-file" in result.stderr
     xlsx(workdir / "a.xlsx", good_rows()[:1])
 
-    def refuse(path, data):
-        raise OSError(28, "No space left on device", str(path))
+    def refuse(outputs):
+        raise OSError(28, "No space left on device", str(outputs[0][0]))
 
-    monkeypatch.setattr("compliance.atomic.write_atomic", refuse)
+    monkeypatch.setattr("compliance.atomic.write_all", refuse)
     failed = run("import", "a.xlsx")
     assert failed.exit_code == 4
     assert "cannot read or write plan_data/records.yaml: No space left on device" in failed.stderr
