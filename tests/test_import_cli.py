@@ -221,13 +221,15 @@ def test_write_failures_exit_4_never_1(workdir, monkeypatch):
     assert result.exit_code == 4 and "a-file" in result.stderr
     xlsx(workdir / "a.xlsx", good_rows()[:1])
 
-    def refuse(outputs):
-        raise OSError(28, "No space left on device", str(outputs[0][0]))
+    def refuse(target, payload):  # the disk fills while the new records file is staged
+        raise OSError(28, "No space left on device", str(target.real))
 
-    monkeypatch.setattr("compliance.atomic.write_all", refuse)
+    before = (workdir / "plan_data" / "records.yaml").read_bytes()
+    monkeypatch.setattr("compliance.atomic._stage", refuse)
     failed = run("import", "a.xlsx")
     assert failed.exit_code == 4
-    assert "cannot read or write plan_data/records.yaml: No space left on device" in failed.stderr
+    assert "records.yaml" in failed.stderr and "No space left on device" in failed.stderr
+    assert (workdir / "plan_data" / "records.yaml").read_bytes() == before
 
 
 def test_into_a_subfolder_is_refused_as_the_loader_would_not_read_it(workdir):
