@@ -6,6 +6,7 @@ so `compliance --help` and `compliance validate` stay quick.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import io
@@ -13,9 +14,9 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -650,3 +651,209 @@ def nightly(rules_dir: Path, plan_dirs: tuple[Path, ...], history_path: Path | N
                                    "resolved_violations": len(c.resolved_violations),
                                    "new_reminders": len(c.new_reminders),
                                    "disappeared": len(c.disappeared)}, ensure_ascii=False))
+
+
+# --- spreadsheets --------------------------------------------------------------------------
+
+
+@main.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@data_options
+@click.option("--into", type=click.Path(path_type=Path), default=None,
+              help="Records file in the plan folder to add to (default: PLAN/records.yaml).")
+@click.option("--sheet", default=None, help="Import only this sheet (default: every sheet with a header row).")
+@click.option("--mapping", type=click.Path(path_type=Path), default=None,
+              help="YAML file naming the columns (columns: {header: field}) and defaults for every row.")
+@click.option("--dry-run", is_flag=True, help="Show what would be added; write nothing.")
+@lang_option
+@guarded
+def import_records(files: tuple[Path, ...], rules_dir: Path, plan_dir: Path, into: Path | None,
+                   sheet: str | None, mapping: Path | None, dry_run: bool, lang: str | None) -> None:
+    """Add records from the office's spreadsheets (.xlsx, .ods, .csv) to the plan.
+
+    Columns are found by their headers (日期, 工作項目, 課室, 承辦人, 文號, 附件, 連結, 備註,
+    對應期間, 編號, or English). Every problem is reported at its cell and nothing is
+    written (exit 2); importing the same file again adds nothing; a row that changed since
+    it was imported is reported as a conflict, never written over.
+
+    \b
+    Examples:
+      compliance import 工作紀錄.xlsx
+      compliance import booking-log.csv --into plan_data/records-daily.yaml --dry-run
+      compliance import log.ods --mapping columns.yaml --lang zh-TW
+    """
+    from compliance.intake.columns import Mapping, load_mapping
+    from compliance.intake.importer import Request, import_files
+
+    lang = lang or default_lang()
+    target = into or plan_dir / "records.yaml"
+    _check_into(target, plan_dir, lang)
+    try:
+        request = Request(list(files), rules_dir, plan_dir, target, sheet,
+                          load_mapping(mapping, lang) if mapping else Mapping(), lang,
+                          progress=_sheet_bar if sys.stderr.isatty() else None)  # logs stay clean
+        report = import_files(request, _load(rules_dir, plan_dir))
+    except InputError as exc:  # the mapping file, the plan, or the plan with the new records
+        _fail_import(exc.problems, [], lang)
+    except OSError as exc:
+        _fail_io(exc, lang)
+    _show_import(report, lang, dry_run)
+
+
+def _fail_io(exc: OSError, lang: str) -> NoReturn:
+    from compliance.errors import ExitCode
+    from compliance.intake._messages import say
+
+    click.echo(say(lang, "io_failed", path=exc.filename or "", error=exc.strerror or exc), err=True)
+    sys.exit(ExitCode.IO)
+
+
+def _check_into(target: Path, plan_dir: Path, lang: str) -> None:
+    from compliance.intake._messages import say
+
+    # The loader reads the plan folder's own files, not its subfolders'.
+    inside = target.resolve().parent == plan_dir.resolve()
+    if not inside or target.suffix not in (".yaml", ".yml"):
+        raise UsageError(say(lang, "into_outside", path=target))
+
+
+@contextlib.contextmanager
+def _sheet_bar(label: str, rows: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar on standard error for one large sheet."""
+    with click.progressbar(length=rows, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _fail_import(problems: list[Any], notes: list[str], lang: str, conflicts: int = 0) -> NoReturn:
+    from compliance.errors import ExitCode
+    from compliance.i18n import problem as localised
+    from compliance.intake._messages import say
+    from compliance.intake.cells import CellProblem
+
+    for note in notes:
+        click.echo(note, err=True)
+    for problem in problems:  # cell problems are written in the reader's language already
+        click.echo(str(problem if isinstance(problem, CellProblem) else localised(problem, lang)), err=True)
+    trailer = "problems_trailer_conflicts" if conflicts else "problems_trailer"
+    click.echo(say(lang, trailer, n=len(problems), conflicts=conflicts), err=True)
+    sys.exit(ExitCode.BAD_INPUT)
+
+
+def _show_import(report: Any, lang: str, dry_run: bool) -> None:
+    from compliance.errors import ExitCode, display_path
+    from compliance.intake._messages import say
+
+    if report.problems:
+        _fail_import(sorted(set(report.problems), key=_problem_key), report.notes, lang,
+                     len(report.outcome.conflicts))
+    for note in report.notes:
+        click.echo(note, err=True)
+    for result in report.sheets:
+        counts = report.outcome.count(result.place)
+        click.echo(say(lang, "summary_sheet", where=str(result.place), rows=result.rows_read, **counts))
+    shown = display_path(report.target)
+    added = len(report.outcome.added)
+    if not report.changed:
+        click.echo(say(lang, "summary_nothing", path=shown))
+        return
+    if dry_run:
+        import difflib
+
+        old = (report.old_text or "").splitlines(keepends=True)
+        diff = difflib.unified_diff(old, report.new_text.splitlines(keepends=True), shown, shown)
+        click.echo("".join(diff), nl=False)
+        click.echo(say(lang, "summary_dry_run", path=shown, added=added))
+        return
+    try:
+        if _changed_meanwhile(report):  # another import or an editor: do not write over it
+            click.echo(say(lang, "changed_meanwhile", path=shown), err=True)
+            sys.exit(ExitCode.IO)
+        _write_atomic(report.target, report.new_text)
+    except OSError as exc:
+        _fail_io(exc, lang)
+    click.echo(say(lang, "summary_wrote", path=shown, added=added))
+
+
+def _changed_meanwhile(report: Any) -> bool:
+    target = report.target
+    now = target.read_bytes().decode("utf-8", "replace") if target.exists() else None
+    return now != report.old_text
+
+
+def _problem_key(problem: Any) -> tuple[str, str, int, int, str]:
+    return (problem.path, getattr(problem, "sheet", ""), problem.line, problem.column, problem.message)
+
+
+@main.command()
+@data_options
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "ods"]), default="xlsx", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write to this file (default: 工作紀錄範本.FORMAT, or record-template.FORMAT in en).")
+@lang_option
+@guarded
+def template(rules_dir: Path, plan_dir: Path, fmt: str, output: Path | None, lang: str | None) -> None:
+    """A workbook for recording work: headers, drop-down lists from the plan, instructions.
+
+    What it produces imports cleanly with `compliance import`.
+
+    \b
+    Examples:
+      compliance template --format xlsx -o 工作紀錄.xlsx
+      compliance template --format ods --lang en -o records.ods
+    """
+    from compliance.intake.template import template as build
+
+    lang = lang or default_lang()
+    bundle = _load(rules_dir, plan_dir)
+    path = output or Path(("工作紀錄範本" if lang == "zh-TW" else "record-template") + f".{fmt}")
+    _write_binary(path, build(bundle, fmt, lang), lang)
+
+
+def _write_binary(path: Path, data: bytes, lang: str) -> None:
+
+    try:
+        _write_atomic(path, data)
+    except OSError as exc:
+        _fail_io(exc, lang)
+    click.echo(f"已寫入 {path}" if lang == "zh-TW" else f"wrote {path}", err=True)
+
+
+@main.group()
+def export() -> None:
+    """Plan data out as spreadsheets (`records`, in the columns `compliance import` reads).
+
+    \b
+    Example:
+      compliance export records --format xlsx -o 工作紀錄.xlsx
+    """
+
+
+@export.command(name="records")
+@data_options
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "ods", "csv"]), default="xlsx", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write to this file (atomically); default standard output for csv.")
+@lang_option
+@guarded
+def export_records(rules_dir: Path, plan_dir: Path, fmt: str, output: Path | None, lang: str | None) -> None:
+    """The plan's records as a spreadsheet in the template's columns, ready to edit and import.
+
+    Text that a spreadsheet would run as a formula (starting with = + - @) is written as text.
+
+    \b
+    Examples:
+      compliance export records --format xlsx -o 工作紀錄.xlsx
+      compliance export records --format csv > records.csv
+    """
+    from compliance.intake.export import export_records as build
+
+    lang = lang or default_lang()
+    if fmt != "csv" and output is None and sys.stdout.isatty():
+        from compliance.intake._messages import say
+
+        raise UsageError(say(lang, "binary_output", fmt=fmt))
+    data = build(_load(rules_dir, plan_dir), fmt, lang)
+    if output is None:
+        click.get_binary_stream("stdout").write(data)
+        return
+    _write_binary(output, data, lang)
