@@ -398,7 +398,7 @@ def _obligation_finding(bundle, rule, period: P, entity, records, as_of) -> Find
     field = rule.total.field if rule.total is not None else "hours"
 
     def hours(rec) -> Fraction:  # or the declared field the total sums
-        value = rec.hours if field == "hours" else rec.values.get(field)
+        value = rec.hours if field == "hours" else (rec.values or {}).get(field)
         return Fraction(str(value)) if value is not None else Fraction(0)
 
     met_on = None

@@ -120,7 +120,7 @@ def exact(value: float | None) -> Decimal:
 
 def number(rec: m.Record, field: str) -> float | None:
     """A record's number for a total: its hours, or a declared field's value."""
-    return rec.hours if field == "hours" else rec.values.get(field)
+    return rec.hours if field == "hours" else (rec.values or {}).get(field)
 
 
 def met_on(rule: m.Rule, counted: list[m.Record]) -> dt.date | None:

@@ -508,7 +508,7 @@ def _check_references(b: Bundle, broken: Broken | None = None) -> Iterator[Probl
         yield from ref("record", rec.id, ("activity",), rec.activity, b.activities, "activity")
         yield from ref("record", rec.id, ("unit",), rec.unit, b.units, "unit")
         yield from ref("record", rec.id, ("staff",), rec.staff, b.staff, "staff member")
-        for name in rec.values:
+        for name in rec.values or {}:
             yield from ref("record", rec.id, ("values", name), name, b.record_fields, "record field")
     for w in b.waivers.values():
         yield from _check_waiver(b, w, refused)

@@ -528,8 +528,8 @@ class Record(Model):
     unit: Id | None = None
     staff: StaffId | None = None
     hours: float | None = Field(default=None, ge=0, le=1000)
-    values: dict[Id, Annotated[float, Field(ge=0, le=1_000_000)]] = Field(
-        default_factory=dict, description="Numbers of the plan's declared record fields, e.g. {cases: 60}")
+    values: dict[Id, Annotated[float, Field(ge=0, le=1_000_000)]] | None = Field(
+        default=None, description="Numbers of the plan's declared record fields, e.g. {cases: 60}")
     period: PeriodKey | Id | None = Field(
         default=None, description="The period this record fulfils when done after it ended "
         "(e.g. 2023-06 for June's report sent in July, or the id of the record that triggered "
