@@ -127,3 +127,16 @@ def test_bad_input_reads_chinese(workdir, ids):
     # The message, without the path, the field path and the quoted values the user wrote.
     messages = [re.sub(r"'[^']*'", "", line.split(": ", 2)[-1]) for line in result.stderr.splitlines()]
     assert_chinese("\n".join(messages), ids, "validate")
+
+
+@pytest.mark.parametrize("args", [
+    ["check", "--nosuch"], ["check", "--format", "x"], ["explain"], ["check", "extra"],
+    ["calendar", "--year", "abc"], ["check", "--unit", "x"],
+])
+def test_click_refusals_read_chinese_and_exit_2(workdir, args):
+    zh = CliRunner().invoke(main, [*args, "--lang", "zh-TW"])
+    assert zh.exit_code == 2
+    assert zh.stderr.startswith("用法：") and "錯誤：" in zh.stderr
+    assert not re.search(r"\b(Usage|Error|Invalid|Missing|such|Got)\b", zh.stderr), zh.stderr
+    en = CliRunner().invoke(main, [*args, "--lang", "en"])
+    assert en.exit_code == 2 and en.stderr.startswith("Usage:") and "Error:" in en.stderr

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import functools
 import io
 import json
@@ -200,7 +201,56 @@ def _warn_calendar(lang: str | None, *days: dt.date) -> None:
         _warn(message, lang)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """Click's own refusals (unknown option, bad choice, missing argument) in the user's
+    language, and exit codes from the one table: Ctrl-C is 130 and a closed pipe 4, where
+    click itself would exit 1, which here means findings."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        if not standalone_mode:
+            return super().main(argv, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(argv, prog_name, complete_var, False, **extra)
+        except click.ClickException as exc:
+            _show_click_error(exc, _lang_in(argv))
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            _fail("interrupted; nothing was replaced", ExitCode.INTERRUPTED, _lang_in(argv))
+        except OSError as exc:
+            if exc.errno != errno.EPIPE:
+                raise
+            sys.stdout = click.utils.PacifyFlushWrapper(sys.stdout)
+            sys.exit(ExitCode.IO)  # the reader of our output went away
+        sys.exit(code if isinstance(code, int) else ExitCode.OK)
+
+
+def _lang_in(argv: list[str]) -> str:
+    """The language asked for on the command line, before click has parsed it."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in ("zh-TW", "en"):
+            return argv[i + 1]
+        if arg in ("--lang=zh-TW", "--lang=en"):
+            return arg.partition("=")[2]
+    return default_lang()
+
+
+def _show_click_error(exc: click.ClickException, lang: str) -> None:
+    from compliance.i18n import translate
+
+    if lang != "zh-TW":
+        exc.show()
+        return
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        usage = ctx.get_usage().replace("Usage: ", "用法：", 1).replace("[OPTIONS]", "[選項]")
+        click.echo(usage.replace("COMMAND [ARGS]...", "命令 [參數]..."), err=True)
+        click.echo(f"執行 '{ctx.command_path} --help' 可看說明。\n", err=True)
+    click.echo("錯誤：" + translate(exc.format_message(), lang), err=True)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="compliance")
 @click.option("--debug", is_flag=True, help="Show the traceback of an error (for bug reports).")
 def main(debug: bool) -> None:

@@ -19,6 +19,20 @@ from compliance.errors import Problem
 # English template -> zh-TW template. {name} matches any text; in zh-TW it is copied as is,
 # except {kind} / {what} / {type}, which are translated through _WORDS.
 CATALOGUE: dict[str, str] = {
+    # click's own refusals of the command line (cli._show_click_error)
+    "No such option '{name}'.": "沒有選項 '{name}'。",
+    "No such option '{name}'. Did you mean '{close}'?": "沒有選項 '{name}'。是否要用 '{close}'？",
+    "No such command '{name}'.": "沒有命令 '{name}'。",
+    "Missing argument '{name}'.": "缺少參數 '{name}'。",
+    "Missing option '{name}'.": "缺少選項 '{name}'。",
+    "Option '{name}' requires an argument.": "選項 '{name}' 需要一個值。",
+    "Got unexpected extra argument ({args})": "多出無法辨識的參數（{args}）",
+    "Got unexpected extra arguments ({args})": "多出無法辨識的參數（{args}）",
+    "Invalid value for '{name}': '{value}' is not one of {choices}.":
+        "'{name}' 的值無效：'{value}' 不是 {choices} 之一。",
+    "Invalid value for '{name}': '{value}' is not a valid integer.":
+        "'{name}' 的值無效：'{value}' 不是整數。",
+    "Invalid value for '{name}': {detail}": "'{name}' 的值無效：{detail}",
     # _yaml.py
     "document expands to more than {n} values (an alias bomb?)": "文件展開超過 {n} 個值（別名炸彈？）",
     "write values out instead of nesting aliases": "請直接寫出各值，勿巢狀使用別名",
