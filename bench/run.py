@@ -65,7 +65,9 @@ time is taken out of ``seconds``: each worker times its own checking, and ``seco
 is the wall time minus the slowest worker's elapsed time plus that worker's elapsed
 time without checking (exact for ``--jobs 1``). With ``--engine clips``, ``--check`` also
 compares each plan's CLIPS findings with the durable-rules findings (equal, explanations
-included), untimed.
+included), untimed. ``--warmup`` loads the rules and evaluates each worker's first plan
+once before the clock starts (per-plan figures without the one-off costs: loading the
+rules, the holiday calendar, registering rulesets); ``bench/growth.py`` uses it.
 """
 
 from __future__ import annotations
@@ -160,13 +162,16 @@ def _rulebook(timings: dict[str, float], rules: Path) -> RuleBook:
     return _BOOK
 
 
-def run_chunk(task: tuple[list[str], bool, bool, str, str, str]) -> dict:
+def run_chunk(task: tuple[list[str], bool, bool, str, str, str, bool]) -> dict:
     """Load, validate, evaluate and report each plan folder of a chunk; return counts and
     timings only. With ``check``, compare each evaluation with the reference evaluator
     (untimed)."""
-    folders, breakdown, check, lang, rules, engine_name = task
+    folders, breakdown, check, lang, rules, engine_name, warmup = task
     rules_path = Path(rules)
     engine = _engine(engine_name)
+    if warmup:  # untimed: the rules, the calendar, the rulesets, caches
+        book = _rulebook(defaultdict(float), rules_path)
+        evaluate(load_bundle(rules_path, Path(folders[0]), rulebook=book), AS_OF, engine=engine)
     tune_for_batch()  # what the compliance CLI does before every command
     options = Options(lang=lang, fail_on="never")
     began = time.perf_counter()
@@ -278,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", default="zh-TW", choices=["zh-TW", "en"], help="report language")
     parser.add_argument("--engine", default="durable", choices=["durable", "clips"],
                         help="evaluate on durable-rules (the product) or the CLIPS peer")
+    parser.add_argument("--warmup", action="store_true",
+                        help="load the rules and evaluate the first plan once, untimed, first")
     generate.add_scale_options(parser)
     args = parser.parse_args(argv)
     if args.plans < 1 or args.jobs < 1:
@@ -292,13 +299,14 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     if jobs == 1:
-        results = [run_chunk((plans, args.breakdown, args.check, args.lang, rules, args.engine))]
+        results = [run_chunk((plans, args.breakdown, args.check, args.lang, rules, args.engine,
+                              args.warmup))]
     else:
         context = multiprocessing.get_context("fork")
         pool = context.Pool(jobs, initializer=_init_worker)
         try:
             results = pool.map(run_chunk, [(c, args.breakdown, args.check, args.lang, rules,
-                                            args.engine) for c in chunks(plans, jobs)],
+                                            args.engine, args.warmup) for c in chunks(plans, jobs)],
                                chunksize=1)
             pool.close()
         except BaseException:

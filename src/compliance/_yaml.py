@@ -47,7 +47,10 @@ class _LOADER(_BASE_LOADER):  # noqa: N801 - used like the PyYAML loader classes
             tag = _RESOLVED[key] = super().resolve(kind, value, implicit)
         return tag
 
-# Expanded nodes allowed per file: far above any real plan, far below an alias bomb.
+# Expanded values allowed per file: at least this many, and one per character of the file
+# beyond (an honest file spends several characters on each value; an alias bomb expands a
+# few characters into millions). The bound grows linearly with the file, so a 40,000-record
+# file loads while a bomb still stops early.
 MAX_NODES = 200_000
 
 PathKey = tuple[str | int, ...]
@@ -103,18 +106,19 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 
 
 class _Builder:
-    def __init__(self, source: SourceMap):
+    def __init__(self, source: SourceMap, limit: int = MAX_NODES):
         self.source = source
+        self.limit = limit
         self.count = 0
         self.problems: list[Problem] = []
         self.scalars = yaml.constructor.SafeConstructor()
 
     def build(self, node: yaml.Node, loc: PathKey) -> Any:
         self.count += 1
-        if self.count > MAX_NODES:
+        if self.count > self.limit:
             line, col = _mark(node)
             raise _Abort(Problem(self.source.path, line, col, format_path(loc),
-                                 f"document expands to more than {MAX_NODES} values "
+                                 f"document expands to more than {self.limit} values "
                                  "(an alias bomb?); write values out instead of nesting aliases"))
         self.source.values.setdefault(loc, node)
         if isinstance(node, yaml.MappingNode):
@@ -229,7 +233,7 @@ def read_yaml(file: Path, empty_hint: str = "") -> tuple[Any, SourceMap, list[Pr
         return None, source, [Problem(path, line, col, "",
                                       "the document must be a mapping (key: value), "
                                       f"not a {_kind(node)}")]
-    builder = _Builder(source)
+    builder = _Builder(source, limit=max(MAX_NODES, len(text)))
     try:
         data = builder.build(node, ())
     except _Abort as abort:
