@@ -33,6 +33,7 @@ from typing import Any
 
 import clips
 
+from compliance.engine.durable.compile import compile_match
 from compliance.engine.durable.session import ALWAYS_TRUE, GO, Firing
 
 _COMPARE = {"$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">="}
@@ -255,3 +256,10 @@ class ClipsEngine:
                 self._programs.popitem(last=False)
         self._programs.move_to_end(key)
         return program.run(facts)
+
+    # evaluate() asks for bounded runs; CLIPS needs no partitioning: one session each.
+    def run_match(self, rules: list, facts: list[dict[str, Any]]) -> list[Firing]:
+        return self.run(compile_match(rules), facts)
+
+    def run_each(self, definition: dict[str, Any], facts: list[dict[str, Any]]) -> list[Firing]:
+        return self.run(definition, facts)

@@ -5,14 +5,18 @@ from __future__ import annotations
 import itertools
 import random
 import threading
+from pathlib import Path
 
 import pytest
 from durable import engine as raw
 
 from _helpers import rss_mb
 
+from compliance.engine.durable import partition, session
+from compliance.engine.durable.compile import compile_match
 from compliance.engine.durable.session import ALWAYS_TRUE, GO, Engine, check_definition, fnv1a32
 from compliance.errors import EngineError
+from compliance.load import load_rules
 
 JOIN = {"m": {"all": [GO, {"p": {"t": "period"}},
                       {"r": {"$and": [{"t": "record"}, {"activity": {"p": "activity"}},
@@ -185,10 +189,63 @@ def test_b4_more_than_1024_sessions_in_one_process():
 def test_many_rulesets_are_evicted_and_unregistered():
     engine = Engine()
     fs = facts(5, 20)
-    for n in range(40):
+    for n in range(session._MAX_RULESETS + 24):
         variant = {f"m{n}": JOIN["m"]}
         assert {(f.facts["p"], f.facts["r"]) for f in engine.run(variant, fs)} == expected_matches(fs)
-    assert len(engine._rulesets) <= 16
+    assert len(engine._rulesets) == session._MAX_RULESETS
+    assert len(engine._host._ruleset_list) == session._MAX_RULESETS  # unregistered, too
+
+
+# --- fixed-size limits: never a raw traceback, and partition keeps clear of them ---------
+
+def _same_pattern(n: int) -> dict:
+    """``n`` rules whose record patterns are identical (one alpha node, n joins)."""
+    record = {"$and": [{"t": "record"}, {"activity": "a0"}, {"$gte": {"date": {"p": "start"}}},
+                       ALWAYS_TRUE]}
+    return {f"r{i}": {"all": [GO, {"p": {"$and": [{"t": "period"}, {"n": i}]}}, {"r": record}]}
+            for i in range(n)}
+
+
+def _distinct_patterns(n: int) -> dict:
+    return {f"r{i}": {"all": [GO, {"p": {"$and": [{"t": "period"}, {"n": i}]}},
+                              {"r": {"$and": [{"t": "record"}, {"activity": f"a{i}"},
+                                              {"$gte": {"date": {"p": "start"}}}, ALWAYS_TRUE]}}]}
+            for i in range(n)}
+
+
+LIMIT_FACTS = [{"id": "P", "t": "period", "n": 0, "start": 0},
+               {"id": "R", "t": "record", "activity": "a0", "date": 5}]
+
+
+@pytest.mark.parametrize("definition, code", [
+    (_distinct_patterns(300), "108"),  # > 256 beta links on the go pattern: at registration
+    (_same_pattern(65), "303"),  # one record reaches 65 joins: when it is asserted
+])
+def test_engine_limits_are_engine_errors_with_a_reason(definition, code):
+    engine = Engine()
+    with pytest.raises(EngineError, match=f"error code: {code} -- .*(256|64)"):
+        engine.run(definition, LIMIT_FACTS)
+    assert matches(engine.run(JOIN, facts())) == expected_matches(facts())  # still usable
+
+
+def test_rulesets_at_partition_size_stay_below_the_limits():
+    """The worst shape partition can produce: MAX_RULES rules, one record pattern."""
+    got = Engine().run(_same_pattern(partition.MAX_RULES), LIMIT_FACTS)
+    assert {f.rule for f in got} == {"r0"}  # the only rule with a period (n == 0)
+
+
+def test_partition_splits_a_large_rulebook_and_loses_no_rule():
+    book = load_rules(Path(__file__).resolve().parent.parent / "rules")
+    rules = [r.model_copy(update={"id": f"{r.id}-x{k}"}) for k in range(36)
+             for r in book.rules.values()]
+    parts = partition.partition(rules)
+    assert len(rules) == 1008 and len(parts) > 1
+    assert all(len(p.definition) <= partition.MAX_RULES for p in parts)
+    merged = {name: body for p in parts for name, body in p.definition.items()}
+    assert merged == compile_match(rules)
+    assert sum(len(p.definition) for p in parts) == len(merged)  # no rule in two rulesets
+    with pytest.raises(EngineError, match="108"):  # what one ruleset of them all would do
+        Engine().run(compile_match(rules), [])
 
 
 

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from compliance import models as m
-from compliance.engine.durable.compile import CLASSIFY, NEVER, compile_match, fact_value, parse_rule_name
+from compliance.engine.durable.compile import CLASSIFY, NEVER, fact_value, parse_rule_name
 from compliance.engine.durable.session import Engine
 from compliance.errors import EngineError
 from compliance.findings import Evaluation, ExplanationNote, Finding, WaiverNote
@@ -115,11 +115,10 @@ def _match(engine: Engine, rules: list[m.Rule], periods: dict[str, Period],
         facts += [_record_fact(r, fields) for r in records if r.activity in wanted]
         if any(r.constraint for r in rules):
             facts += [_document_fact(d) for d in bundle.documents.values() if d.published <= as_of]
-        definition = compile_match(rules)
     matched: dict[str, set[str]] = defaultdict(set)
     verdicts: dict[tuple[str, str], set[str]] = defaultdict(set)
     with clock("engine"):
-        firings = engine.run(definition, facts)
+        firings = engine.run_match(rules, facts)
     for firing in firings:
         kind, rule_id, rest = parse_rule_name(firing.rule)
         if kind == "m":
@@ -204,7 +203,7 @@ def _classify(engine: Engine, bundle: Bundle, periods: dict[str, Period],
     with clock("findings"):
         facts, staged = _status_facts(bundle, periods, matched, records, as_of)
     with clock("engine"):
-        firings = engine.run(CLASSIFY, facts)
+        firings = engine.run_each(CLASSIFY, facts)
     with clock("findings"):
         return _findings(staged, firings)
 
