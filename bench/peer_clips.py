@@ -34,6 +34,7 @@ from typing import Any
 import clips
 
 from compliance.engine.durable.compile import compile_match
+from compliance.engine.durable.distinct import run_distinct
 from compliance.engine.durable.session import ALWAYS_TRUE, GO, Firing
 
 _COMPARE = {"$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">="}
@@ -257,9 +258,10 @@ class ClipsEngine:
         self._programs.move_to_end(key)
         return program.run(facts)
 
-    # evaluate() asks for bounded runs; CLIPS needs no partitioning: one session each.
+    # evaluate() asks for bounded runs; CLIPS needs no partitioning (one session each),
+    # and gets the same distinct-fact reduction for the single-fact CLASSIFY ruleset.
     def run_match(self, rules: list, facts: list[dict[str, Any]]) -> list[Firing]:
         return self.run(compile_match(rules), facts)
 
     def run_each(self, definition: dict[str, Any], facts: list[dict[str, Any]]) -> list[Firing]:
-        return self.run(definition, facts)
+        return run_distinct(self, definition, facts)  # type: ignore[arg-type]

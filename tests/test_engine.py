@@ -13,7 +13,8 @@ from durable import engine as raw
 from _helpers import rss_mb
 
 from compliance.engine.durable import partition, session
-from compliance.engine.durable.compile import compile_match
+from compliance.engine.durable.compile import CLASSIFY, compile_match
+from compliance.engine.durable.distinct import canonical, relative_fields, run_distinct
 from compliance.engine.durable.session import ALWAYS_TRUE, GO, Engine, check_definition, fnv1a32
 from compliance.errors import EngineError
 from compliance.load import load_rules
@@ -259,3 +260,57 @@ def test_memory_stays_flat_over_many_sessions():
         engine.run(JOIN, fs)
     # Without delete_state each session keeps ~100 KB+ (1500 sessions: > 150 MB).
     assert rss_mb() - start < 40
+
+
+# --- distinct.py: single-fact rulesets run once per distinct fact shape -------------------
+
+def _status_facts(n: int, seed: int) -> list[dict]:
+    """Periods as a plan has them (start <= remind_from <= due), judged on day 20."""
+    rnd = random.Random(seed)
+    out = []
+    for i in range(n):
+        start = rnd.randrange(0, 40)
+        due = start + rnd.randrange(0, 10)
+        met = start + rnd.randrange(0, 15)
+        met = met if met <= 20 and rnd.random() < 0.7 else 10**8  # known by as_of, or not met
+        out.append({"id": f"S{i}", "t": "status", "start": start, "due": due,
+                    "remind_from": max(start, due - rnd.randrange(0, 8)), "as_of": 20,
+                    "met_on": met, "waived": int(rnd.random() < 0.1)})
+    return out
+
+
+class _Counting(Engine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.asserted = 0
+
+    def run(self, definition, facts):
+        self.asserted += len(facts)
+        return super().run(definition, facts)
+
+
+def test_relative_fields_are_only_those_compared_within_the_fact():
+    assert relative_fields(CLASSIFY) == {"start", "due", "remind_from", "as_of", "met_on"}
+    literal = {"x": {"all": [GO, {"s": {"$and": [{"t": "status"}, {"$gt": {"due": 3}},
+                                                  {"$lt": {"start": {"$m": "due"}}}]}}]}}
+    assert relative_fields(literal) == {"start"}  # due is also compared with a literal
+    assert relative_fields(JOIN) == frozenset()  # two facts per rule: never reduced
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_distinct_shapes_give_every_fact_its_own_firings(seed):
+    fs = _status_facts(400, seed)
+    plain = sorted((f.rule, f.facts["s"]) for f in Engine().run(CLASSIFY, fs))
+    counting = _Counting()
+    reduced = sorted((f.rule, f.facts["s"]) for f in run_distinct(counting, CLASSIFY, fs))
+    assert reduced == plain
+    assert len(plain) == len(fs) and {s for _, s in plain} == {f["id"] for f in fs}
+    assert counting.asserted < 120  # 400 facts, far fewer shapes
+
+
+def test_distinct_keeps_facts_with_non_numeric_relative_fields_apart():
+    fs = [{"id": "a", "t": "status", "start": "s:x", "as_of": 1, "due": 1, "remind_from": 1,
+           "met_on": 1, "waived": 0}, *_status_facts(5, 0)]
+    assert canonical(fs[0], relative_fields(CLASSIFY))["id"] == "a"
+    assert {(f.rule, f.facts["s"]) for f in run_distinct(Engine(), CLASSIFY, fs)} == {
+        (f.rule, f.facts["s"]) for f in Engine().run(CLASSIFY, fs)}

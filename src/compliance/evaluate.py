@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from compliance import models as m
+from compliance._gc import paused
 from compliance.engine.durable.compile import CLASSIFY, NEVER, fact_value, parse_rule_name
 from compliance.engine.durable.session import Engine
 from compliance.errors import EngineError
@@ -39,6 +40,7 @@ def default_calendar() -> WorkCalendar:
     return _CALENDAR
 
 
+@paused  # bounded work, almost no cycles: the collector only walks it (_gc.py)
 def evaluate(bundle: Bundle, as_of: dt.date, *, rules: Iterable[str] | None = None,
              engine: Engine | None = None, calendar: WorkCalendar | None = None,
              timings: dict[str, float] | None = None) -> Evaluation:

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from compliance import models as m
+from compliance._gc import paused
 from compliance._yaml import PathKey, SourceMap, format_path, read_yaml
 from compliance.bundle import Bundle, Origin, RuleBook
 from compliance.errors import InputError, Problem, display_path
@@ -176,6 +177,7 @@ _KIND = {"units": "unit", "staff": "staff member", "roles": "role", "work_items"
          "records": "record", "meetings": "meeting", "waivers": "waiver", "documents": "document"}
 
 
+@paused  # bounded work, almost no cycles: the collector only walks it (_gc.py)
 def load_bundle(rules_dir: Path, plan_dir: Path, *, rulebook: RuleBook | None = None) -> Bundle:
     """Load and cross-check rules and plan; raise ``InputError`` with every problem.
 

@@ -204,10 +204,11 @@ class Engine:
         return run_match(self, rules, facts)
 
     def run_each(self, definition: dict[str, Any], facts: list[dict[str, Any]]) -> list[Firing]:
-        """``definition``, whose rules each look at one fact, on ``facts`` in bounded sessions."""
-        from compliance.engine.durable.partition import run_chunked
+        """``definition``, whose rules each look at one fact, on ``facts``: each distinct
+        fact once (distinct.py), in bounded sessions."""
+        from compliance.engine.durable.distinct import run_distinct
 
-        return run_chunked(self, definition, facts)
+        return run_distinct(self, definition, facts)
 
     # -- sessions ---------------------------------------------------------------------
 
