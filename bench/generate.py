@@ -5,7 +5,7 @@
 
 writes ``/tmp/plans/plan-0001/`` ... ``plan-1000/``, each with ``plan.yaml``,
 ``records.yaml``, ``meetings.yaml``, ``waivers.yaml`` and ``documents.yaml``, for the
-bundled ``rules/`` (28 rules, ROC year 112 = 2023). Each plan is a different office
+bundled ``rules/`` (27 rules, ROC year 112 = 2023). Each plan is a different office
 (合成戶政事務所0001, ...) with 10-20 staff, a full year of records for every rule's
 activity -- most on time, some late (recurrences done after the period naming it with
 ``period:``, fixed dates after the deadline, press clarifications naming the report),
@@ -102,6 +102,9 @@ DOCUMENTS = [  # (id stem, title, kind) kind: fixed | form | sheet | slides
     ("plan", "112年度提升服務品質執行計畫", "fixed"),
     ("white-paper", "112年度為民服務白皮書", "fixed"),
     ("budget", "112年度預算書", "fixed"),
+    ("final-accounts", "110年度決算書", "fixed"),
+    ("strategy-map", "112年度策略地圖", "fixed"),
+    ("service-measures", "本所便民服務措施一覽", "fixed"),
     ("annual-report", "111年度施政成果報告", "fixed"),
     ("survey-report", "112年民眾滿意度調查分析報告", "fixed"),
     ("form-registration", "戶籍登記申請書（空白表單）", "form"),
@@ -115,6 +118,8 @@ DOCUMENTS = [  # (id stem, title, kind) kind: fixed | form | sheet | slides
     ("service-briefing", "本所112年度服務簡報", "slides"),
     ("innovation-briefing", "創新服務成果簡報", "slides"),
 ]
+# Kinds of document 陸 措施五(一) wants on the website (website-publishes-required-documents).
+PUBLISHED_KINDS = {"plan", "white-paper", "budget", "final-accounts", "strategy-map", "service-measures"}
 WAIVER_REASONS = {
     "online-booking-daily-check": "網路預約申辦系統版本更新停機，暫停受理網路預約，無預約案件可查閱",
     "school-age-children-list-weekly": "區公所系統移轉停機，暫停收受學齡兒童異動名冊，次週併同交付",
@@ -251,7 +256,7 @@ class PlanGen:
         titles = ["主任", "秘書", "會計員", "人事管理員"]
         self.staff = [{"id": f"S{i + 1:02d}", "title": t} for i, t in enumerate(titles)]
         self.members: dict[str, list[str]] = {u[0]: [] for u in UNITS}
-        for i, (unit, *_rest) in enumerate(UNITS):
+        for _i, (unit, *_rest) in enumerate(UNITS):
             sid = f"S{len(self.staff) + 1:02d}"
             self.staff.append({"id": sid, "title": "課長", "unit": unit})
             self.members[unit].append(sid)
@@ -378,7 +383,9 @@ class PlanGen:
                 self.shortfalls.append((p.due, rule.id, p.key, p.entity))
                 return
         # On time: a working day inside the period, usually towards its end.
-        if rule.by:
+        if rule.by and p.due > LAST:  # due in the next year (by_year: next): filed in December
+            day = self.workday_between(dt.date(YEAR, 12, 1), LAST)
+        elif rule.by:
             lo = max(p.start, self.cal.add_workdays(p.due, 0) - dt.timedelta(days=20))
             day = self.workday_between(lo, p.due)
         elif rule.every == "week":
@@ -418,6 +425,13 @@ class PlanGen:
                 self.record(rule.activity, day, stem=f"env-edu-{sid.lower()}-{day.isoformat()}",
                             unit=self.staff_unit[sid], staff=sid, hours=h, note=note)
 
+    def due_after(self, rule: m.Rule, day: dt.date, n: int | None) -> dt.date:
+        """``n`` (default: the rule's own limit) working or calendar days after ``day``."""
+        assert rule.after is not None
+        if rule.after.within_days is not None:  # calendar days (第一時間)
+            return day + dt.timedelta(days=rule.after.within_days if n is None else n)
+        return self.cal.add_workdays(day, rule.after.within_workdays if n is None else n)
+
     def triggered(self, rule: m.Rule) -> None:
         """Negative press reports and their clarifications."""
         rng = self.rng
@@ -430,7 +444,7 @@ class PlanGen:
                 day = day - dt.timedelta(days=rng.randint(1, 2)) if day.weekday() == 0 else day
             report = self.record(trigger, day, stem=f"{PREFIX[trigger]}-{day.isoformat()}", unit=rule.unit,
                                  staff=staff, evidence=False, note="網路新聞負面報導")
-            due = self.cal.add_workdays(day, rule.after.within_workdays)
+            due = self.due_after(rule, day, None)
             outcome = self.outcome()
             if outcome == "missed":
                 self.shortfalls.append((due, rule.id, report["id"], None))
@@ -443,7 +457,7 @@ class PlanGen:
                                 note="待上級核定回應口徑，延後發布澄清稿")
                     self.shortfalls.append((due, rule.id, report["id"], None))
                     continue
-            answer = self.cal.add_workdays(day, rng.choice([0, 0, 1]))
+            answer = self.due_after(rule, day, rng.choice([0, 0, 1]))
             self.record(rule.activity, answer, stem=f"{PREFIX[rule.activity]}-{answer.isoformat()}",
                         unit=rule.unit, staff=staff, evidence=False, note="發布新聞稿澄清說明")
 
@@ -478,7 +492,7 @@ class PlanGen:
             if rng.random() < 0.4:
                 pending = sorted((s for s in self.shortfalls if s[0] < day and s[1:] not in explained),
                                  key=lambda s: (s[0], s[1], s[2], s[3] or ""), reverse=True)[:4]
-                for due, rule, key, entity in pending[:rng.randint(1, 2)]:
+                for _due, rule, key, entity in pending[:rng.randint(1, 2)]:
                     explained.add((rule, key, entity))
                     note = {"rule": rule, "period": key}
                     if entity:
@@ -515,6 +529,7 @@ class PlanGen:
             self.documents.append({
                 "id": f"doc-{stem}-{n + 1}", "title": title, "format": fmt, "editable": editable,
                 "published": self.date(day),
+                **({"kind": stem} if stem in PUBLISHED_KINDS else {}),
                 "url": f"https://synthetic{self.tag}.example.gov.tw/files/{title}.{fmt}"})
 
     # -- scale knobs ----------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """The benchmark's peer: the same obligations run on CLIPS (clipspy), for comparison only.
 
-``ClipsEngine`` has the durable engine's ``run(definition, facts) -> firings`` and
+``ClipsSession`` has the durable session's ``run(definition, facts) -> firings`` and
 translates the very rulesets ``compliance.engine.durable.compile`` generates (the match
-ruleset and CLASSIFY) into CLIPS ``defrule``s, so ``evaluate(bundle, as_of,
-engine=ClipsEngine())`` runs the same obligations on the same facts, and its findings can
+ruleset and CLASSIFY) into CLIPS ``defrule``s; ``ClipsEngine`` is the durable adapter of
+the engine port with that session, so ``evaluate(bundle, as_of, engine=ClipsEngine())``
+runs the same obligations on the same facts, and its findings can
 be compared with the durable-rules path for equality (``bench/run.py --engine clips
 --check``). clipspy is a bench-only dependency (``pip install clipspy``), never a runtime
 one.
@@ -33,6 +34,7 @@ from typing import Any
 
 import clips
 
+from compliance.engine.durable import DurableEngine
 from compliance.engine.durable.compile import compile_match
 from compliance.engine.durable.distinct import run_distinct
 from compliance.engine.durable.session import ALWAYS_TRUE, GO, Firing
@@ -241,7 +243,7 @@ def _join_vars(pattern: _Pattern) -> list[str]:
     return found
 
 
-class ClipsEngine:
+class ClipsSession:
     """``run(definition, facts)`` on CLIPS; one environment per ruleset, cached."""
 
     def __init__(self) -> None:
@@ -258,10 +260,18 @@ class ClipsEngine:
         self._programs.move_to_end(key)
         return program.run(facts)
 
-    # evaluate() asks for bounded runs; CLIPS needs no partitioning (one session each),
-    # and gets the same distinct-fact reduction for the single-fact CLASSIFY ruleset.
-    def run_match(self, rules: list, facts: list[dict[str, Any]]) -> list[Firing]:
-        return self.run(compile_match(rules), facts)
 
-    def run_each(self, definition: dict[str, Any], facts: list[dict[str, Any]]) -> list[Firing]:
-        return run_distinct(self, definition, facts)  # type: ignore[arg-type]
+class ClipsEngine(DurableEngine):
+    """The engine port (``match``, ``classify``) with the durable adapter's facts and
+    compiled rules, run on CLIPS. CLIPS needs no partitioning: the whole match ruleset
+    runs in one session; the single-fact CLASSIFY ruleset gets the same distinct-fact
+    reduction as durable-rules (distinct.py), so both do the same work."""
+
+    def __init__(self) -> None:
+        self._session = ClipsSession()  # type: ignore[assignment]
+
+    def _run_match(self, rules: list, facts: list[dict[str, Any]]) -> list[Firing]:
+        return self._session.run(compile_match(rules), facts)
+
+    def _run_classify(self, definition: dict[str, Any], facts: list[dict[str, Any]]) -> list[Firing]:
+        return run_distinct(self._session, definition, facts)  # type: ignore[arg-type]

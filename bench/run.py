@@ -94,14 +94,14 @@ AS_OF = dt.date(2023, 12, 31)
 STAGES = ("load", "calendar", "engine", "findings", "report")
 
 sys.path.insert(0, str(HERE))
-import generate
+import generate  # noqa: E402  (bench/generate.py)
 
-from compliance._gc import tune_for_batch
-from compliance.bundle import RuleBook
-from compliance.evaluate import evaluate
-from compliance.load import load_bundle, load_rules
-from compliance.report import Options
-from compliance.report.json_format import write as write_json
+from compliance._gc import tune_for_batch  # noqa: E402
+from compliance.bundle import RuleBook  # noqa: E402
+from compliance.evaluate import evaluate  # noqa: E402
+from compliance.load import load_bundle, load_rules  # noqa: E402
+from compliance.report import Options  # noqa: E402
+from compliance.report.json_format import write as write_json  # noqa: E402
 
 _BOOK: RuleBook | None = None  # the rules, loaded once per process
 

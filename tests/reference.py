@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import holidays
@@ -22,7 +22,7 @@ ONE_DAY = dt.timedelta(days=1)
 _TW = holidays.country_holidays("TW")
 
 
-@lru_cache(maxsize=None)
+@cache
 def is_working_day(day: dt.date) -> bool:
     return _TW.is_working_day(day)
 
@@ -143,24 +143,34 @@ def rule_periods(rule, plan, records, as_of) -> list[P]:
                 out.append(P(d.isoformat(), d, d, d, d, d))
     elif rule.by is not None:
         mm, dd = (int(x) for x in rule.by.split("-"))
+        # by_year "next": the deadline falls in the year after the plan's (still this plan's
+        # obligation); late work counts until that year's end.
+        deadline_year = year + 1 if rule.by_year == "next" else year
         try:
-            deadline = dt.date(year, mm, dd)
+            deadline = dt.date(deadline_year, mm, dd)
         except ValueError:
             # SPEC GAP: 02-29 in a common year.  Read as the last day of February (as
             # ``models._one_year_after`` does for waivers).
             if (mm, dd) != (2, 29):
-                raise UndefinedBySpec(f"{rule.by} does not exist in {year}") from None
-            deadline = dt.date(year, 2, 28)
-        due = first_working_on_or_after(deadline)
-        out.append(P(f"{year}-{rule.by}", first_day, deadline, due, deadline, last_day))
+                raise UndefinedBySpec(f"{rule.by} does not exist in {deadline_year}") from None
+            deadline = dt.date(deadline_year, 2, 28)
+        if rule.shift == "none":
+            due = deadline
+        else:
+            due = first_working_on_or_after(deadline)
+        close = last_day if rule.by_year == "plan" else dt.date(deadline_year, 12, 31)
+        out.append(P(f"{deadline_year}-{rule.by}", first_day, deadline, due, deadline, close))
     elif rule.after is not None:
         for rec in records:
             if rec.activity != rule.after.activity:
                 continue
             if not (rec.date <= as_of and first_day <= rec.date <= last_day):
                 continue
-            n = rule.after.within_workdays
-            due = first_working_on_or_after(rec.date) if n == 0 else nth_working_after(rec.date, n)
+            if rule.after.within_days is not None:
+                due = rec.date + dt.timedelta(days=rule.after.within_days)  # calendar days
+            else:
+                n = rule.after.within_workdays
+                due = first_working_on_or_after(rec.date) if n == 0 else nth_working_after(rec.date, n)
             # unnamed responses count inside [trigger, due]; late ones name the trigger
             out.append(P(rec.id, rec.date, due, due, due, due, trigger=rec.id))
     else:
@@ -207,6 +217,9 @@ def reference_evaluate(bundle, as_of: dt.date) -> list[Finding]:
     findings: list[Finding] = []
 
     for rule in bundle.rulebook.rules.values():
+        if rule.constraint is not None and rule.constraint.published:
+            findings.extend(_published(bundle, rule, as_of))
+            continue
         if rule.constraint is not None:
             for doc in bundle.documents.values():
                 if doc.published > as_of:
@@ -238,6 +251,26 @@ def reference_evaluate(bundle, as_of: dt.date) -> list[Finding]:
     return findings
 
 
+def _published(bundle, rule, as_of) -> list[Finding]:
+    """Each listed kind needs one published document (to which ``applies`` holds), from the
+    plan's adoption on."""
+    out = []
+    effective = bundle.plan.adopted
+    for kind in rule.constraint.published:
+        docs = [d for d in bundle.documents.values()
+                if d.published <= as_of and d.kind == kind.id
+                and all(condition_holds(c, document_value(d, c.field)) for c in rule.constraint.applies)]
+        if as_of < effective:
+            status = "upcoming"
+        else:
+            status = "satisfied" if docs else "violation"
+        out.append(Finding(
+            rule=rule.id, status=status, period_key=kind.id, start=effective, end=effective,
+            due=effective, nominal_due=effective, close=effective, required=1,
+            count=1 if docs else 0, records=(), entity=kind.id))
+    return out
+
+
 def _obligation_finding(bundle, rule, period: P, entity, records, as_of) -> Finding:
     last_count_day = min(period.close, as_of)
     counted = []
@@ -259,7 +292,7 @@ def _obligation_finding(bundle, rule, period: P, entity, records, as_of) -> Find
     counted.sort(key=lambda r: (r.date, r.id))
 
     # Hours are summed exactly as written (Fraction of the decimal text), never as floats.
-    hours = lambda rec: Fraction(str(rec.hours)) if rec.hours is not None else Fraction(0)  # noqa: E731
+    hours = lambda rec: Fraction(str(rec.hours)) if rec.hours is not None else Fraction(0)
     met_on = None
     running_hours = Fraction(0)
     for i, rec in enumerate(counted, start=1):
@@ -282,13 +315,16 @@ def _obligation_finding(bundle, rule, period: P, entity, records, as_of) -> Find
             continue
         if w.granted > as_of:
             continue
-        notes.append(WaiverNote(w.id, w.expires, as_of > w.expires))
+        expired = as_of > w.expires
+        # an exemption approved for a period due by the expiry day is never revoked by time
+        covers = (not expired) or period.due <= w.expires
+        notes.append(WaiverNote(w.id, w.expires, expired, covers))
     notes.sort(key=lambda n: n.id)
 
     remind_from = period.due - dt.timedelta(days=rule.lead_days)
     if period.start > as_of:
         status = "upcoming"
-    elif any(not n.expired for n in notes):
+    elif any(n.covers for n in notes):
         status = "waived"
     elif met_on is not None and met_on <= period.due:
         status = "satisfied"

@@ -9,7 +9,7 @@ lead-time edges before the last working day of each month.
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cache
 
 import holidays
 from hypothesis import strategies as st
@@ -29,9 +29,12 @@ HOURS = [0, 0.5, 1, 1.5, 2, 3, 4, 8, 0.1, 0.2, 1.2, 1.4]
 NOTES = ["x", "y", "1"]
 LEADS = [0, 1, 3, 7, 14, 30, 366]
 FORMATS = ["odt", "pdf", "docx", "html", "ods"]
+KINDS = ["k-plan", "k-paper", "k-map"]
+# Generated quotes carry no schedule word, so generated rules are the office's choice.
+OFFICE = {"basis": "office", "decided": {"by": "b", "on": "2023-01-03", "minutes": "m"}}
 
 
-@lru_cache(maxsize=None)
+@cache
 def period_keys(day: dt.date) -> list[str]:
     """Keys of periods a record dated ``day`` may name: its own and recent earlier ones."""
     earlier = day - dt.timedelta(days=10)
@@ -49,12 +52,12 @@ def _tw():
     return holidays.country_holidays("TW", years=range(2021, 2027))
 
 
-@lru_cache(maxsize=None)
+@cache
 def working(day: dt.date) -> bool:
     return _tw().is_working_day(day)
 
 
-@lru_cache(maxsize=None)
+@cache
 def interesting_days(year: int) -> tuple[dt.date, ...]:
     pool: set[dt.date] = set()
     for mo in range(1, 13):
@@ -100,6 +103,20 @@ def _one_year_after(day: dt.date) -> dt.date:
         return day.replace(year=day.year + 1, day=28)
 
 
+@cache
+def next_year_deadlines(year: int) -> tuple[dt.date, ...]:
+    """Fixed deadlines in the year after the plan's (by_year: next) and the days around them."""
+    out = set()
+    for by in BY_DAYS[:6]:
+        mm, dd = (int(x) for x in by.split("-"))
+        try:
+            d = dt.date(year + 1, mm, dd)
+        except ValueError:
+            continue
+        out |= {d - ONE, d, d + ONE, d + 3 * ONE}
+    return tuple(sorted(out))
+
+
 def text(s: str) -> dict:
     return {"zh-TW": s, "en": s}
 
@@ -123,6 +140,7 @@ DOCUMENT_VALUES = {
     "editable": ([True, False, 1, 0, 1.0], ["1", "0", "true"]),
     "url": (["http://a", "http://b"], [1]),
     "title": (["t1", "t2"], [True]),
+    "kind": (KINDS, [1]),
 }
 
 
@@ -150,8 +168,19 @@ def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False) -> di
         "unit": draw(st.sampled_from(units)),
         "severity": "medium",
         "source": {"clause": "c", "quote": "q"},
+        **OFFICE,
     }
-    kind = draw(st.sampled_from(["every"] * 6 + ["by", "by", "after", "after", "constraint"]))
+    kind = draw(st.sampled_from(["every"] * 6 + ["by", "by", "after", "after", "constraint",
+                                                  "published"]))
+    if kind == "published":
+        kinds = draw(st.lists(st.sampled_from(KINDS + ["k-none"]), min_size=1, max_size=3,
+                              unique=True))
+        base["constraint"] = {
+            "entity": "document",
+            "applies": draw(st.lists(condition(DOCUMENT_VALUES, cross_types), max_size=1)),
+            "published": [{"id": k, "title": text(k)} for k in kinds],
+        }
+        return base
     if kind == "constraint":
         base["constraint"] = {
             "entity": "document",
@@ -176,9 +205,14 @@ def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False) -> di
             base["months"] = sorted(draw(st.sets(st.integers(1, 12), min_size=1, max_size=4)))
     elif kind == "by":
         base["by"] = draw(st.sampled_from(BY_DAYS))
+        if draw(st.integers(0, 2)) == 0:
+            base["by_year"] = "next"
+        if draw(st.integers(0, 2)) == 0:
+            base["shift"] = "none"
     else:
+        count = draw(st.sampled_from(["within_workdays", "within_days"]))
         base["after"] = {"activity": draw(st.sampled_from(ACTIVITIES)),
-                         "within_workdays": draw(st.integers(0, 3))}
+                         count: draw(st.integers(0, 3))}
     if kind != "after":
         choices = ["unit", "staff"] if staff or draw(st.integers(0, 4)) == 0 else ["unit"]
         if draw(st.integers(0, 2)) == 0:
@@ -230,7 +264,8 @@ def bundles(draw, max_records: int = 40, max_rules: int = 5, cross_types: bool =
              for rid in rule_ids}
     activities = {a: m.Activity.model_validate({"id": a, "title": text(a)}) for a in ACTIVITIES}
 
-    extra = (plan.first_day - ONE, plan.first_day, plan.last_day, plan.last_day + ONE)
+    extra = (plan.first_day - ONE, plan.first_day, plan.last_day, plan.last_day + ONE,
+             *next_year_deadlines(year))
     day = some_day(year, extra)
 
     n = draw(st.integers(0, max_records))
@@ -259,7 +294,7 @@ def bundles(draw, max_records: int = 40, max_rules: int = 5, cross_types: bool =
         records[rid] = m.Record.model_validate(data)
 
     waivers: dict[str, m.Waiver] = {}
-    for i in range(draw(st.integers(0, 3))):
+    for _ in range(draw(st.integers(0, 3))):
         rule = draw(st.sampled_from(list(rules.values())))
         entity = None
         pool = units if rule.for_each == "unit" else staff_ids
@@ -281,6 +316,7 @@ def bundles(draw, max_records: int = 40, max_rules: int = 5, cross_types: bool =
             "id": did, "title": draw(st.sampled_from(["t1", "t2"])),
             "format": draw(st.sampled_from(FORMATS)), "editable": draw(st.booleans()),
             "published": draw(day),
+            "kind": draw(st.sampled_from([None, *KINDS])),
             "url": draw(st.sampled_from([None, "http://a", "http://b"]))})
 
     bundle = Bundle(

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
-from _standards import validate_junit, validate_report, validate_sarif
 from click.testing import CliRunner
 
 from compliance.cli import main
 from compliance.report.github import _escape_data, _escape_property
+
+from _standards import validate_junit, validate_report, validate_sarif
 
 
 def run(*args):
@@ -54,7 +55,7 @@ def test_sarif_locates_findings_in_yaml(workdir):
     assert doc["version"] == "2.1.0"
     run_ = doc["runs"][0]
     rules = {r["id"] for r in run_["tool"]["driver"]["rules"]}
-    assert len(rules) == 28
+    assert len(rules) == 27
     results = run_["results"]
     counts = summary()
     assert len(results) == counts["violation"] + counts["reminder"] + counts["late"]
@@ -63,10 +64,10 @@ def test_sarif_locates_findings_in_yaml(workdir):
     assert loc["artifactLocation"]["uri"] == "plan_data/documents.yaml"
     lines = (workdir / "plan_data/documents.yaml").read_text(encoding="utf-8").splitlines()
     assert "doc-form-home-service" in lines[loc["region"]["startLine"] - 1]
-    weekly = next(r for r in results if r["ruleId"] == "school-age-children-list-weekly")
-    loc = weekly["locations"][0]["physicalLocation"]
+    daily = next(r for r in results if r["ruleId"] == "online-booking-daily-check")
+    loc = daily["locations"][0]["physicalLocation"]
     rule_lines = (workdir / loc["artifactLocation"]["uri"]).read_text(encoding="utf-8").splitlines()
-    assert "school-age-children-list-weekly" in rule_lines[loc["region"]["startLine"] - 1]
+    assert "online-booking-daily-check" in rule_lines[loc["region"]["startLine"] - 1]
     assert all(r["ruleId"] in rules and r["level"] in ("error", "warning", "note") for r in results)
     validate_sarif(doc)
     assert run_["tool"]["driver"]["informationUri"] == project_url()
@@ -87,6 +88,8 @@ def test_several_reports_from_one_evaluation(workdir):
                  "--format", "junit", "-o", "j.xml", "--format", "text", "-o", "-")
     assert result.exit_code == 1
     doc = json.loads((workdir / "r.json").read_text(encoding="utf-8"))
+    validate_report(doc)
+    validate_junit((workdir / "j.xml").read_text(encoding="utf-8"))
     junit = ET.parse(workdir / "j.xml").getroot()
     assert int(junit.get("tests")) == len(doc["findings"])
     assert "as of" in result.stdout or "檢核基準日" in result.stdout
@@ -133,3 +136,14 @@ def test_a_bad_case_file_is_located(workdir):
     result = run("test")
     assert result.exit_code == 2
     assert "rules/tests/bad.yaml:3:12: cases[0].as_of: '112/02/30' is not a real day" in result.stderr
+
+
+def test_junit_and_sarif_put_a_per_unit_finding_under_its_unit(workdir):
+    result = run("check", "--as-of", "2023-06-30", "--format", "junit", "--fail-on", "reminder")
+    root = ET.fromstring(result.stdout)
+    suite = next(s for s in root.findall("testsuite") if s.get("name").endswith("/ records"))
+    names = {(c.get("classname"), c.get("name")) for c in suite.findall("testcase")}
+    assert ("records.section-progress-report-monthly", "2023-05 [records]") in names
+    sarif = json.loads(run("check", "--as-of", "2023-06-30", "--format", "sarif").stdout)
+    late = next(r for r in sarif["runs"][0]["results"] if r["ruleId"] == "section-progress-report-monthly")
+    assert late["properties"]["unit"] == "records"

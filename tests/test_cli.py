@@ -9,10 +9,11 @@ import subprocess
 import sys
 
 import pytest
-from _standards import validate_report
 from click.testing import CliRunner
 
 from compliance.cli import main, taipei_today
+
+from _standards import validate_report
 
 
 def run(*args, env=None):
@@ -59,8 +60,9 @@ def test_moved_deadline_in_json(workdir):
 
 def test_per_entity_findings_carry_entity(workdir):
     _, doc = check_json("--as-of", "2023-06-30", "--rule", "section-progress-report-monthly")
-    missing = [f for f in doc["findings"] if f["status"] == "violation"]
-    assert [(f["period"]["key"], f["entity"]) for f in missing] == [("2023-05", "records")]
+    # 戶籍資料課 missed May's meeting report and gave it at the June meeting (補提): late.
+    behind = [f for f in doc["findings"] if f["status"] in ("violation", "late")]
+    assert [(f["period"]["key"], f["entity"], f["status"]) for f in behind] == [("2023-05", "records", "late")]
 
 
 def test_fail_on_levels(workdir):
@@ -104,6 +106,22 @@ def test_unit_filter(workdir):
     assert doc["findings"] and {f["unit"] for f in doc["findings"]} == {"records"}
 
 
+def test_unit_filter_follows_ownership_and_accepts_names(workdir):
+    """A per-unit obligation's finding belongs to that unit: --unit records shows the
+    records section's own May progress report although 行政庶務課 owns the rule."""
+    _, by_id = check_json("--as-of", "2023-06-30", "--unit", "records")
+    mine = {(f["rule"], f["period"]["key"]) for f in by_id["findings"]}
+    assert ("section-progress-report-monthly", "2023-05") in mine
+    assert all(f["rule_unit"] == "admin" for f in by_id["findings"]
+               if f["rule"] == "section-progress-report-monthly")
+    _, by_name = check_json("--as-of", "2023-06-30", "--unit", "戶籍資料課")
+    assert by_name == by_id
+    text = run("check", "--as-of", "2023-06-30", "--unit", "records", "--lang", "zh-TW").stdout
+    section = text.split("== 戶籍資料課 ==")[1]
+    assert "各課室每月於會議中提出工作執行情形及進度報告" in section
+    assert "== 行政庶務課 ==" not in text
+
+
 @pytest.mark.parametrize("args, words", [
     (["check", "--as-of", "112/02/30"], "not a real day"),
     (["check", "--as-of", "someday"], "not a date"),
@@ -123,18 +141,28 @@ def test_taipei_today_crosses_midnight_before_utc():
     assert taipei_today(dt.datetime(2023, 6, 29, 15, 59, tzinfo=dt.UTC)) == dt.date(2023, 6, 29)
 
 
-def test_every_day_of_the_year_evaluates(bundle):
+def sample_days(year: int = 2023, extra: int = 30) -> list[dt.date]:
+    """The first and last day of every month, and ``extra`` other days drawn with a fixed seed:
+    the edges where periods open and close, and days in between, without all 365."""
+    import random
+
+    days = {dt.date(year, m, 1) for m in range(1, 13)}
+    days |= {dt.date(year + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1) for m in range(1, 13)}
+    every_day = [dt.date(year, 1, 1) + dt.timedelta(days=n) for n in range(365)]
+    days |= set(random.Random(year).sample(every_day, extra))
+    return sorted(days)
+
+
+def test_days_across_the_year_evaluate(bundle):
     from compliance.evaluate import evaluate
 
-    day = dt.date(2023, 1, 1)
     previous = None
-    while day.year == 2023:
+    for day in sample_days():
         ev = evaluate(bundle, day)
         assert len({f.key for f in ev.findings}) == len(ev.findings)
         if previous is not None:  # periods never disappear as time passes (triggers only add)
             assert len(ev.findings) >= previous
         previous = len(ev.findings)
-        day += dt.timedelta(days=1)
 
 
 def test_calendar_json_and_ics(workdir):
@@ -169,9 +197,9 @@ def test_an_empty_calendar_is_still_valid_icalendar(workdir):
 
 
 def test_explain_shows_same_status_as_check(workdir):
-    _, doc = check_json("--as-of", "2023-06-30", "--rule", "school-age-children-list-weekly")
+    _, doc = check_json("--as-of", "2023-06-30", "--rule", "online-booking-daily-check")
     missed = next(f for f in doc["findings"] if f["status"] == "violation")
-    out = run("explain", "school-age-children-list-weekly", "--as-of", "2023-06-30",
+    out = run("explain", "online-booking-daily-check", "--as-of", "2023-06-30",
               "--period", missed["period"]["start"], "--lang", "en").stdout
     assert "status: violation" in out and missed["period"]["key"] in out
     late = run("explain", "year-end-population-changes-by-occurrence-report", "--as-of", "2023-06-30",
@@ -181,18 +209,40 @@ def test_explain_shows_same_status_as_check(workdir):
 
 
 def test_explain_mentions_expired_waiver(workdir):
+    # The 2/1-2/3 booking checks were approved as exempt; the waiver expired on 3/31 but the
+    # days it covered stay waived (they were due before it expired).
     out = run("explain", "online-booking-daily-check", "--as-of", "2023-06-30", "--period", "2023-02-01",
               "--lang", "en").stdout
-    assert "expired" in out and "status: violation" in out
+    assert "expired" in out and "still covers this period" in out and "status: waived" in out
+
+
+def test_explain_without_period_shows_every_period_not_green(workdir):
+    out = run("explain", "online-booking-daily-check", "--as-of", "2023-12-31", "--lang", "en").stdout
+    shown = re.findall(r"^period: (\S+)", out, re.M)
+    assert shown == ["2023-05-24", "2023-11-20"]  # both missed days, not only the latest period
+    assert re.search(r"^247 more periods are green", out, re.M)
+    docs = run("explain", "document-editable-odf", "--as-of", "2023-12-31", "--lang", "zh-TW").stdout
+    assert "到府服務申請表" in docs and "戶籍登記申請書" not in docs  # the failing document only
 
 
 def test_rules_json(workdir):
     items = json.loads(run("rules", "--format", "json").stdout)
-    assert len(items) == 28
+    assert len(items) == 27
     kinds = {i["every"] for i in items}
     assert {"year", "month", "week", "workday", "quarter", "fixed-date", "trigger", "constraint"} <= kinds
     for i in items:
-        assert set(i) >= {"id", "title", "unit", "severity", "every", "source"}
+        assert set(i) >= {"id", "title", "unit", "severity", "basis", "source", "activity", "every",
+                          "months", "by", "after", "at_least", "for_each", "total", "where",
+                          "lead_days", "interpretation"}
+        assert ("law" in i) == (i["basis"] == "law") and ("decided" in i) == (i["basis"] == "office")
+    # The office's own choices are labelled and, unless the office says otherwise, low.
+    office = {i["id"] for i in items if i["basis"] == "office"}
+    assert {"website-monthly-update", "online-document-training", "property-annual-inventory",
+            "moi-monthly-reports", "moi-annual-reports", "section-priorities-at-year-start"} == office
+    assert all(i["severity"] == "low" and i["decided"]["minutes"] for i in items if i["id"] in office)
+    law = next(i for i in items if i["id"] == "env-education-results-report")
+    assert law["law"]["article"].startswith("環境教育法第19條") and "翌年一月三十一日" in law["law"]["text"]
+    assert law["by"] == "01-31" and law["by_year"] == "next"
 
 
 def test_every_command_has_help_with_an_example():
@@ -212,3 +262,30 @@ def test_output_file_is_written_whole(workdir):
     assert result.exit_code == 1
     assert json.loads((workdir / "report.json").read_text(encoding="utf-8"))["as_of"] == "2023-06-30"
     assert not list(workdir.glob(".report.json.tmp*"))
+
+
+def test_an_obligation_of_the_plan_due_in_the_next_year_is_shown(workdir):
+    """環境教育法第19條: the 112 results are filed by 113/01/31, still this plan's obligation."""
+    items = json.loads(run("calendar", "--year", "112", "--format", "json").stdout)
+    assert ("env-education-results-report", "2024-01-31") in {(i["rule"], i["due"]) for i in items}
+    in_2023 = json.loads(run("calendar", "--from", "112/01/01", "--to", "112/12/31", "--format", "json").stdout)
+    assert "env-education-results-report" not in {i["rule"] for i in in_2023}
+    text = run("calendar", "--year", "112", "--lang", "zh-TW").stdout
+    assert text.splitlines()[-1].startswith("113/01/31  依環境教育法第19條")
+    _, doc = check_json("--as-of", "113/02/01", "--rule", "env-education-results-report")
+    assert [(f["period"]["key"], f["status"]) for f in doc["findings"]] == [("2024-01-31", "satisfied")]
+
+
+def test_office_rules_are_labelled_in_every_output(workdir):
+    out = run("check", "--as-of", "2023-06-30", "--lang", "zh-TW").stdout
+    assert "本所官網資料定期更新維護（本所訂定）" in out and "（期程為本所訂定）" in out
+    en = run("check", "--as-of", "2023-06-30", "--lang", "en", "--format", "github").stdout
+    assert "(set by the office)" in en
+    _, doc = check_json("--as-of", "2023-06-30", "--rule", "website-monthly-update")
+    assert {f["basis"] for f in doc["findings"]} == {"office"}
+
+
+def test_hours_rules_speak_in_hours(workdir):
+    _, doc = check_json("--as-of", "2023-12-31", "--rule", "env-education-staff-hours", "--lang", "zh-TW")
+    short = next(f for f in doc["findings"] if f["status"] == "violation")
+    assert short["message"].startswith("已累計 2 小時，應於 112/12/29 前累計至少 4 小時")

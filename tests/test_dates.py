@@ -1,7 +1,8 @@
 import datetime as dt
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from compliance.dates import DateFormatError, format_roc, format_roc_long, parse_date
 

@@ -14,10 +14,12 @@ import sys
 import time
 from pathlib import Path
 
-from _standards import validate_report
+import pytest
 from click.testing import CliRunner
 
 from compliance.cli import main
+
+from _standards import validate_report
 
 FILES = {"report.json", "report.md", "calendar.ics", "changes.json", "changes.md"}
 
@@ -92,7 +94,7 @@ def test_the_cli_clock_stamps_the_history(workdir, monkeypatch):
 
     from compliance import cli
 
-    fixed = dt.datetime(2023, 6, 29, 16, 30, tzinfo=dt.timezone.utc)  # 00:30 on 6/30 in Taipei
+    fixed = dt.datetime(2023, 6, 29, 16, 30, tzinfo=dt.UTC)  # 00:30 on 6/30 in Taipei
     monkeypatch.setattr(cli, "clock", lambda: fixed)
     assert nightly("--out", "out").exit_code == 0
     assert (workdir / "out" / "2023-06-30").is_dir()  # "today" is the CLI clock's Taipei date
@@ -115,6 +117,7 @@ def check_consistent(out: Path, history: Path, expected_runs: set[int]) -> None:
         json.loads((folder / "summary.json").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_loses_nothing(workdir):
     plans = make_plans(workdir, 3)
     out, history = workdir / "out", workdir / "out" / "history.sqlite"

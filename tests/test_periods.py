@@ -1,7 +1,8 @@
 import datetime as dt
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from compliance import models as m
 from compliance.periods import WorkCalendar, expand
@@ -12,7 +13,8 @@ PLAN = m.Plan(agency="a", title="t", roc_year=112, adopted="112/02/17", document
 
 def rule(**kw):
     base = dict(id="r", title={"zh-TW": "規則", "en": "rule"}, unit="u", severity="low",
-                source={"clause": "c", "quote": "q"}, activity="a")
+                source={"clause": "c", "quote": "q"}, activity="a", basis="office",
+                decided={"by": "b", "on": "2023-01-03", "minutes": "m"})
     return m.Rule.model_validate({**base, **kw})
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from _standards import validate_report
 from click.testing import CliRunner
-from conftest import ROOT
 
 from compliance.cli import main
 from compliance.report.json_model import SCHEMA_VERSION
 from compliance.schema import schemas
+
+from _standards import validate_report
+from conftest import ROOT
 
 OPTIONAL = ("nominal_due", "required_total", "total", "entity", "trigger", "waivers", "explanations")
 

@@ -7,6 +7,7 @@ import io
 import zipfile
 
 import pytest
+
 from _standards import validate_junit, validate_odf, validate_sarif
 
 MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>

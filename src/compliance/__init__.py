@@ -1,9 +1,10 @@
 """compliance: check the state of an annual service-quality plan against its obligations.
 
-Pipeline (one module per stage): ``_yaml`` (read YAML with positions) -> ``models`` and
-``load`` (validate into typed objects) -> ``calendar`` (Taiwan working days, periods, due
-dates) -> ``compile`` (rules to durable-rules JSON) -> ``engine`` (the only module that
-talks to durable-rules) -> ``evaluate`` (findings) -> ``report`` (one formatter per format).
+Pipeline (one module per stage): ``_yaml`` (read YAML with positions) -> ``models``,
+``bundle`` and ``load`` (validate into typed objects) -> ``periods`` (Taiwan working days,
+periods, due dates) -> ``engine`` (the rules-engine port; ``engine.durable`` compiles rules
+to durable-rules JSON and is the only package that talks to durable-rules) -> ``evaluate``
+(findings) -> ``report`` (one formatter per format). See docs/architecture.md.
 """
 
 __version__ = "0.1.0"

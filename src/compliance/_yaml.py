@@ -17,12 +17,12 @@ import yaml
 from compliance.errors import Problem, display_path
 
 # libyaml's parser when PyYAML was built with it (about 10x faster); same nodes and marks.
-_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVED: dict[tuple[Any, str, Any], str] = {}
 _IMPLICIT_FIRST = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)
 
 
-class _LOADER(_BASE_LOADER):  # noqa: N801 - used like the PyYAML loader classes
+class _LOADER(_BASE_LOADER):
     """Remembers how plain scalars resolve: the regex tests of the resolver were a
     quarter of the load time, and plan files repeat the same values many times."""
 
@@ -127,6 +127,7 @@ class _Builder:
             if node.tag != "tag:yaml.org,2002:seq":
                 return self._bad_tag(node, loc)
             return [self.build(item, loc + (i,)) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
         return self._scalar(node, loc)
 
     def _mapping(self, node: yaml.MappingNode, loc: PathKey) -> Any:

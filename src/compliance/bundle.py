@@ -67,3 +67,10 @@ class Bundle:
 
     def origin(self, kind: str, ident: str) -> Origin | None:
         return self.origins.get((kind, ident)) or self.rulebook.origins.get((kind, ident))
+
+    def defined_at(self, kind: str, ident: str) -> Origin:
+        """Where a loaded object was defined (every loaded object has an origin)."""
+        origin = self.origin(kind, ident)
+        if origin is None:
+            raise KeyError(f"no origin for {kind} {ident!r}")
+        return origin

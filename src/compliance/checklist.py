@@ -10,9 +10,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from compliance import models as m
-from compliance.ownership import owner
-from compliance.findings import Evaluation, Finding
 from compliance.bundle import Bundle
+from compliance.findings import Evaluation, Finding
+from compliance.ownership import owner
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class ScheduledItem:
     item: m.WorkItem
     records: tuple[m.Record, ...]  # records of its rules in the meeting's month
     tracked: bool  # False when no rule encodes the row
+    month_known: bool = True  # False when the plan text lost the row's months (月份未載)
 
 
 @dataclass
@@ -101,7 +102,7 @@ def _place(section: UnitSection, f: Finding, as_of: dt.date, nxt: dt.date, meeti
     if f.status == "violation":
         # Only minutes of earlier meetings count: this meeting is where it must be explained.
         explained = any(x.date < meeting for x in f.explanations)
-        needs = not explained and not any(not w.expired for w in f.waivers)
+        needs = not explained and not any(w.covers for w in f.waivers)
         section.overdue.append(Overdue(f, needs))
     elif f.status in ("reminder", "open", "upcoming") and as_of < f.due <= nxt:
         section.due_soon.append(DueSoon(f.rule, (f,)))
@@ -133,14 +134,20 @@ def _done_since(bundle: Bundle, evaluation: Evaluation, sections: dict[str, Unit
 
 
 def _scheduled(bundle: Bundle, sections: dict[str, UnitSection], meeting: dt.date, as_of: dt.date) -> None:
+    """The annex rows planned for the meeting's month, and the rows whose months the plan
+    text lost (shown as such, never as planned for this month). The annex's months are
+    those of the plan year: a meeting after it has none."""
+    if meeting.year != bundle.plan.year:
+        return
     month_start = meeting.replace(day=1)
     for item in bundle.work_items.values():
-        if item.unit not in sections or meeting.month not in item.months:
+        known = item.months is not None
+        if item.unit not in sections or (known and meeting.month not in (item.months or ())):
             continue
         activities = {bundle.rules[r].activity for r in item.rules if bundle.rules[r].activity}
         recs = tuple(sorted((r for r in bundle.records.values() if r.activity in activities
                              and month_start <= r.date <= as_of), key=lambda r: (r.date, r.id)))
-        sections[item.unit].scheduled.append(ScheduledItem(item, recs, bool(item.rules)))
+        sections[item.unit].scheduled.append(ScheduledItem(item, recs, bool(item.rules), known))
 
 
 def _same_day_next_month(day: dt.date) -> dt.date:

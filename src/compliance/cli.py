@@ -12,8 +12,9 @@ import io
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -31,7 +32,7 @@ TAIPEI = "Asia/Taipei"
 
 def clock() -> dt.datetime:
     """The one reading of the clock: the CLI is the edge, the library is given times."""
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def taipei_today(now: dt.datetime | None = None) -> dt.date:
@@ -46,11 +47,14 @@ def default_lang() -> str:
     return "zh-TW" if lang.lower().startswith("zh") else "en"
 
 
-def _fail_input(exc: InputError) -> None:
-    for problem in exc.problems:
-        click.echo(str(problem), err=True)
+def _fail_input(exc: InputError, lang: str) -> None:
+    from compliance.i18n import problem, translate
+
+    for p in exc.problems:
+        click.echo(str(problem(p, lang)), err=True)
     n = len(exc.problems)
-    click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was evaluated.", err=True)
+    click.echo(translate(f"{n} problem{'s' if n != 1 else ''} found; nothing was evaluated.", lang),
+               err=True)
     sys.exit(2)
 
 
@@ -62,9 +66,11 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except InputError as exc:
-            _fail_input(exc)
+            _fail_input(exc, kwargs.get("lang") or default_lang())
         except UsageError as exc:
-            raise click.UsageError(str(exc)) from None
+            from compliance.i18n import translate
+
+            raise click.UsageError(translate(str(exc), kwargs.get("lang") or default_lang())) from None
         except ComplianceError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(3)
@@ -135,8 +141,9 @@ def main() -> None:
 
 @main.command()
 @data_options
+@lang_option
 @guarded
-def validate(rules_dir: Path, plan_dir: Path) -> None:
+def validate(rules_dir: Path, plan_dir: Path, lang: str | None) -> None:
     """Load the rules and plan data and report every problem.
 
     Problems are printed as path:line:column: field: message; exit 2 if there is any.
@@ -146,10 +153,14 @@ def validate(rules_dir: Path, plan_dir: Path) -> None:
       compliance validate --rules rules --plan plan_data
     """
     bundle = _load(rules_dir, plan_dir)
-    click.echo(f"ok: {len(bundle.rules)} rules, {len(bundle.activities)} activities, "
-               f"{len(bundle.units)} units, {len(bundle.records)} records, "
-               f"{len(bundle.meetings)} meetings, {len(bundle.waivers)} waivers, "
-               f"{len(bundle.documents)} documents")
+    counts = (len(bundle.rules), len(bundle.activities), len(bundle.units), len(bundle.records),
+              len(bundle.meetings), len(bundle.waivers), len(bundle.documents))
+    if (lang or default_lang()) == "zh-TW":
+        click.echo("無誤：規則 {} 條、活動 {} 種、課室 {} 個、紀錄 {} 筆、會議 {} 次、免辦核准 {} 件、"
+                   "文件 {} 份".format(*counts))
+        return
+    click.echo("ok: {} rules, {} activities, {} units, {} records, {} meetings, {} waivers, "
+               "{} documents".format(*counts))
 
 
 @main.command(name="rules")
@@ -189,7 +200,7 @@ def schema(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, body in schemas().items():
         _write_atomic(out_dir / name, body)
-        click.echo(f"wrote {out_dir / name}")
+        click.echo(f"{'已寫入' if default_lang() == 'zh-TW' else 'wrote'} {out_dir / name}")
 
 
 @main.command()
@@ -205,7 +216,8 @@ def schema(out_dir: Path) -> None:
 @click.option("--fail-on", type=click.Choice(["violation", "reminder", "never"]), default="violation",
               show_default=True, help="Exit 1 when a finding at or above this level exists.")
 @lang_option
-@click.option("--unit", "units", multiple=True, help="Only rules owned by this unit (repeatable).")
+@click.option("--unit", "units", multiple=True,
+              help="Only findings this unit owns, by id or name, e.g. records or 戶籍資料課 (repeatable).")
 @click.option("--rule", "rule_ids", multiple=True, help="Only this rule (repeatable).")
 @click.option("--all", "show_all", is_flag=True, help="Text: list every finding, not only those to act on.")
 @guarded
@@ -229,7 +241,9 @@ def check(rules_dir: Path, plan_dir: Path, as_of: str, formats: tuple[str, ...],
     targets = _targets(formats, outputs)
     bundle = _load(rules_dir, plan_dir)
     day = parse_as_of(as_of, bundle)
-    evaluation = evaluate(bundle, day, rules=_select(bundle, units, rule_ids))
+    evaluation = evaluate(bundle, day, rules=_select(bundle, rule_ids))
+    if units:
+        evaluation = _owned_by(bundle, evaluation, _unit_ids(bundle, units))
     options = Options(lang=lang or default_lang(), show_all=show_all, fail_on=fail_on)
     rendered = []
     for fmt, path in targets:  # render everything before writing anything
@@ -252,15 +266,30 @@ def _targets(formats: tuple[str, ...], outputs: tuple[Path, ...]) -> list[tuple[
     return list(zip(formats, paths))
 
 
-def _select(bundle: Any, units: tuple[str, ...], rule_ids: tuple[str, ...]) -> list[str]:
+def _unit_ids(bundle: Any, units: tuple[str, ...]) -> set[str]:
+    """Units given by id (records) or by name in either language (戶籍資料課)."""
+    by_name = {name: uid for uid, u in bundle.units.items() for name in (uid, u.name.zh_TW, u.name.en)}
     for u in units:
-        if u not in bundle.units:
-            raise UsageError(f"--unit: unknown unit {u!r}; known: {', '.join(bundle.units)}")
+        if u not in by_name:
+            known = ", ".join(f"{uid} ({unit.name.zh_TW})" for uid, unit in bundle.units.items())
+            raise UsageError(f"--unit: unknown unit {u!r}; known: {known}")
+    return {by_name[u] for u in units}
+
+
+def _owned_by(bundle: Any, evaluation: Any, units: set[str]) -> Any:
+    """Only the findings these units own (compliance.ownership.owner): a per-unit
+    obligation's finding belongs to its unit, whoever owns the rule."""
+    from compliance.findings import Evaluation
+    from compliance.ownership import owner
+
+    return Evaluation(evaluation.as_of, [f for f in evaluation.findings if owner(bundle, f) in units])
+
+
+def _select(bundle: Any, rule_ids: tuple[str, ...]) -> list[str]:
     for r in rule_ids:
         if r not in bundle.rules:
             raise UsageError(f"--rule: unknown rule {r!r}")
-    return [r.id for r in bundle.rules.values()
-            if (not units or r.unit in units) and (not rule_ids or r.id in rule_ids)]
+    return [r.id for r in bundle.rules.values() if not rule_ids or r.id in rule_ids]
 
 
 @main.command()
@@ -288,16 +317,26 @@ def calendar(rules_dir: Path, plan_dir: Path, start: str | None, end: str | None
     from compliance.report import calendar_renderer
 
     bundle = _load(rules_dir, plan_dir)
+    scheduled = scheduled_periods(bundle)
     lo, hi = _range(bundle, start, end, year)
-    periods = [p for p in scheduled_periods(bundle) if lo <= p.due <= hi]
+    if start is None and end is None and (year is None or _year(year) == bundle.plan.year):
+        # The plan's calendar includes its obligations that fall due after its year
+        # (e.g. a report on the year due 01-31 of the next).
+        hi = max([hi, *(p.due for p in scheduled)])
+    periods = [p for p in scheduled if lo <= p.due <= hi]
     _write_atomic(output, calendar_renderer(fmt)(bundle, periods, lang or default_lang()))
+
+
+def _year(year: int) -> int:
+    """A Gregorian year from a Gregorian or ROC one (112 -> 2023)."""
+    return year + 1911 if year < 1000 else year
 
 
 def _range(bundle: Any, start: str | None, end: str | None, year: int | None) -> tuple[dt.date, dt.date]:
     if year is not None:
         if start or end:
             raise UsageError("give either --year or --from/--to, not both")
-        y = year + 1911 if year < 1000 else year
+        y = _year(year)
         return dt.date(y, 1, 1), dt.date(y, 12, 31)
     lo = parse_as_of(start, bundle) if start else bundle.plan.first_day
     hi = parse_as_of(end, bundle) if end else bundle.plan.last_day
@@ -312,13 +351,17 @@ def _range(bundle: Any, start: str | None, end: str | None, year: int | None) ->
 @click.option("--as-of", "as_of", default="today", show_default=True,
               help="Evaluation date: ISO or ROC date, 'today' (Asia/Taipei) or 'plan-end'.")
 @click.option("--period", "period_day", default=None,
-              help="A day inside the period to explain (default: the period holding --as-of).")
-@click.option("--entity", default=None, help="Only this unit, staff member or document.")
+              help="A day inside the period to explain (default: every period that is not green).")
+@click.option("--entity", default=None,
+              help="Only this unit (id or name), staff member or document.")
 @lang_option
 @guarded
 def explain(rule_id: str, rules_dir: Path, plan_dir: Path, as_of: str, period_day: str | None,
             entity: str | None, lang: str | None) -> None:
     """Why a rule has the status it has: period, due date, records, waivers.
+
+    Without --period: every period that is not green (and how many are), or for a
+    document rule the documents that fail.
 
     \b
     Example:
@@ -334,10 +377,14 @@ def explain(rule_id: str, rules_dir: Path, plan_dir: Path, as_of: str, period_da
     day = parse_as_of(as_of, bundle)
     target = parse_as_of(period_day, bundle) if period_day else None
     evaluation = evaluate(bundle, day, rules=[rule_id])
+    if entity is not None and entity not in bundle.units:  # a unit may be named (戶籍資料課)
+        names = {u.name.zh_TW: uid for uid, u in bundle.units.items()}
+        names.update({u.name.en: uid for uid, u in bundle.units.items()})
+        entity = names.get(entity, entity)
     findings = [f for f in evaluation.findings if entity is None or f.entity == entity]
-    chosen = pick(findings, target, day)
+    chosen, green = pick(findings, target)
     buffer = io.StringIO()
-    write(bundle, chosen, day, buffer, lang=lang or default_lang())
+    write(bundle, chosen, day, buffer, lang=lang or default_lang(), green=green)
     click.echo(buffer.getvalue(), nl=False)
 
 
@@ -399,15 +446,21 @@ def test_rules(cases_dir: Path | None, rules_dir: Path, plan_dir: Path) -> None:
 
     bundle = _load(rules_dir, plan_dir)
     report = run_cases(bundle, cases_dir or rules_dir / "tests")
+    # Case names are the rule author's own words and are shown as written.
+    zh = default_lang() == "zh-TW"
+    w = ({"pass": "通過", "fail": "未通過", "detail": "：預期 {e}，實際 {a}", "none": "無此期間",
+          "uncovered": "沒有案例的規則（{n}）：{ids}", "total": "{p} 項通過，{f} 項未通過"} if zh else
+         {"pass": "PASS", "fail": "FAIL", "detail": ": expected {e}, got {a}", "none": "no such period",
+          "uncovered": "rules no case exercises ({n}): {ids}", "total": "{p} passed, {f} failed"})
     for o in report.outcomes:
-        mark = "PASS" if o.passed else "FAIL"
+        mark = w["pass"] if o.passed else w["fail"]
         entity = f" [{o.expect.entity}]" if o.expect.entity else ""
-        detail = "" if o.passed else f": expected {o.expect.status}, got {o.actual or 'no such period'}"
+        detail = "" if o.passed else w["detail"].format(e=o.expect.status, a=o.actual or w["none"])
         click.echo(f"{mark} {o.location} {o.case} — {o.expect.rule} {o.expect.period}{entity}{detail}")
     if report.uncovered:
-        click.echo(f"rules no case exercises ({len(report.uncovered)}): {', '.join(report.uncovered)}")
+        click.echo(w["uncovered"].format(n=len(report.uncovered), ids=", ".join(report.uncovered)))
     failed = len(report.failed)
-    click.echo(f"{len(report.outcomes) - failed} passed, {failed} failed")
+    click.echo(w["total"].format(p=len(report.outcomes) - failed, f=failed))
     if failed:
         sys.exit(1)
 
@@ -457,8 +510,11 @@ def nightly(rules_dir: Path, plan_dirs: tuple[Path, ...], history_path: Path | N
     for r in runs:
         c = r.changes
         if tty:
-            click.echo(f"{r.plan}: {len(c.new_violations)} new violations, {len(c.resolved_violations)} "
-                       f"resolved, {len(c.new_reminders)} new reminders -> {out_dir / day.isoformat() / r.slug}")
+            line = ("{p}：新增逾期 {v} 項、已改善 {r} 項、新增即將到期 {m} 項 -> {f}"
+                    if (lang or default_lang()) == "zh-TW" else
+                    "{p}: {v} new violations, {r} resolved, {m} new reminders -> {f}")
+            click.echo(line.format(p=r.plan, v=len(c.new_violations), r=len(c.resolved_violations),
+                                   m=len(c.new_reminders), f=out_dir / day.isoformat() / r.slug))
         else:
             click.echo(json.dumps({"plan": r.plan, "as_of": day.isoformat(), "folder": f"{day}/{r.slug}",
                                    "summary": r.summary, "new_violations": len(c.new_violations),

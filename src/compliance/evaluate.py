@@ -1,6 +1,7 @@
-"""Evaluate a plan's state against the calendar: periods -> facts -> engine -> findings.
+"""Evaluate a plan's state against the calendar: periods -> engine port -> findings.
 
-Returns data only; never prints and never reads the clock (``as_of`` is given).
+Returns data only; never prints and never reads the clock (``as_of`` is given). The rules
+engine is reached only through ``compliance.engine.RulesEngine``.
 """
 
 from __future__ import annotations
@@ -15,22 +16,13 @@ from decimal import Decimal
 
 from compliance import models as m
 from compliance._gc import paused
-from compliance.engine.durable.compile import CLASSIFY, NEVER, fact_value, parse_rule_name
-from compliance.engine.durable.session import Engine
-from compliance.errors import EngineError
-from compliance.findings import Evaluation, ExplanationNote, Finding, WaiverNote
 from compliance.bundle import Bundle
+from compliance.engine import Matches, RulesEngine, StatusQuestion, default_engine
+from compliance.errors import EngineError
+from compliance.findings import Evaluation, ExplanationNote, Finding, Status, WaiverNote
 from compliance.periods import Period, WorkCalendar, expand
 
-_ENGINE: Engine | None = None
 _CALENDAR: WorkCalendar | None = None
-
-
-def default_engine() -> Engine:
-    global _ENGINE
-    if _ENGINE is None:
-        _ENGINE = Engine()
-    return _ENGINE
 
 
 def default_calendar() -> WorkCalendar:
@@ -42,7 +34,7 @@ def default_calendar() -> WorkCalendar:
 
 @paused  # bounded work, almost no cycles: the collector only walks it (_gc.py)
 def evaluate(bundle: Bundle, as_of: dt.date, *, rules: Iterable[str] | None = None,
-             engine: Engine | None = None, calendar: WorkCalendar | None = None,
+             engine: RulesEngine | None = None, calendar: WorkCalendar | None = None,
              timings: dict[str, float] | None = None) -> Evaluation:
     """Findings of every (selected) rule as known on ``as_of``.
 
@@ -56,11 +48,14 @@ def evaluate(bundle: Bundle, as_of: dt.date, *, rules: Iterable[str] | None = No
     records = [r for r in bundle.records.values() if r.date <= as_of]
     with clock("calendar"):
         periods = plan_periods(bundle, selected, records, calendar)
-    matched, verdicts = _match(engine, selected, periods, records, bundle, as_of, clock)
+    documents = list(bundle.documents.values())
+    with clock("engine"):
+        matches = engine.match(selected, periods, records, documents, as_of)
     by_id = {r.id: r for r in records}
-    findings = _classify(engine, bundle, periods, matched, by_id, as_of, clock)
+    findings = _classify(engine, bundle, periods, matches, by_id, as_of, clock)
     with clock("findings"):
-        findings += _constraint_findings(bundle, verdicts, as_of)
+        findings += _constraint_findings(bundle, matches)
+        findings += _published_findings(bundle, selected, matches, as_of)
         findings = attach_explanations(bundle, findings, as_of)
         findings.sort(key=lambda f: (f.rule, f.start, f.entity or "", f.period_key))
     return Evaluation(as_of, findings)
@@ -107,65 +102,6 @@ def scheduled_periods(bundle: Bundle, calendar: WorkCalendar | None = None) -> l
     return sorted(periods, key=lambda p: (p.due, p.rule, p.entity or ""))
 
 
-def _match(engine: Engine, rules: list[m.Rule], periods: dict[str, Period],
-           records: list[m.Record], bundle: Bundle, as_of: dt.date, clock: _Stopwatch):
-    with clock("findings"):
-        wanted = {r.activity for r in rules if r.activity}
-        # A period that has not started cannot count anything: only its status is needed.
-        facts = [_period_fact(pid, p, as_of) for pid, p in periods.items() if p.start <= as_of]
-        fields = _record_fields(rules)
-        facts += [_record_fact(r, fields) for r in records if r.activity in wanted]
-        if any(r.constraint for r in rules):
-            facts += [_document_fact(d) for d in bundle.documents.values() if d.published <= as_of]
-    matched: dict[str, set[str]] = defaultdict(set)
-    verdicts: dict[tuple[str, str], set[str]] = defaultdict(set)
-    with clock("engine"):
-        firings = engine.run_match(rules, facts)
-    for firing in firings:
-        kind, rule_id, rest = parse_rule_name(firing.rule)
-        if kind == "m":
-            matched[firing.facts["p"]].add(firing.facts["r"])
-        else:
-            verdicts[(rule_id, firing.facts["e"])].add(rest)
-    return matched, verdicts
-
-
-def _period_fact(pid: str, p: Period, as_of: dt.date) -> dict:
-    fact = {"id": pid, "t": "period", "rule": p.rule, "key": fact_value(p.key),
-            "start": p.start.toordinal(), "close": min(p.close, as_of).toordinal()}
-    if p.entity is not None:
-        fact["entity"] = fact_value(p.entity)
-    return fact
-
-
-def _record_fields(rules: list[m.Rule]) -> tuple[str, ...]:
-    """The record fields some rule looks at: the engine is only given those (a long note
-    nobody tests would be encoded, matched and decoded for nothing)."""
-    used = {"period"} | {r.for_each for r in rules if r.for_each}
-    used |= {c.field for r in rules for c in r.where}
-    return tuple(sorted(used))
-
-
-def _record_fact(r: m.Record, fields: tuple[str, ...]) -> dict:
-    fact = {"id": r.id, "t": "record", "activity": r.activity, "date": r.date.toordinal()}
-    for name in fields:
-        value = getattr(r, name)
-        if name == "evidence":
-            if value is not None:
-                fact[name] = 1
-        elif value is not None:
-            fact[name] = fact_value(value)
-    return fact
-
-
-def _document_fact(d: m.Document) -> dict:
-    fact = {"id": d.id, "t": "document"}
-    for name, value in d.model_dump().items():
-        if value is not None and name != "id":
-            fact[name] = value.toordinal() if isinstance(value, dt.date) else fact_value(value)
-    return fact
-
-
 def exact(value: float | None) -> Decimal:
     """Hours as written (1.2 + 1.4 + 1.4 is 4, not 3.9999999999999996)."""
     return Decimal(repr(value)) if value is not None else Decimal(0)
@@ -185,9 +121,14 @@ def met_on(rule: m.Rule, counted: list[m.Record]) -> dt.date | None:
 
 def waiver_notes(bundle: Bundle, p: Period, as_of: dt.date,
                  by_rule: dict[str, list[m.Waiver]] | None = None) -> tuple[WaiverNote, ...]:
-    """Waivers granted by ``as_of`` whose covered days include the period's due date."""
+    """Waivers granted by ``as_of`` whose covered days include the period's due date.
+
+    A waiver keeps covering a period due on or before its expiry day after it expired;
+    it stops covering only the periods due after that day.
+    """
     candidates = (by_rule or waivers_by_rule(bundle)).get(p.rule, ())
-    return tuple(WaiverNote(w.id, w.expires, as_of > w.expires) for w in candidates
+    return tuple(WaiverNote(w.id, w.expires, as_of > w.expires,
+                            as_of <= w.expires or p.due <= w.expires) for w in candidates
                  if (w.entity is None or w.entity == p.entity)
                  and w.from_ <= p.due <= w.to and w.granted <= as_of)
 
@@ -199,64 +140,77 @@ def waivers_by_rule(bundle: Bundle) -> dict[str, list[m.Waiver]]:
     return out
 
 
-def _classify(engine: Engine, bundle: Bundle, periods: dict[str, Period],
-              matched: dict[str, set[str]], records: dict[str, m.Record], as_of: dt.date,
-              clock: _Stopwatch) -> list[Finding]:
+def _classify(engine: RulesEngine, bundle: Bundle, periods: dict[str, Period], matches: Matches,
+              records: dict[str, m.Record], as_of: dt.date, clock: _Stopwatch) -> list[Finding]:
     with clock("findings"):
-        facts, staged = _status_facts(bundle, periods, matched, records, as_of)
+        staged, questions = _stage(bundle, periods, matches, records, as_of)
     with clock("engine"):
-        firings = engine.run_each(CLASSIFY, facts)
+        statuses = engine.classify(questions, as_of)
     with clock("findings"):
-        return _findings(staged, firings)
+        return [_finding(statuses[pid], *staged[pid]) for pid in staged]
 
 
-def _status_facts(bundle: Bundle, periods: dict[str, Period], matched: dict[str, set[str]],
-                  records: dict[str, m.Record], as_of: dt.date):
-    staged = {}
+_Staged = tuple[Period, m.Rule, list[m.Record], dt.date | None, tuple[WaiverNote, ...]]
+
+
+def _stage(bundle: Bundle, periods: dict[str, Period], matches: Matches, records: dict[str, m.Record],
+           as_of: dt.date) -> tuple[dict[str, _Staged], dict[str, StatusQuestion]]:
+    staged: dict[str, _Staged] = {}
+    questions: dict[str, StatusQuestion] = {}
     by_rule = waivers_by_rule(bundle)
     for pid, p in periods.items():
         rule = bundle.rules[p.rule]
-        counted = sorted((records[i] for i in matched.get(pid, ())), key=lambda r: (r.date, r.id))
+        counted = sorted((records[i] for i in matches.records.get(pid, ())), key=lambda r: (r.date, r.id))
         notes = waiver_notes(bundle, p, as_of, by_rule)
-        staged[pid] = (p, rule, counted, met_on(rule, counted), notes)
-    facts = [{"id": pid, "t": "status", "start": p.start.toordinal(), "due": p.due.toordinal(),
-              "remind_from": p.remind_from.toordinal(), "as_of": as_of.toordinal(),
-              "met_on": met.toordinal() if met else NEVER,
-              "waived": int(any(not n.expired for n in notes))}
-             for pid, (p, _, _, met, notes) in staged.items()]
-    return facts, staged
+        met = met_on(rule, counted)
+        staged[pid] = (p, rule, counted, met, notes)
+        questions[pid] = StatusQuestion(p.start, p.due, p.remind_from, met,
+                                        any(n.covers for n in notes))
+    return staged, questions
 
 
-def _findings(staged: dict, firings: list) -> list[Finding]:
-    status: dict[str, list[str]] = defaultdict(list)
-    for firing in firings:
-        status[firing.facts["s"]].append(firing.rule)
+def _finding(status: Status, p: Period, rule: m.Rule, counted: list[m.Record], met: dt.date | None,
+             notes: tuple[WaiverNote, ...]) -> Finding:
+    return Finding(
+        rule=p.rule, status=status, period_key=p.key, start=p.start, end=p.end,
+        due=p.due, nominal_due=p.nominal_due, close=p.close, required=rule.at_least,
+        count=len(counted), records=tuple(r.id for r in counted), met_on=met,
+        required_total=rule.total.at_least if rule.total else None,
+        total=float(sum((exact(r.hours) for r in counted), Decimal(0))) if rule.total else None,
+        entity=p.entity, trigger=p.trigger, waivers=notes)
+
+
+def _constraint_findings(bundle: Bundle, matches: Matches) -> list[Finding]:
     out = []
-    for pid, (p, rule, counted, met, notes) in staged.items():
-        if len(status[pid]) != 1:
-            raise EngineError(f"period {pid} got statuses {status[pid]} (expected exactly one)")
-        out.append(Finding(
-            rule=p.rule, status=status[pid][0], period_key=p.key, start=p.start, end=p.end,
-            due=p.due, nominal_due=p.nominal_due, close=p.close, required=rule.at_least,
-            count=len(counted), records=tuple(r.id for r in counted), met_on=met,
-            required_total=rule.total.at_least if rule.total else None,
-            total=float(sum((exact(r.hours) for r in counted), Decimal(0))) if rule.total else None,
-            entity=p.entity, trigger=p.trigger, waivers=notes))
-    return out
-
-
-def _constraint_findings(bundle: Bundle, verdicts: dict[tuple[str, str], set[str]],
-                         as_of: dt.date) -> list[Finding]:
-    out = []
-    for (rule_id, doc_id), seen in sorted(verdicts.items()):
+    for (rule_id, doc_id), seen in sorted(matches.verdicts.items()):
         if len(seen) != 1:
             raise EngineError(f"document {doc_id} got verdicts {sorted(seen)} from rule {rule_id}")
         doc = bundle.documents[doc_id]
-        status = "satisfied" if seen == {"ok"} else "violation"
+        status: Status = "satisfied" if seen == {"ok"} else "violation"
         out.append(Finding(
             rule=rule_id, status=status, period_key=doc_id, start=doc.published, end=doc.published,
             due=doc.published, nominal_due=doc.published, close=doc.published, required=1,
             count=int(status == "satisfied"), records=(), entity=doc_id))
+    return out
+
+
+def _published_findings(bundle: Bundle, rules: list[m.Rule], matches: Matches,
+                        as_of: dt.date) -> list[Finding]:
+    """One finding per kind a ``published`` constraint lists: is a document of it out?
+
+    The obligation holds from the day the plan takes effect (拾: 本計畫奉核後實施).
+    """
+    day = bundle.plan.adopted
+    out = []
+    for rule in rules:
+        if rule.schedule.kind != "constraint":
+            continue
+        for kind in rule.schedule.constraint.published:
+            has = bool(matches.published.get((rule.id, kind.id)))
+            status: Status = "upcoming" if as_of < day else "satisfied" if has else "violation"
+            out.append(Finding(
+                rule=rule.id, status=status, period_key=kind.id, start=day, end=day, due=day,
+                nominal_due=day, close=day, required=1, count=int(has), records=(), entity=kind.id))
     return out
 
 

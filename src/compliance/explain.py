@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from compliance import models as m
-from compliance.findings import Finding
 from compliance.bundle import Bundle
+from compliance.findings import Finding
 
 
 @dataclass(frozen=True)
@@ -17,17 +17,17 @@ class Considered:
     reason: str  # empty when counted
 
 
-def pick(findings: list[Finding], day: dt.date | None, as_of: dt.date) -> list[Finding]:
-    """The findings whose period holds ``day`` (default: as_of; else the latest started)."""
-    target = day or as_of
-    hits = [f for f in findings if f.start <= target <= f.end]
-    if hits or day is not None:
-        return hits
-    started = [f for f in findings if f.start <= as_of]
-    if not started:
-        return findings[:1]
-    last = max(f.start for f in started)
-    return [f for f in started if f.start == last]
+def pick(findings: list[Finding], day: dt.date | None) -> tuple[list[Finding], int]:
+    """What ``explain`` shows, and how many green findings it leaves out.
+
+    With a day: the findings whose period holds it. Without: every finding that is not
+    green (violations, reminders, late work; for a constraint rule, the documents that
+    fail), so a missed period earlier in the year is not hidden behind the latest one.
+    """
+    if day is not None:
+        return [f for f in findings if f.start <= day <= f.end], 0
+    shown = [f for f in findings if f.light != "green"]
+    return shown, len(findings) - len(shown)
 
 
 def considered(bundle: Bundle, f: Finding, as_of: dt.date) -> list[Considered]:
@@ -38,7 +38,9 @@ def considered(bundle: Bundle, f: Finding, as_of: dt.date) -> list[Considered]:
     rule = bundle.rules[f.rule]
     if rule.activity is None:
         return []
-    window = dt.timedelta(days=31)
+    # Records this far around the window are shown as near misses: a month for a monthly
+    # or yearly period, a few days for a daily one (else a daily rule lists every day).
+    window = dt.timedelta(days=min(31, max(3, (f.close - f.start).days + 1)))
     out = []
     for rec in sorted(bundle.records.values(), key=lambda r: (r.date, r.id)):
         near = f.start - window <= rec.date <= f.close + window or rec.period == f.period_key

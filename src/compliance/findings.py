@@ -17,9 +17,17 @@ RANK = {status: n for n, status in enumerate(STATUSES)}
 
 @dataclass(frozen=True)
 class WaiverNote:
+    """A waiver whose covered days hold the period's due date.
+
+    ``covers`` is decided per period: a period due on or before the expiry day stays
+    covered after the waiver expired (an approved exemption is not revoked by time);
+    expiry only ends the waiver's effect on periods due after it.
+    """
+
     id: str
     expires: dt.date
-    expired: bool
+    expired: bool  # the as-of date is after the expiry day
+    covers: bool  # this period is waived by it
 
 
 @dataclass(frozen=True)
@@ -74,7 +82,7 @@ class Evaluation:
     findings: list[Finding] = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
-        counts = {status: 0 for status in STATUSES}
+        counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
         for f in self.findings:
             counts[f.status] += 1
         return counts

@@ -45,7 +45,7 @@ class Changes:
     new_reminders: list[Key]
 
     def as_dict(self) -> dict:
-        keys = lambda ks: [{"rule": r, "period": p, **({"entity": e} if e else {})} for r, p, e in ks]  # noqa: E731
+        keys = lambda ks: [{"rule": r, "period": p, **({"entity": e} if e else {})} for r, p, e in ks]
         return {"previous_run": self.previous_run, "previous_as_of": self.previous_as_of,
                 "new_violations": keys(self.new_violations),
                 "resolved_violations": keys(self.resolved_violations),
@@ -104,7 +104,7 @@ class History:
     def record(self, runs: list[tuple[str, dt.date, str, list[Finding]]], *, finished: dt.datetime) -> None:
         """Store every plan's run of one nightly invocation in a single transaction;
         ``finished`` (the caller's clock) is stored in UTC."""
-        stamp = finished.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+        stamp = finished.astimezone(dt.UTC).isoformat(timespec="seconds")
         self.db.execute("BEGIN IMMEDIATE")
         try:
             for plan, as_of, report_dir, findings in runs:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from compliance import models as m
 from compliance._gc import paused
@@ -47,7 +49,7 @@ def _validate(model: type[BaseModel], data: Any, source: SourceMap) -> tuple[Any
         return None, [_problem(model, err, source) for err in exc.errors()]
 
 
-def _problem(model: type[BaseModel], err: dict[str, Any], source: SourceMap) -> Problem:
+def _problem(model: type[BaseModel], err: ErrorDetails, source: SourceMap) -> Problem:
     loc = tuple(err["loc"])
     kind = err["type"]
     message = err["msg"].removeprefix("Value error, ")
@@ -147,7 +149,8 @@ _DOCUMENT_FIELDS = set(m.Document.model_fields)
 def _check_rules(book: RuleBook) -> Iterator[Problem]:
     for rule in book.rules.values():
         at = book.origins[("rule", rule.id)]
-        for sub, activity in (("activity",), rule.activity), (("after", "activity"), rule.after and rule.after.activity):
+        trigger = rule.after.activity if rule.after else None
+        for sub, activity in (("activity",), rule.activity), (("after", "activity"), trigger):
             if activity and activity not in book.activities:
                 yield at.problem(sub, f"unknown activity {activity!r}" + _suggest(activity, book.activities))
         for i, cond in enumerate(rule.where):
@@ -230,7 +233,7 @@ def replace_state(base: Bundle, state: dict[str, list[Any]], source: SourceMap, 
         items = ((obj, source, loc + (name, i)) for i, obj in enumerate(state.get(name, [])))
         _collect(_KIND[name], items, tables[name], origins, problems)
     _add_meeting_records(tables, origins, problems)
-    bundle = dataclasses.replace(base, origins=origins, **tables)
+    bundle = dataclasses.replace(base, origins=origins, **tables)  # type: ignore[arg-type]
     problems.extend(_check_references(bundle))
     if problems:
         raise InputError(problems)
@@ -269,7 +272,7 @@ def _add_meeting_records(tables: dict[str, dict[str, Any]], origins: dict[tuple[
 def _check_references(b: Bundle) -> Iterator[Problem]:
     def ref(kind: str, ident: str, sub: PathKey, value: str | None, known: dict[str, Any], what: str):
         if value is not None and value not in known:
-            at = b.origin(kind, ident)
+            at = b.defined_at(kind, ident)
             yield at.problem(sub, f"unknown {what} {value!r}" + _suggest(value, known))
 
     for rule in b.rules.values():
@@ -289,7 +292,7 @@ def _check_references(b: Bundle) -> Iterator[Problem]:
         for i, note in enumerate(meeting.minutes):
             yield from ref("meeting", meeting.id, ("minutes", i, "rule"), note.rule, b.rules, "rule")
         if meeting.reports and "progress-report" not in b.activities:
-            yield b.origin("meeting", meeting.id).problem(
+            yield b.defined_at("meeting", meeting.id).problem(
                 ("reports",), "unit reports need the activity 'progress-report' in the rules")
     for rec in b.records.values():
         if rec.id.startswith("meeting:"):
@@ -302,7 +305,7 @@ def _check_references(b: Bundle) -> Iterator[Problem]:
 
 
 def _check_waiver(b: Bundle, w: m.Waiver) -> Iterator[Problem]:
-    at = b.origin("waiver", w.id)
+    at = b.defined_at("waiver", w.id)
     if w.to < w.from_:
         yield at.problem(("to",), f"'to' ({w.to.isoformat()}) is before 'from' ({w.from_.isoformat()})")
     if w.expires < w.granted:
@@ -317,7 +320,8 @@ def _check_waiver(b: Bundle, w: m.Waiver) -> Iterator[Problem]:
         yield at.problem(("rule",), f"unknown rule {w.rule!r}" + _suggest(w.rule, b.rules))
         return
     if w.entity is not None:
-        known = {"unit": b.units, "staff": b.staff}.get(rule.for_each or "", {})
+        tables: dict[str, dict[str, Any]] = {"unit": b.units, "staff": b.staff}
+        known = tables.get(rule.for_each or "", {})
         if w.entity not in known:
             what = rule.for_each or "nothing (the rule does not apply per unit or staff member)"
             yield at.problem(("entity",), f"entity {w.entity!r} is not a {what} of rule {rule.id!r}")
@@ -329,8 +333,10 @@ def normalise_quote(text: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _plan_text(path: Path, mtime_ns: int) -> str:
-    return normalise_quote(path.read_text(encoding="utf-8"))
+def _plan_text(path: Path, mtime_ns: int) -> tuple[str, str]:
+    """The normalised text and the SHA-256 of the file's bytes."""
+    data = path.read_bytes()
+    return normalise_quote(data.decode("utf-8")), hashlib.sha256(data).hexdigest()
 
 
 def _check_quotes(b: Bundle, plan_dir: Path) -> Iterator[Problem]:
@@ -338,16 +344,23 @@ def _check_quotes(b: Bundle, plan_dir: Path) -> Iterator[Problem]:
         return
     text_file = (plan_dir / b.plan.source_text).resolve()
     try:
-        plan_text = _plan_text(text_file, text_file.stat().st_mtime_ns)
+        plan_text, digest = _plan_text(text_file, text_file.stat().st_mtime_ns)
     except (OSError, UnicodeDecodeError) as exc:
         yield b.origins[("plan", "plan")].problem(("source_text",), f"cannot read plan text: {exc}")
         return
+    if b.plan.source_sha256 and digest != b.plan.source_sha256:
+        yield b.origins[("plan", "plan")].problem(
+            ("source_sha256",), f"{b.plan.source_text} is not the adopted plan text: its SHA-256 is "
+            f"{digest}, not the recorded {b.plan.source_sha256}")
     for rule in b.rules.values():
-        if normalise_quote(rule.source.quote) not in plan_text:
-            yield b.origin("rule", rule.id).problem(
-                ("source", "quote"), f"quote is not verbatim from {b.plan.source_text} "
-                "(compared after NFKC normalisation, whitespace removed)")
+        cited = [(("source", "quote"), rule.source),
+                 *((("also", i, "quote"), s) for i, s in enumerate(rule.also))]
+        for at, source in cited:
+            if normalise_quote(source.quote) not in plan_text:
+                yield b.defined_at("rule", rule.id).problem(
+                    at, f"quote is not verbatim from {b.plan.source_text} "
+                    "(compared after NFKC normalisation, whitespace removed)")
 
 
 # Bundle, Origin and RuleBook live in compliance.bundle; re-exported for older imports.
-__all__ = ["Bundle", "Origin", "RuleBook", "load_bundle", "load_rules", "format_path", "meeting_record_id"]
+__all__ = ["Bundle", "Origin", "RuleBook", "format_path", "load_bundle", "load_rules", "meeting_record_id"]

@@ -10,9 +10,10 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from compliance.dates import parse_date
+from compliance.schedule_words import schedule_word_missing
 
 Date = Annotated[dt.date, BeforeValidator(parse_date)]
 Id = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
@@ -73,18 +74,109 @@ class Total(Model):
 
 
 class Trigger(Model):
-    """A record of ``activity`` opens a window that closes ``within_workdays`` later."""
+    """A record of ``activity`` opens a window that closes ``within_workdays`` working days
+    or ``within_days`` calendar days later (exactly one of the two)."""
 
     activity: Id
-    within_workdays: int = Field(ge=0, le=250)
+    within_workdays: int | None = Field(default=None, ge=0, le=250)
+    within_days: int | None = Field(
+        default=None, ge=0, le=366,
+        description="Calendar days (0: the same day); not moved off days off, e.g. 第一時間")
+
+    @model_validator(mode="after")
+    def _one_count(self) -> Trigger:
+        if (self.within_workdays is None) == (self.within_days is None):
+            raise ValueError("a trigger needs exactly one of 'within_workdays' or 'within_days'")
+        return self
+
+
+class Kind(Model):
+    """A kind of document that must be published (``Document.kind``)."""
+
+    id: Id
+    title: Text
 
 
 class Constraint(Model):
-    """Every entity of a kind to which ``applies`` holds must meet ``require``."""
+    """Either every entity to which ``applies`` holds must meet ``require``, or, with
+    ``published``, at least one such entity of each listed kind must exist."""
 
     entity: Literal["document"]
     applies: list[Condition] = Field(default_factory=list)
-    require: list[Condition] = Field(min_length=1)
+    require: list[Condition] = Field(default_factory=list)
+    published: list[Kind] = Field(default_factory=list, description="Kinds each needing a document")
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Constraint:
+        if bool(self.require) == bool(self.published):
+            raise ValueError("a constraint needs exactly one of 'require' or 'published'")
+        return self
+
+
+Basis = Literal["plan", "law", "office"]
+
+
+class Law(Model):
+    """The article that sets a schedule the plan does not state."""
+
+    article: NonEmpty = Field(description="e.g. 環境教育法第19條第1項")
+    text: NonEmpty = Field(description="The article's words")
+
+
+class Decision(Model):
+    """Who chose a schedule the plan leaves open, and when."""
+
+    by: NonEmpty = Field(description="Who decided, e.g. 提升服務品質推動小組")
+    on: Date = Field(description="When")
+    minutes: NonEmpty = Field(description="Where it is written, e.g. a meeting's minutes")
+
+
+# --- schedules: one type per kind, built from a rule's YAML keys ------------------------
+# The YAML keeps its keys (every/months, by, after, constraint); ``Rule.schedule`` is the
+# typed form the calendar and the compiler dispatch on. A new kind is one class here, one
+# entry in ``SCHEDULE_KEYS``, one function in ``periods._EXPANDERS`` and one in the compiler.
+
+
+class Recurring(Model):
+    """Every year, half-year, quarter, month, week or working day (optionally some months)."""
+
+    kind: Literal["every"] = "every"
+    every: Every
+    months: tuple[int, ...] | None = None
+
+
+class FixedDate(Model):
+    """Once a year, by a day of the year (``by: MM-DD``), in the plan's year or the next
+    (``by_year``), moved off a day off or not (``shift``)."""
+
+    kind: Literal["by"] = "by"
+    month: int
+    day: int
+    next_year: bool = False
+    shift: bool = True
+
+    @property
+    def text(self) -> str:
+        return f"{self.month:02d}-{self.day:02d}"
+
+
+class Triggered(Model):
+    """Within some working or calendar days after each record of a trigger activity (``after``)."""
+
+    kind: Literal["after"] = "after"
+    trigger: Trigger
+
+
+class DocumentCheck(Model):
+    """A condition every published document must meet, or kinds of document that must be
+    published (``constraint``)."""
+
+    kind: Literal["constraint"] = "constraint"
+    constraint: Constraint
+
+
+Schedule = Annotated[Recurring | FixedDate | Triggered | DocumentCheck, Field(discriminator="kind")]
+SCHEDULE_KEYS = ("every", "by", "after", "constraint")
 
 
 class Rule(Model):
@@ -95,7 +187,12 @@ class Rule(Model):
     unit: Id
     severity: Severity
     source: Source
-    interpretation: str | None = Field(
+    also: list[Source] = Field(default_factory=list, description="Further clauses of the same obligation")
+    basis: Basis = Field(description="Where the schedule comes from: the plan's words, a law, "
+                         "or the office's own choice")
+    law: Law | None = Field(default=None, description="Required for basis: law")
+    decided: Decision | None = Field(default=None, description="Required for basis: office")
+    interpretation: Text | None = Field(
         default=None, description="How a vague clause was read; required where the plan is vague"
     )
     activity: Id | None = Field(default=None, description="Activity a record must carry")
@@ -106,13 +203,25 @@ class Rule(Model):
     every: Every | None = None
     months: list[Annotated[int, Field(ge=1, le=12)]] | None = Field(default=None, min_length=1)
     by: str | None = Field(default=None, description="Fixed due date in the year, MM-DD")
+    by_year: Literal["plan", "next"] = Field(
+        default="plan", description="The year of 'by': the plan's, or the next (e.g. a report on "
+        "the plan year due 01-31 of the following year)")
+    shift: Literal["next-working-day", "none"] = Field(
+        default="next-working-day", description="A 'by' deadline on a day off moves to the next "
+        "working day (行政程序法第48條), or stays")
     after: Trigger | None = None
     constraint: Constraint | None = None
     lead_days: int = Field(default=7, ge=0, le=366, description="Reminder lead time, calendar days")
+    _schedule: Schedule = PrivateAttr()
+
+    @property
+    def schedule(self) -> Schedule:
+        """The rule's schedule, typed by kind (built from the YAML keys when validated)."""
+        return self._schedule
 
     @model_validator(mode="after")
     def _one_schedule(self) -> Rule:
-        kinds = [k for k in ("every", "by", "after", "constraint") if getattr(self, k) is not None]
+        kinds = [k for k in SCHEDULE_KEYS if getattr(self, k) is not None]
         if len(kinds) != 1:
             raise ValueError("a rule needs exactly one of 'every', 'by', 'after' or 'constraint'"
                              + (f" (has {', '.join(kinds)})" if kinds else ""))
@@ -120,21 +229,42 @@ class Rule(Model):
             raise ValueError(f"'by' must be a day of the year as MM-DD, e.g. 01-15, not {self.by!r}")
         if self.months is not None and self.every is None:
             raise ValueError("'months' only limits a recurrence ('every')")
+        if self.by is None and (self.by_year != "plan" or self.shift != "next-working-day"):
+            raise ValueError("'by_year' and 'shift' only apply to a fixed date ('by')")
+        if (self.basis == "law") != (self.law is not None):
+            raise ValueError("a rule has 'law' exactly when its basis is law")
+        if (self.basis == "office") != (self.decided is not None):
+            raise ValueError("a rule has 'decided' exactly when its basis is office")
         if self.constraint is None and self.activity is None:
             raise ValueError("a calendar rule needs the 'activity' its records carry")
         if self.constraint is not None and (self.activity or self.for_each or self.total):
             raise ValueError("a constraint rule takes no 'activity', 'for_each' or 'total'")
+        self._schedule = _build_schedule(self)
+        if self.basis == "plan" and (missing := schedule_word_missing(self)):
+            raise ValueError(f"basis: plan, but the quote has no word for its schedule ({missing}); "
+                             "quote the plan's frequency or date, or use basis office or law")
         return self
 
     @property
     def kind(self) -> str:
-        if self.every:
-            return self.every
-        if self.by:
-            return "fixed-date"
-        if self.after:
-            return "trigger"
-        return "constraint"
+        """The schedule in one word, for listings: the recurrence, fixed-date, trigger or constraint."""
+        return _KIND_WORD[self.schedule.kind] or self.every or ""
+
+
+_KIND_WORD = {"every": None, "by": "fixed-date", "after": "trigger", "constraint": "constraint"}
+
+
+def _build_schedule(rule: Rule) -> Schedule:
+    if rule.every is not None:
+        return Recurring(every=rule.every, months=tuple(rule.months) if rule.months else None)
+    if rule.by is not None:
+        month, day = (int(x) for x in rule.by.split("-"))
+        return FixedDate(month=month, day=day, next_year=rule.by_year == "next",
+                         shift=rule.shift == "next-working-day")
+    if rule.after is not None:
+        return Triggered(trigger=rule.after)
+    assert rule.constraint is not None  # _one_schedule checked there is exactly one
+    return DocumentCheck(constraint=rule.constraint)
 
 
 class Activity(Model):
@@ -179,7 +309,9 @@ class WorkItem(Model):
     number: NonEmpty = Field(description="Row number in the annex, e.g. '6-1'")
     item: NonEmpty
     content: NonEmpty
-    months: list[Annotated[int, Field(ge=1, le=12)]] = Field(min_length=1)
+    months: list[Annotated[int, Field(ge=1, le=12)]] | None = Field(
+        default=None, min_length=1,
+        description="Planned months; absent when the plan text lost them (月份未載)")
     status: Literal["已開始執行", "依期程執行"]
     remark: str | None = None
     rules: list[Id] = Field(default_factory=list, description="Rules that encode this row")
@@ -194,6 +326,8 @@ class Plan(Model):
     start: Date | None = None
     end: Date | None = None
     source_text: str | None = Field(default=None, description="Plan text file, for quote checks")
+    source_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = Field(
+        default=None, description="SHA-256 of the plan text file as adopted: a changed copy is refused")
     note: str | None = None
 
     @property
@@ -296,6 +430,7 @@ class Document(Model):
     format: Literal["odt", "ods", "odp", "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "html"]
     editable: bool
     published: Date
+    kind: Id | None = Field(default=None, description="What it is, e.g. plan, white-paper (陸 措施五(一))")
     url: str | None = None
 
 

@@ -8,15 +8,24 @@ unit.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from compliance.findings import Finding
     from compliance.bundle import Bundle
 
 
-def owner(bundle: Bundle, finding: Finding) -> str:
-    """The id of the unit that must act on ``finding``."""
+class _Owned(Protocol):
+    """A finding, or a period of the calendar: a rule and maybe a unit or staff member."""
+
+    @property
+    def rule(self) -> str: ...
+
+    @property
+    def entity(self) -> str | None: ...
+
+
+def owner(bundle: Bundle, finding: _Owned) -> str:
+    """The id of the unit that must act on ``finding`` (or on a calendar period)."""
     rule = bundle.rules[finding.rule]
     if finding.entity and rule.for_each == "unit" and finding.entity in bundle.units:
         return finding.entity

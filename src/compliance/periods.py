@@ -13,9 +13,11 @@ import datetime as dt
 import hashlib
 import importlib.util
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from compliance import models as m
 
@@ -188,59 +190,86 @@ class Period:
         return self.due != self.nominal_due
 
 
+Span = tuple[str, dt.date, dt.date, dt.date, "dt.date | None"]  # key, start, end, close, due
+
+
 def expand(rule: m.Rule, plan: m.Plan, calendar: WorkCalendar, *,
            entities: list[str] | None = None, triggers: list[m.Record] | None = None) -> list[Period]:
     """All periods of ``rule`` in the plan year (one per entity for ``for_each`` rules)."""
-    if rule.every:
-        spans = [(key, s, e, e, calendar.last_in(s, e)) for key, s, e in _spans(rule, plan, calendar)]
-    elif rule.by:
-        spans = [_fixed(rule, plan, calendar)]
-    elif rule.after:
-        spans = [_triggered(rule, r, plan, calendar) for r in triggers or []]
-    else:
-        return []
+    schedule = rule.schedule
+    spans = _EXPANDERS[schedule.kind](schedule, plan, calendar, triggers or [])
     out = []
     for key, start, end, close, due in spans:
         if due is None:
             continue  # the plan's window leaves this span no working day: nothing can be due
-        nominal = end if rule.by else due
+        nominal = end if schedule.kind == "by" else due
         remind = due - dt.timedelta(days=rule.lead_days)
-        trigger = key if rule.after else None
-        for entity in (entities if rule.for_each else [None]):
+        trigger = key if schedule.kind == "after" else None
+        for entity in ((entities or []) if rule.for_each else [None]):
             out.append(Period(rule.id, key, start, end, close, due, nominal, remind, entity, trigger))
     return out
 
 
-def _fixed(rule: m.Rule, plan: m.Plan, calendar: WorkCalendar):
-    month, day = (int(x) for x in rule.by.split("-"))
-    year = plan.year
+def _recurring(schedule: m.Recurring, plan: m.Plan, calendar: WorkCalendar,
+               triggers: list[m.Record]) -> list[Span]:
+    return [(key, s, e, e, calendar.last_in(s, e)) for key, s, e in _spans(schedule, plan, calendar)]
+
+
+def _fixed(schedule: m.FixedDate, plan: m.Plan, calendar: WorkCalendar,
+           triggers: list[m.Record]) -> list[Span]:
+    # A deadline in the next year (a report on the plan year due 01-31 after it) is still an
+    # obligation of this plan: its key is the deadline's own date, its window runs from the
+    # plan's first day to the end of the deadline's year so a late delivery shows as late.
+    year = plan.year + schedule.next_year
     try:
-        deadline = dt.date(year, month, day)
+        deadline = dt.date(year, schedule.month, schedule.day)
     except ValueError:  # 02-29 in a common year: the deadline is the last day of February
         deadline = dt.date(year, 3, 1) - ONE_DAY
-    return (f"{year}-{rule.by}", plan.first_day, deadline, plan.last_day, calendar.on_or_after(deadline))
+    close = dt.date(year, 12, 31) if schedule.next_year else plan.last_day
+    due = calendar.on_or_after(deadline) if schedule.shift else deadline  # 行政程序法第48條, or not
+    return [(f"{year}-{schedule.text}", plan.first_day, deadline, close, due)]
 
 
-def _triggered(rule: m.Rule, record: m.Record, plan: m.Plan, calendar: WorkCalendar):
+def _triggered(schedule: m.Triggered, plan: m.Plan, calendar: WorkCalendar,
+               triggers: list[m.Record]) -> list[Span]:
     # An unnamed response counts only inside the window: overlapping windows of several
     # triggers must not share a response given months later. A late response names the
     # trigger it answers (period: <trigger record id>).
-    due = calendar.add_workdays(record.date, rule.after.within_workdays)
-    return (record.id, record.date, due, due, due)
+    trigger = schedule.trigger
+    out: list[Span] = []
+    for record in triggers:
+        if trigger.within_days is not None:
+            # Calendar days, not moved off days off: 第一時間 does not wait for Monday.
+            due = record.date + dt.timedelta(days=trigger.within_days)
+        else:
+            due = calendar.add_workdays(record.date, trigger.within_workdays or 0)
+        out.append((record.id, record.date, due, due, due))
+    return out
 
 
-def _spans(rule: m.Rule, plan: m.Plan, calendar: WorkCalendar):
-    months = set(rule.months or range(1, 13))
+def _no_periods(schedule: m.DocumentCheck, plan: m.Plan, calendar: WorkCalendar,
+                triggers: list[m.Record]) -> list[Span]:
+    return []  # a constraint is checked per document or kind of document, not per period
+
+
+# One expander per schedule kind (see models.Schedule).
+_EXPANDERS: dict[str, Callable[[Any, m.Plan, WorkCalendar, list[m.Record]], list[Span]]] = {
+    "every": _recurring, "by": _fixed, "after": _triggered, "constraint": _no_periods,
+}
+
+
+def _spans(schedule: m.Recurring, plan: m.Plan, calendar: WorkCalendar) -> Iterator[tuple[str, dt.date, dt.date]]:
+    months = set(schedule.months or range(1, 13))
     first, last = plan.first_day, plan.last_day
-    if rule.every == "workday":
+    if schedule.every == "workday":
         for day in calendar.working_days(first, last):
             if day.month in months:
                 yield day.isoformat(), day, day
         return
-    if rule.every == "week":
+    if schedule.every == "week":
         yield from _weeks(months, first, last, calendar)
         return
-    size = {"month": 1, "quarter": 3, "half-year": 6, "year": 12}[rule.every]
+    size = {"month": 1, "quarter": 3, "half-year": 6, "year": 12}[schedule.every]
     for year in range(first.year, last.year + 1):
         for index, start_month in enumerate(range(1, 13, size)):
             span = set(range(start_month, start_month + size))
@@ -250,10 +279,11 @@ def _spans(rule: m.Rule, plan: m.Plan, calendar: WorkCalendar):
             end = _month_end(year, start_month + size - 1)
             if end < first or start > last:
                 continue
-            yield _key(rule.every, year, index, start_month), max(start, first), min(end, last)
+            yield _key(schedule.every, year, index, start_month), max(start, first), min(end, last)
 
 
-def _weeks(months: set[int], first: dt.date, last: dt.date, calendar: WorkCalendar):
+def _weeks(months: set[int], first: dt.date, last: dt.date,
+           calendar: WorkCalendar) -> Iterator[tuple[str, dt.date, dt.date]]:
     monday = first - dt.timedelta(days=first.weekday())
     while monday <= last:
         sunday = monday + dt.timedelta(days=6)

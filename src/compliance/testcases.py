@@ -9,9 +9,9 @@ from pathlib import Path
 from pydantic import Field
 
 from compliance import models as m
+from compliance.bundle import Bundle
 from compliance.errors import InputError, Problem
 from compliance.findings import Status
-from compliance.bundle import Bundle
 from compliance.load import _read, replace_state
 
 

@@ -10,7 +10,8 @@ from compliance.periods import Period
 
 
 def render(bundle: Bundle, periods: Sequence[Period], lang: str) -> str:
-    items = [{"rule": p.rule, "every": bundle.rules[p.rule].kind, "start": p.start.isoformat(),
+    items = [{"rule": p.rule, "every": bundle.rules[p.rule].kind, "basis": bundle.rules[p.rule].basis,
+              "start": p.start.isoformat(),
               "end": p.end.isoformat(), "due": p.due.isoformat(),
               **({"entity": p.entity} if p.entity else {})} for p in periods]
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"

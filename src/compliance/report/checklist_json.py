@@ -11,7 +11,7 @@ from compliance.report.json_format import finding_dict
 
 
 def document(bundle: Bundle, c: Checklist, lang: str) -> dict[str, Any]:
-    iso = lambda d: d.isoformat() if d else None  # noqa: E731
+    iso = lambda d: d.isoformat() if d else None
     return {
         "plan": {"agency": bundle.plan.agency, "title": bundle.plan.title,
                  "document_number": bundle.plan.document_number},
@@ -29,7 +29,8 @@ def document(bundle: Bundle, c: Checklist, lang: str) -> dict[str, Any]:
                  "evidence": r.evidence.model_dump(exclude_none=True) if r.evidence else None}
                 for r in g.records]} for g in s.done],
             "scheduled": [{"work_item": i.item.id, "number": i.item.number, "item": i.item.item,
-                           "tracked": i.tracked, "records": [r.id for r in i.records]}
+                           "tracked": i.tracked, "month_known": i.month_known,
+                           "records": [r.id for r in i.records]}
                           for i in s.scheduled],
         } for s in c.sections],
     }

@@ -7,7 +7,7 @@ from typing import IO
 from compliance.bundle import Bundle
 from compliance.findings import Evaluation
 from compliance.report import Options
-from compliance.report._messages import message
+from compliance.report._messages import message, rule_title
 from compliance.report.locations import primary
 
 LEVEL = {"violation": "error", "reminder": "warning", "late": "notice"}
@@ -33,5 +33,5 @@ def write(bundle: Bundle, evaluation: Evaluation, stream: IO[str], options: Opti
         title = f"{f.rule} {f.period_key}" + (f" {f.entity}" if f.entity and f.entity != f.period_key else "")
         props = ",".join(f"{k}={_escape_property(str(v))}" for k, v in
                          (("file", loc.path), ("line", loc.line), ("col", loc.column), ("title", title)))
-        text = f"{rule.title.get(options.lang)}: {message(bundle, f, options.lang)} ({rule.source.clause})"
+        text = f"{rule_title(rule, options.lang)}: {message(bundle, f, options.lang)} ({rule.source.clause})"
         stream.write(f"::{level} {props}::{_escape_data(text)}\n")

@@ -8,7 +8,10 @@ from collections.abc import Iterable, Sequence
 from typing import IO, TYPE_CHECKING
 
 from compliance.bundle import Bundle
+from compliance.dates import format_date
+from compliance.ownership import owner
 from compliance.periods import Period
+from compliance.report._messages import basis_note, entity_label, period_name, rule_title
 
 if TYPE_CHECKING:
     from icalendar import Timezone
@@ -37,15 +40,18 @@ def write_periods(bundle: Bundle, periods: Iterable[Period], stream: IO[str], *,
                         tzinfo=dt.UTC)
     for p in periods:
         rule = bundle.rules[p.rule]
+        unit = bundle.units.get(owner(bundle, p))
+        entity = entity_label(bundle, p.rule, p.entity, lang) if p.entity else ""
         event = Event()
         event.add("uid", f"{p.rule}/{p.key}/{p.entity or '-'}@{bundle.plan.roc_year}.compliance")
         event.add("dtstamp", stamp)
         event.add("dtstart", p.due)
         event.add("dtend", p.due + dt.timedelta(days=1))
-        event.add("summary", rule.title.get(lang) + (f" ({p.entity})" if p.entity else ""))
-        event.add("description", f"{rule.source.clause}「{rule.source.quote}」\n"
-                                 f"{p.start.isoformat()} – {p.end.isoformat()}")
-        event.add("categories", [rule.unit])
+        event.add("summary", rule_title(rule, lang) + (f"（{entity}）" if entity else ""))
+        event.add("description", f"{rule.source.clause}「{rule.source.quote}」{basis_note(rule, lang)}\n"
+                                 f"{period_name(bundle, p.key, lang)}（{format_date(p.start, lang)}"
+                                 f"–{format_date(p.end, lang)}）")
+        event.add("categories", [unit.name.get(lang) if unit else rule.unit])
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
     stream.write(cal.to_ical().decode("utf-8"))
@@ -65,3 +71,4 @@ def _taipei() -> Timezone:
     zone.add("tzid", "Asia/Taipei")
     zone.add_component(standard)
     return zone
+

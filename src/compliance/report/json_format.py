@@ -22,7 +22,9 @@ def finding_dict(bundle: Bundle, f: Finding, lang: str) -> FindingDoc:
         "rule": f.rule,
         "title": {"zh-TW": rule.title.zh_TW, "en": rule.title.en},
         "unit": owner(bundle, f),
+        "rule_unit": rule.unit,
         "severity": rule.severity,
+        "basis": rule.basis,
         "status": f.status,
         "light": f.light,
         "period": {"key": f.period_key, "start": f.start.isoformat(), "end": f.end.isoformat()},
@@ -44,7 +46,8 @@ def finding_dict(bundle: Bundle, f: Finding, lang: str) -> FindingDoc:
     if f.trigger is not None:
         out["trigger"] = f.trigger
     if f.waivers:
-        out["waivers"] = [{"id": w.id, "expires": w.expires.isoformat(), "expired": w.expired}
+        out["waivers"] = [{"id": w.id, "expires": w.expires.isoformat(), "expired": w.expired,
+                           "covers": w.covers}
                           for w in f.waivers]
     if f.explanations:
         out["explanations"] = [{"meeting": x.meeting, "date": x.date.isoformat(),

@@ -15,14 +15,15 @@ from typing_extensions import TypedDict
 
 from compliance.findings import Light, Status
 
-SCHEMA_VERSION: Literal["1.0"] = "1.0"
+SCHEMA_VERSION: Literal["1.1"] = "1.1"  # 1.1: rule_unit, basis, waivers[].covers
 
 IsoDate = Annotated[str, WithJsonSchema({"type": "string", "format": "date"})]
 _STRICT = ConfigDict(extra="forbid")
 
 
 # The functional form: "zh-TW" is not an identifier.
-TitleDoc = with_config(_STRICT)(TypedDict("TitleDoc", {"zh-TW": str, "en": str}))
+TitleDoc = TypedDict("TitleDoc", {"zh-TW": str, "en": str})
+TitleDoc.__pydantic_config__ = _STRICT  # type: ignore[attr-defined]
 
 
 @with_config(_STRICT)
@@ -43,6 +44,7 @@ class WaiverDoc(TypedDict):
     id: str
     expires: IsoDate
     expired: bool
+    covers: bool  # decided per period: a period due by the expiry stays covered after it
 
 
 @with_config(_STRICT)
@@ -58,8 +60,10 @@ class ExplanationDoc(TypedDict):
 class FindingDoc(TypedDict):
     rule: str
     title: TitleDoc
-    unit: str
+    unit: str  # the finding's owner (compliance.ownership.owner)
+    rule_unit: str  # the rule's own unit
     severity: Literal["high", "medium", "low"]
+    basis: Literal["plan", "law", "office"]
     status: Status
     light: Light
     period: PeriodDoc
@@ -89,7 +93,7 @@ class PlanDoc(TypedDict):
 
 @with_config(_STRICT)
 class ReportDoc(TypedDict):
-    schema_version: Literal["1.0"]
+    schema_version: Literal["1.1"]
     plan: PlanDoc
     as_of: IsoDate
     summary: dict[Status, int]

@@ -53,7 +53,7 @@ def _case(bundle: Bundle, f: Finding, suite: ET.Element, options: Options) -> st
     rule = bundle.rules[f.rule]
     loc = primary(bundle, f)
     name = f"{f.period_key}" + (f" [{f.entity}]" if f.entity and f.entity != f.period_key else "")
-    case = ET.SubElement(suite, "testcase", classname=f"{rule.unit}.{f.rule}", name=name)
+    case = ET.SubElement(suite, "testcase", classname=f"{owner(bundle, f)}.{f.rule}", name=name)
     text = f"{message(bundle, f, options.lang)}\n{rule.source.clause}「{rule.source.quote}」\n{loc.path}:{loc.line}"
     if f.status in options.failing:
         failure = ET.SubElement(case, "failure", message=message(bundle, f, options.lang), type=f.status)

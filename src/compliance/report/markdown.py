@@ -8,8 +8,17 @@ from typing import IO
 from compliance.bundle import Bundle
 from compliance.dates import format_date
 from compliance.findings import RANK, Evaluation, Finding
+from compliance.ownership import owner
 from compliance.report import Options
-from compliance.report._messages import LIGHT, STATUS, long_date, message, period_label
+from compliance.report._messages import (
+    LIGHT,
+    STATUS,
+    entity_name,
+    long_date,
+    message,
+    period_label,
+    rule_title,
+)
 
 _H = {"zh-TW": {"as_of": "檢核基準日", "cols": ["燈號", "狀態", "項目", "期間", "期限", "說明", "依據"],
                 "none": "無待處理事項"},
@@ -27,7 +36,7 @@ def write(bundle: Bundle, evaluation: Evaluation, stream: IO[str], options: Opti
     by_unit: dict[str, list[Finding]] = defaultdict(list)
     for f in evaluation.findings:
         if options.show_all or f.status in NOTABLE:
-            by_unit[bundle.rules[f.rule].unit].append(f)
+            by_unit[owner(bundle, f)].append(f)
     if not by_unit:
         stream.write(f"\n{h['none']}\n")
     for unit_id, unit in bundle.units.items():
@@ -38,7 +47,7 @@ def write(bundle: Bundle, evaluation: Evaluation, stream: IO[str], options: Opti
         for f in sorted(by_unit[unit_id], key=lambda f: (RANK[f.status], f.due, f.rule)):
             rule = bundle.rules[f.rule]
             cells = [LIGHT[lang][f.light], STATUS[lang][f.status],
-                     rule.title.get(lang) + (f" [{f.entity}]" if f.entity else ""),
+                     rule_title(rule, lang) + (f" [{entity_name(bundle, f, lang)}]" if f.entity else ""),
                      period_label(f, lang), format_date(f.due, lang), message(bundle, f, lang),
                      rule.source.clause]
             stream.write("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |\n")

@@ -8,8 +8,9 @@ from typing import IO, Any
 from compliance import __version__
 from compliance.bundle import Bundle
 from compliance.findings import Evaluation, Finding
+from compliance.ownership import owner
 from compliance.report import Options
-from compliance.report._messages import message
+from compliance.report._messages import flowing, message, rule_title
 from compliance.report.locations import Location, primary, related
 
 
@@ -43,9 +44,9 @@ def write(bundle: Bundle, evaluation: Evaluation, stream: IO[str], options: Opti
         "name": r.id,
         "shortDescription": {"text": r.title.get(options.lang)},
         "fullDescription": {"text": f"{r.source.clause}「{r.source.quote}」"},
-        "help": {"text": (r.interpretation or r.source.quote).strip()},
+        "help": {"text": flowing(r.interpretation.get(options.lang)) if r.interpretation else r.source.quote},
         "defaultConfiguration": {"level": SEVERITY[r.severity]},
-        "properties": {"unit": r.unit, "severity": r.severity, "every": r.kind},
+        "properties": {"unit": r.unit, "severity": r.severity, "every": r.kind, "basis": r.basis},
     } for r in rules]
     results = [_result(bundle, f, index, options) for f in evaluation.findings if f.status in LEVEL]
     doc = {
@@ -72,10 +73,11 @@ def _result(bundle: Bundle, f: Finding, index: dict[str, int], options: Options)
         "ruleId": f.rule,
         "ruleIndex": index[f.rule],
         "level": level,
-        "message": {"text": f"{bundle.rules[f.rule].title.get(options.lang)}: {message(bundle, f, options.lang)}"},
+        "message": {"text": f"{rule_title(bundle.rules[f.rule], options.lang)}: {message(bundle, f, options.lang)}"},
         "locations": [_physical(primary(bundle, f))],
         "partialFingerprints": {"findingKey/v1": "|".join(f.key)},
         "properties": {"status": f.status, "period": f.period_key, "due": f.due.isoformat(),
+                       "unit": owner(bundle, f),
                        **({"entity": f.entity} if f.entity else {})},
     }
     if rel:

@@ -8,8 +8,18 @@ from typing import IO
 from compliance.bundle import Bundle
 from compliance.dates import format_date
 from compliance.findings import RANK, Evaluation, Finding
+from compliance.ownership import owner, unit_order
 from compliance.report import Options
-from compliance.report._messages import LIGHT, LIGHT_MARK, STATUS, long_date, message, period_label
+from compliance.report._messages import (
+    LIGHT,
+    LIGHT_MARK,
+    STATUS,
+    entity_name,
+    long_date,
+    message,
+    period_label,
+    rule_title,
+)
 
 # Shown one by one; the rest are counted in the summary unless --all is given.
 NOTABLE = ("violation", "reminder", "late")
@@ -35,11 +45,11 @@ def write(bundle: Bundle, evaluation: Evaluation, stream: IO[str], options: Opti
     parts = [f"{STATUS[lang][s]} {n}" for s, n in summary.items() if n]
     stream.write(f"{h['summary']}: {', '.join(parts) or '-'}\n")
     shown = [f for f in evaluation.findings if show_all or f.status in NOTABLE
-             or any(w.expired for w in f.waivers)]
+             or any(not w.covers for w in f.waivers)]
     by_unit: dict[str, list[Finding]] = defaultdict(list)
     for f in shown:
-        by_unit[bundle.rules[f.rule].unit].append(f)
-    for unit_id in sorted(by_unit, key=lambda u: list(bundle.units).index(u) if u in bundle.units else 99):
+        by_unit[owner(bundle, f)].append(f)
+    for unit_id in sorted(by_unit, key=lambda u: unit_order(bundle, u)):
         unit = bundle.units.get(unit_id)
         stream.write(f"\n== {unit.name.get(lang) if unit else unit_id} ==\n")
         for f in sorted(by_unit[unit_id], key=lambda f: (RANK[f.status], f.due, f.rule, f.entity or "")):
@@ -55,21 +65,10 @@ def _finding(bundle: Bundle, f: Finding, stream: IO[str], lang: str) -> None:
     rule = bundle.rules[f.rule]
     h = _HEAD[lang]
     light = f"{LIGHT_MARK[f.light]} {LIGHT[lang][f.light]}"
-    entity = f" [{_entity(bundle, f, lang)}]" if f.entity else ""
+    entity = f" [{entity_name(bundle, f, lang)}]" if f.entity else ""
     status = h["broken"] if rule.constraint and f.status == "violation" else STATUS[lang][f.status]
-    stream.write(f"{light} {status}  {rule.title.get(lang)}{entity}\n")
+    stream.write(f"{light} {status}  {rule_title(rule, lang)}{entity}\n")
     stream.write(f"    {h['period']} {period_label(f, lang)} · {h['due']} {format_date(f.due, lang)}"
                  f" · {f.rule}\n")
     stream.write(f"    {message(bundle, f, lang)}\n")
     stream.write(f"    {h['clause']}: {rule.source.clause}「{rule.source.quote}」\n")
-
-
-def _entity(bundle: Bundle, f: Finding, lang: str) -> str:
-    if f.entity in bundle.units:
-        return bundle.units[f.entity].name.get(lang)
-    if f.entity in bundle.staff:
-        s = bundle.staff[f.entity]
-        return f"{s.id} {s.title}"
-    if f.entity in bundle.documents:
-        return bundle.documents[f.entity].title
-    return f.entity or ""

@@ -1,1 +1,77 @@
-"""The durable-rules 2.0.28 binding: the only code that imports durable-rules."""
+"""The durable-rules 2.0.28 binding of the engine port: the only code that imports durable-rules.
+
+``compile`` turns rules into durable-rules JSON rulesets, ``session`` runs them safely
+(each measured trap neutralised), ``facts`` encodes periods, records and documents as
+flat facts; ``partition`` cuts the match rules and facts into rulesets and sessions below
+the engine's fixed limits, ``distinct`` asks each distinct status question once;
+``DurableEngine`` puts them together behind ``compliance.engine.RulesEngine``.
+Rule names inside a ruleset (``m|<rule>|<variant>``, ``c|<rule>|<verdict>``) never leave
+this package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
+
+from compliance.engine import Matches, StatusQuestion, Verdict
+from compliance.engine.durable import compile as _compile
+from compliance.engine.durable import facts as _facts
+from compliance.engine.durable.distinct import run_distinct
+from compliance.engine.durable.partition import run_match
+from compliance.engine.durable.session import Engine, Firing
+from compliance.errors import EngineError
+
+if TYPE_CHECKING:
+    from compliance import models as m
+    from compliance.findings import Status
+    from compliance.periods import Period
+
+
+class DurableEngine:
+    """``RulesEngine`` on durable-rules: one session per question, rulesets cached."""
+
+    def __init__(self) -> None:
+        self._session = Engine()
+
+    def match(self, rules: Sequence[m.Rule], periods: Mapping[str, Period],
+              records: Sequence[m.Record], documents: Sequence[m.Document],
+              as_of: dt.date) -> Matches:
+        facts = _facts.match_facts(rules, periods, records, documents, as_of)
+        matched: dict[str, set[str]] = defaultdict(set)
+        verdicts: dict[tuple[str, str], set[Verdict]] = defaultdict(set)
+        published: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for firing in self._run_match(list(rules), facts):
+            kind, rule_id, rest = _compile.parse_rule_name(firing.rule)
+            if kind == "m":
+                matched[firing.facts["p"]].add(firing.facts["r"])
+            elif rest.startswith(_compile.HAS):
+                published[(rule_id, rest.removeprefix(_compile.HAS))].add(firing.facts["e"])
+            else:
+                verdicts[(rule_id, firing.facts["e"])].add(cast(Verdict, rest))
+        return Matches({k: frozenset(v) for k, v in matched.items()},
+                       {k: frozenset(v) for k, v in verdicts.items()},
+                       {k: frozenset(v) for k, v in published.items()})
+
+    def _run_match(self, rules: list[m.Rule], facts: list[_facts.Fact]) -> list[Firing]:
+        # Bounded rulesets and sessions: no engine limit, cost linear in rules and records.
+        return run_match(self._session, rules, facts)
+
+    def _run_classify(self, definition: dict[str, Any], facts: list[_facts.Fact]) -> list[Firing]:
+        # Each distinct status shape once (distinct.py), in bounded sessions.
+        return run_distinct(self._session, definition, facts)
+
+    def classify(self, questions: Mapping[str, StatusQuestion], as_of: dt.date) -> dict[str, Status]:
+        facts = [_facts.status_fact(pid, q, as_of) for pid, q in questions.items()]
+        found: dict[str, list[str]] = defaultdict(list)
+        # Read at call time: the differential tests' negative controls swap the table.
+        for firing in self._run_classify(_compile.CLASSIFY, facts):
+            found[firing.facts["s"]].append(firing.rule)
+        out: dict[str, Status] = {}
+        for pid in questions:
+            if len(found[pid]) != 1:
+                raise EngineError(f"period {pid} got statuses {found[pid]} (expected exactly one)")
+            out[pid] = cast("Status", found[pid][0])
+        return out

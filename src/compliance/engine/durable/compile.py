@@ -11,6 +11,7 @@ Facts are flat: dates as ordinal day numbers, booleans as 0/1, absent values lef
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 from compliance import models as m
@@ -58,10 +59,7 @@ def parse_rule_name(name: str) -> tuple[str, str, str]:
 def compile_match(rules: list[m.Rule]) -> dict[str, Any]:
     definition: dict[str, Any] = {}
     for rule in sorted(rules, key=lambda r: r.id):
-        if rule.constraint:
-            definition.update(_constraint(rule))
-        else:
-            definition.update(_obligation(rule))
+        definition.update(_COMPILERS[rule.schedule.kind](rule))
     return definition
 
 
@@ -73,11 +71,11 @@ def _obligation(rule: m.Rule) -> dict[str, Any]:
     """
     period = {"$and": [{"t": "period"}, {"rule": rule.id}]}
     entity = {"unit": {"unit": {"p": "entity"}}, "staff": {"staff": {"p": "entity"}}}
-    dated = [{"$gte": {"date": {"p": "start"}}}, {"$lte": {"date": {"p": "close"}}}]
-    if rule.every == "workday":
+    dated: list[dict[str, Any]] = [{"$gte": {"date": {"p": "start"}}}, {"$lte": {"date": {"p": "close"}}}]
+    if rule.schedule.kind == "every" and rule.schedule.every == "workday":
         # A one-day window: an equality join, which the engine does far faster than a range.
         dated = [{"date": {"p": "start"}}]
-    windows = {
+    windows: dict[str, list[dict[str, Any]]] = {
         "d": [{"$nex": {"period": 1}}, *dated],
         "k": [{"period": {"p": "key"}}, {"$gte": {"date": {"p": "start"}}}],
     }
@@ -97,10 +95,24 @@ def _obligation(rule: m.Rule) -> dict[str, Any]:
     return out
 
 
+HAS = "has:"  # the verdict part of a published-kind rule's name: has:<kind id>
+
+
+def published_rule_name(rule_id: str, kind: str) -> str:
+    return f"c|{rule_id}|{HAS}{kind}"
+
+
 def _constraint(rule: m.Rule) -> dict[str, Any]:
-    c = rule.constraint
+    assert rule.schedule.kind == "constraint"
+    c = rule.schedule.constraint
     kind = {"t": c.entity}
     applies = [_any_of(_options(x)) for x in c.applies]
+    if c.published:
+        # One engine rule per kind: it fires for each document of that kind; a kind with no
+        # firing has no document (absence is read from the firings, not from a negation, P1).
+        return {published_rule_name(rule.id, k.id): {
+            "all": [GO, {"e": {"$and": [kind, {"kind": fact_value(k.id)}, *applies]}}]}
+            for k in c.published}
     require = [_any_of(_options(x)) for x in c.require]
     broken = {"$or": [_negate(x) for x in c.require]} if len(c.require) > 1 else _negate(c.require[0])
     return {
@@ -120,6 +132,13 @@ def _negate(cond: m.Condition) -> dict[str, Any]:
     values = cond.in_ if cond.in_ is not None else [cond.equals]
     unequal = [{"$neq": {cond.field: fact_value(v)}} for v in values]
     return {"$or": [{"$nex": {cond.field: 1}}, {"$and": unequal} if len(unequal) > 1 else unequal[0]]}
+
+
+# One compiler per schedule kind (see models.Schedule): every dated kind joins periods and
+# records the same way; a constraint judges documents.
+_COMPILERS: dict[str, Callable[[m.Rule], dict[str, Any]]] = {
+    "every": _obligation, "by": _obligation, "after": _obligation, "constraint": _constraint,
+}
 
 
 def _status(*conds: dict[str, Any]) -> dict[str, Any]:

@@ -1,8 +1,8 @@
-"""The one module that talks to durable-rules 2.0.28.
+"""Sessions of durable-rules 2.0.28: the one module that calls the engine itself.
 
-durable-rules has measured traps (see ``shared/notes/durable-rules.md``); each is
-neutralised here, once, so the rest of the package sees a plain function
-``run(definition, facts) -> firings``:
+durable-rules has measured traps (see ``docs/architecture.md``, from the project's notes on
+durable-rules); each is neutralised here, once, so the rest of the package sees a plain
+function ``run(definition, facts) -> firings``:
 
 - P1 order-dependent negation: every rule must start with ``GO`` and the go fact is
   asserted last, after all other facts (``compile`` enforces the first part).
@@ -32,6 +32,7 @@ import itertools
 import json
 import traceback
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from json import dumps as _dumps
 from typing import Any
@@ -39,7 +40,6 @@ from typing import Any
 import durable_rules_engine as _dre
 from durable import engine as _durable
 
-from compliance import models as m
 from compliance.errors import EngineError
 
 GO_TYPE = "go"
@@ -106,32 +106,31 @@ class _Collector:
     def __init__(self) -> None:
         self.firings: list[tuple[str, dict[str, str]]] = []
         self.errors: list[str] = []
-        self.fail_next = False
 
     def __call__(self, rule: str, c: Any) -> None:
         try:
-            if self.fail_next:
-                self.fail_next = False
-                raise RuntimeError("injected action failure (test hook)")
-            # With "cap" the engine hands over a batch of frames in c.m (a list of
-            # Content); a single frame arrives as c._m. Both are plain dicts of facts.
-            single = c.__dict__.get("_m")
-            frames = [single] if single is not None else [frame._d for frame in c.m]
-            for frame in frames:
-                self.firings.append((rule, {alias: fact["id"] for alias, fact in frame.items()}))
-        except Exception:  # noqa: BLE001 - re-raised as EngineError after the assert (P5)
+            self._collect(rule, c)
+        except Exception:  # re-raised as EngineError after the assert (P5)
             self.errors.append(traceback.format_exc())
 
+    def _collect(self, rule: str, c: Any) -> None:
+        # With "cap" the engine hands over a batch of frames in c.m (a list of
+        # Content); a single frame arrives as c._m. Both are plain dicts of facts.
+        single = c.__dict__.get("_m")
+        frames = [single] if single is not None else [frame._d for frame in c.m]
+        for frame in frames:
+            self.firings.append((rule, {alias: fact["id"] for alias, fact in frame.items()}))
 
-def _json_encoder():
+
+def _json_encoder() -> Callable[[Any], str]:
     """json's C encoder built once: json.dumps rebuilds it on every call, which costs
     more than encoding a small fact."""
     from json import encoder
 
-    if encoder.c_make_encoder is None:
+    c_make_encoder = getattr(encoder, "c_make_encoder", None)  # private to json, may be absent
+    if c_make_encoder is None:
         return lambda obj: _dumps(obj, ensure_ascii=False)
-    make = encoder.c_make_encoder(None, None, encoder.encode_basestring, None, ": ", ", ",
-                                  False, False, True)
+    make = c_make_encoder(None, None, encoder.encode_basestring, None, ": ", ", ", False, False, True)
     return lambda obj: "".join(make(obj, 0))
 
 
@@ -194,22 +193,6 @@ class Engine:
         # one state round trip through JSON) per firing.
         return {**body, "run": f"{ACTION}:{rule}", "cap": CAP}
 
-    # -- bounded runs (partition.py) ---------------------------------------------------
-
-    def run_match(self, rules: list[m.Rule], facts: list[dict[str, Any]]) -> list[Firing]:
-        """The match rules of ``rules`` on ``facts``, in rulesets and sessions small enough
-        for the engine's fixed limits and its linear range."""
-        from compliance.engine.durable.partition import run_match  # (partition imports us)
-
-        return run_match(self, rules, facts)
-
-    def run_each(self, definition: dict[str, Any], facts: list[dict[str, Any]]) -> list[Firing]:
-        """``definition``, whose rules each look at one fact, on ``facts``: each distinct
-        fact once (distinct.py), in bounded sessions."""
-        from compliance.engine.durable.distinct import run_distinct
-
-        return run_distinct(self, definition, facts)
-
     # -- sessions ---------------------------------------------------------------------
 
     def run(self, definition: dict[str, Any], facts: list[dict[str, Any]]) -> list[Firing]:
@@ -252,15 +235,6 @@ class Engine:
                for rule, ids in self._collector.firings if rule != _SENTINEL]
         self._collector.firings = []
         return out
-
-    @property
-    def fail_next_action(self) -> bool:
-        return self._collector.fail_next
-
-    @fail_next_action.setter
-    def fail_next_action(self, value: bool) -> None:
-        """Test hook: make the next action raise, to prove errors are not swallowed (P5)."""
-        self._collector.fail_next = value
 
 
 _SAFE_IDS: list[str] = []

@@ -1,0 +1,72 @@
+"""Periods, records, documents and status questions as flat durable-rules facts: dates as
+ordinal day numbers, booleans as 0/1, strings tagged (``compile.fact_value``), absent values
+left out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from compliance.engine.durable.compile import NEVER, fact_value
+
+if TYPE_CHECKING:
+    from compliance import models as m
+    from compliance.engine import StatusQuestion
+    from compliance.periods import Period
+
+Fact = dict[str, Any]
+
+
+def match_facts(rules: Sequence[m.Rule], periods: Mapping[str, Period], records: Sequence[m.Record],
+                documents: Sequence[m.Document], as_of: dt.date) -> list[Fact]:
+    wanted = {r.activity for r in rules if r.activity}
+    # A period that has not started cannot count anything: only its status is needed.
+    facts = [period_fact(pid, p, as_of) for pid, p in periods.items() if p.start <= as_of]
+    fields = record_fields(rules)
+    facts += [record_fact(r, fields) for r in records if r.activity in wanted]
+    if any(r.constraint for r in rules):
+        facts += [document_fact(d) for d in documents if d.published <= as_of]
+    return facts
+
+
+def period_fact(pid: str, p: Period, as_of: dt.date) -> Fact:
+    fact: Fact = {"id": pid, "t": "period", "rule": p.rule, "key": fact_value(p.key),
+                  "start": p.start.toordinal(), "close": min(p.close, as_of).toordinal()}
+    if p.entity is not None:
+        fact["entity"] = fact_value(p.entity)
+    return fact
+
+
+def record_fields(rules: Sequence[m.Rule]) -> tuple[str, ...]:
+    """The record fields some rule looks at: the engine is only given those (a long note
+    nobody tests would be encoded, matched and decoded for nothing)."""
+    used = {"period"} | {r.for_each for r in rules if r.for_each}
+    used |= {c.field for r in rules for c in r.where}
+    return tuple(sorted(used))
+
+
+def record_fact(r: m.Record, fields: tuple[str, ...]) -> Fact:
+    fact: Fact = {"id": r.id, "t": "record", "activity": r.activity, "date": r.date.toordinal()}
+    for name in fields:
+        value = getattr(r, name)
+        if name == "evidence":
+            if value is not None:
+                fact[name] = 1
+        elif value is not None:
+            fact[name] = fact_value(value)
+    return fact
+
+
+def document_fact(d: m.Document) -> Fact:
+    fact: Fact = {"id": d.id, "t": "document"}
+    for name, value in d.model_dump().items():
+        if value is not None and name != "id":
+            fact[name] = value.toordinal() if isinstance(value, dt.date) else fact_value(value)
+    return fact
+
+
+def status_fact(pid: str, q: StatusQuestion, as_of: dt.date) -> Fact:
+    return {"id": pid, "t": "status", "start": q.start.toordinal(), "due": q.due.toordinal(),
+            "remind_from": q.remind_from.toordinal(), "as_of": as_of.toordinal(),
+            "met_on": q.met_on.toordinal() if q.met_on else NEVER, "waived": int(q.waived)}

@@ -1,0 +1,214 @@
+"""zh-TW for the messages of bad input (gettext style), applied at the CLI edge.
+
+The loader writes its problems in English, where they are made; this catalogue maps each
+English message template to a zh-TW one with the same placeholders, so ``validate`` and
+every command that refuses bad input speak Chinese with ``--lang zh-TW``. A message
+is translated part by part (parts are separated by "; "), so a suggestion such as "did
+you mean 'date'?" is translated wherever it follows. A message with no template stays
+English: ``tests/test_i18n.py`` runs every bad-input case in zh-TW and fails on one, so a
+new message without its translation is caught.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from compliance.errors import Problem
+
+# English template -> zh-TW template. {name} matches any text; in zh-TW it is copied as is,
+# except {kind} / {what} / {type}, which are translated through _WORDS.
+CATALOGUE: dict[str, str] = {
+    # _yaml.py
+    "document expands to more than {n} values (an alias bomb?)": "文件展開超過 {n} 個值（別名炸彈？）",
+    "write values out instead of nesting aliases": "請直接寫出各值，勿巢狀使用別名",
+    "merge keys (<<) are not supported": "不支援合併鍵（<<）",
+    "write the keys out": "請直接寫出各鍵",
+    "mapping keys must be plain text": "對應表的鍵必須是純文字",
+    "duplicate key '{key}' (first at line {line})": "重複的鍵 '{key}'（第一次出現在第 {line} 行）",
+    "unsupported YAML tag '{tag}'": "不支援的 YAML 標記 '{tag}'",
+    "only plain YAML is accepted": "只接受純 YAML",
+    "file is not UTF-8 (byte {byte} cannot start or continue a UTF-8 character). It decodes as "
+    "Big5 (CP950): re-save it as UTF-8.":
+        "檔案不是 UTF-8（位元組 {byte} 不是 UTF-8 字元的一部分）。此檔可用 Big5（CP950）解碼：請另存為 UTF-8。",
+    "file is not UTF-8 (byte {byte} cannot start or continue a UTF-8 character).":
+        "檔案不是 UTF-8（位元組 {byte} 不是 UTF-8 字元的一部分）。",
+    "cannot read file: {reason}": "無法讀取檔案：{reason}",
+    "YAML syntax error: {detail} ({context})": "YAML 語法錯誤：{detail}（{context}）",
+    "YAML syntax error: {detail}": "YAML 語法錯誤：{detail}",
+    # PyYAML's own words, inside the two templates above
+    "did not find expected {a} or {b}": "找不到預期的 {a} 或 {b}",
+    "did not find expected {token}": "找不到預期的 {token}",
+    "did not find expected key": "找不到預期的鍵",
+    "did not find expected node content": "找不到預期的內容",
+    "mapping values are not allowed here": "此處不可有對應值（冒號）",
+    "could not find expected ':'": "找不到預期的 ':'",
+    "found character {char} that cannot start any token": "字元 {char} 不能作為任何記號的開頭",
+    "found unexpected end of stream": "檔案意外結束",
+    "found undefined alias {alias}": "找到未定義的別名 {alias}",
+    "expected <block end>, but found {token}": "預期區塊結束，卻找到 {token}",
+    "while parsing a flow mapping": "解析行內對應表時",
+    "while parsing a flow sequence": "解析行內清單時",
+    "while parsing a block mapping": "解析區塊對應表時",
+    "while parsing a block collection": "解析區塊清單時",
+    "while scanning a simple key": "掃描鍵時",
+    "while scanning a quoted scalar": "掃描引號字串時",
+    "while parsing a flow node": "解析行內節點時",
+    "YAML error: {detail}": "YAML 錯誤：{detail}",
+    "file is empty (a truncated file?). If it is meant to hold nothing, say so explicitly, e.g. "
+    "`records: []` or `rules: []`.":
+        "檔案是空的（被截斷？）。若確實沒有內容，請明確寫出，例如 `records: []` 或 `rules: []`。",
+    "file is empty (a truncated file?).": "檔案是空的（被截斷？）。",
+    "file holds several YAML documents (---)": "檔案含有多份 YAML 文件（---）",
+    "keep one per file": "每個檔案只放一份",
+    "the document must be a mapping (key: value), not a {kind}": "文件必須是對應表（鍵: 值），而不是{kind}",
+    "document is nested too deeply": "文件巢狀層次過深",
+    # load.py
+    "folder not found": "找不到資料夾",
+    "folder holds no .yaml files": "資料夾內沒有 .yaml 檔",
+    "unknown key '{key}'": "未知的鍵 '{key}'",
+    "did you mean '{name}'?": "是否為 '{name}'？",
+    "expected one of {names}": "應為下列之一：{names}",
+    "required key '{key}' is missing": "缺少必要的鍵 '{key}'",
+    "for none write `{key}: []`": "若沒有，請寫 `{key}: []`",
+    "duplicate {kind} id '{id}' (first defined at {where})": "重複的{kind}代碼 '{id}'（第一次定義於 {where}）",
+    "unknown {what} '{value}'": "未知的{what} '{value}'",
+    "records have no field '{field}'": "紀錄沒有欄位 '{field}'",
+    "documents have no field '{field}'": "文件沒有欄位 '{field}'",
+    "'for_each' cannot be combined with 'after'": "'for_each' 不能與 'after' 併用",
+    "no file defines `plan:` (agency, roc_year, adopted, ...)":
+        "沒有任何檔案定義 `plan:`（agency、roc_year、adopted 等）",
+    "`plan:` is defined twice (also in {where})": "`plan:` 定義了兩次（另見 {where}）",
+    "unit '{unit}' reports twice": "課室 '{unit}' 報告了兩次",
+    "unit reports need the activity 'progress-report' in the rules": "課室報告需要規則中有 'progress-report' 活動",
+    "'to' ({to}) is before 'from' ({frm})": "'to'（{to}）早於 'from'（{frm}）",
+    "'expires' is before 'granted'": "'expires' 早於 'granted'",
+    "a waiver is valid for at most one year: 'expires' must be on or before {day}":
+        "免辦核准效期最長一年：'expires' 須在 {day} 當日或之前",
+    "unknown task-force role '{role}'": "未知的任務編組職別 '{role}'",
+    "entity '{entity}' is not a {what} of rule '{rule}'": "對象 '{entity}' 不是規則 '{rule}' 的{what}",
+    "cannot read plan text: {reason}": "無法讀取計畫全文：{reason}",
+    "{file} is not the adopted plan text: its SHA-256 is {digest}, not the recorded {recorded}":
+        "{file} 不是奉核之計畫全文：其 SHA-256 為 {digest}，與記載之 {recorded} 不符",
+    "quote is not verbatim from {file} (compared after NFKC normalisation, whitespace removed)":
+        "引文與 {file} 原文不符（以 NFKC 正規化並去除空白後比對）",
+    # models.py
+    "a condition needs exactly one of 'present', 'equals' or 'in'":
+        "條件須恰有 'present'、'equals' 或 'in' 其中之一",
+    "a trigger needs exactly one of 'within_workdays' or 'within_days'":
+        "觸發條件須恰有 'within_workdays' 或 'within_days' 其中之一",
+    "a constraint needs exactly one of 'require' or 'published'":
+        "限制條件須恰有 'require' 或 'published' 其中之一",
+    "a rule needs exactly one of 'every', 'by', 'after' or 'constraint' (has {kinds})":
+        "規則須恰有 'every'、'by'、'after' 或 'constraint' 其中之一（目前有 {kinds}）",
+    "a rule needs exactly one of 'every', 'by', 'after' or 'constraint'":
+        "規則須恰有 'every'、'by'、'after' 或 'constraint' 其中之一",
+    "'by' must be a day of the year as MM-DD, e.g. 01-15, not {value}":
+        "'by' 須為一年中的日期（MM-DD，例如 01-15），而不是 {value}",
+    "'months' only limits a recurrence ('every')": "'months' 只能限制週期規則（'every'）",
+    "'by_year' and 'shift' only apply to a fixed date ('by')": "'by_year' 及 'shift' 只適用於固定期限（'by'）",
+    "a rule has 'law' exactly when its basis is law": "規則僅在期程來源為法律（'law'）時才有 'law'，且必須有",
+    "a rule has 'decided' exactly when its basis is office":
+        "規則僅在期程來源為本所訂定（'office'）時才有 'decided'，且必須有",
+    "basis: plan, but the quote has no word for its schedule ({words})":
+        "期程來源為計畫（'basis: plan'），但引文沒有其期程的用語（{words}）",
+    "quote the plan's frequency or date, or use basis office or law":
+        "請引用計畫所載之頻率或日期，或改為本所訂定（'office'）或法律規定（'law'）",
+    "a calendar rule needs the 'activity' its records carry": "期程規則需要其紀錄所帶的 'activity'",
+    "a constraint rule takes no 'activity', 'for_each' or 'total'":
+        "限制規則不可有 'activity'、'for_each' 或 'total'",
+    "evidence needs at least one of doc_no, file or url": "佐證至少需有 doc_no、file 或 url 其中之一",
+    # dates.py
+    "expected a date without a time, got {value}": "應為不含時間的日期，卻是 {value}",
+    "expected a date such as 2023-03-10 or 112/03/10, got {value}":
+        "應為日期，例如 2023-03-10 或 112/03/10，卻是 {value}",
+    "'{value}' is not a real day ({md} does not exist in {year})": "'{value}' 不是實際存在的日期（{year} 年沒有 {md}）",
+    "'{value}' is not a date": "'{value}' 不是日期",
+    "write 2023-03-10, 112/03/10, 112-03-10, 112.03.10 or 112年3月10日":
+        "請寫成 2023-03-10、112/03/10、112-03-10、112.03.10 或 112年3月10日",
+    # pydantic
+    "Input should be a valid {type}, unable to parse string as an {type2}": "應為有效的{type}，無法將文字解析為{type2}",
+    "Input should be a valid {type}": "應為有效的{type}",
+    "Input should be {choices}": "應為 {choices}",
+    "Input should be greater than or equal to {n}": "應大於或等於 {n}",
+    "Input should be less than or equal to {n}": "應小於或等於 {n}",
+    "Input should be greater than {n}": "應大於 {n}",
+    "String should match pattern {pattern}": "文字須符合格式 {pattern}",
+    "String should have at least {n} character": "文字至少需 {n} 個字元",
+    "String should have at least {n} characters": "文字至少需 {n} 個字元",
+    "String should have at most {n} characters": "文字至多 {n} 個字元",
+    "List should have at least {n} item after validation, not {m}": "清單至少需 {n} 項，目前 {m} 項",
+    "List should have at least {n} items after validation, not {m}": "清單至少需 {n} 項，目前 {m} 項",
+    "Field required": "缺少必要欄位",
+    "Extra inputs are not permitted": "不允許額外的欄位",
+    # cli: usage errors
+    "--unit: unknown unit '{unit}'": "--unit：未知的課室 '{unit}'",
+    "known: {names}": "可用：{names}",
+    "--rule: unknown rule '{rule}'": "--rule：未知的規則 '{rule}'",
+    "unknown rule '{rule}'": "未知的規則 '{rule}'",
+    "--as-of: {detail}": "--as-of：{detail}",
+    "--as-of {value} needs the plan": "--as-of {value} 需要計畫資料",
+    "give one --output per --format (use '-' for standard output)":
+        "每個 --format 需對應一個 --output（標準輸出用 '-'）",
+    "only one report can go to standard output": "只能有一份報告輸出到標準輸出",
+    "give either --year or --from/--to, not both": "請擇一使用 --year 或 --from/--to",
+    "--to is before --from": "--to 早於 --from",
+    "an ODT file is binary: give -o FILE.odt": "ODT 檔為二進位檔：請以 -o 檔名.odt 指定輸出檔",
+    # cli
+    "{n} problem found": "共 {n} 個問題",
+    "{n} problems found": "共 {n} 個問題",
+    "nothing was evaluated.": "未進行評估。",
+}
+
+_WORDS = {
+    "integer": "整數", "list": "清單", "string": "文字", "number": "數字", "boolean": "布林值",
+    "dictionary": "對應表", "date": "日期", "scalar": "單一值", "null value": "空值",
+    "activity": "活動", "rule": "規則", "unit": "課室", "staff member": "同仁", "role": "職別",
+    "work item": "作業項目", "record": "紀錄", "meeting": "會議", "waiver": "免辦核准",
+    "document": "文件", "test case": "測試案例",
+    "nothing (the rule does not apply per unit or staff member)": "對象（該規則不分課室或同仁）",
+}
+_TRANSLATED_SLOTS = {"kind", "what", "type", "type2"}
+_NESTED_SLOTS = {"detail", "context"}  # translated through the catalogue themselves
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> list[tuple[re.Pattern[str], str]]:
+    out = []
+    for english, chinese in CATALOGUE.items():
+        pattern = ""
+        for literal, name in re.findall(r"([^{]*)(?:\{(\w+)\})?", english):
+            pattern += re.escape(literal)
+            if name:  # a value never spans the "; " that separates the parts of a message
+                pattern += f"(?P<{name}>(?:(?!; ).)+?)"
+        fixed = len(re.sub(r"\{\w+\}", "", english))
+        out.append((fixed, re.compile(f"^{pattern}$", re.DOTALL), chinese))
+    # The most specific template first: the one with the most fixed text ("unknown key 'x'"
+    # before "unknown {what} 'x'", a full sentence before a part of it).
+    out.sort(key=lambda item: -item[0])
+    return [(pattern, chinese) for _, pattern, chinese in out]
+
+
+def translate(message: str, lang: str) -> str:
+    """``message`` in ``lang``: zh-TW through the catalogue, part by part; else unchanged."""
+    if lang != "zh-TW":
+        return message
+    whole = _one(message)
+    if whole is not None:
+        return whole
+    return "；".join(_one(part) or part for part in message.split("; "))
+
+
+def _one(text: str) -> str | None:
+    for pattern, chinese in _compiled():
+        match = pattern.match(text)
+        if match:
+            slots = {k: (_WORDS.get(v, v) if k in _TRANSLATED_SLOTS
+                         else _one(v) or v if k in _NESTED_SLOTS else v)
+                     for k, v in match.groupdict().items()}
+            return chinese.format(**slots)
+    return None
+
+
+def problem(p: Problem, lang: str) -> Problem:
+    return Problem(p.path, p.line, p.column, p.field, translate(p.message, lang))

@@ -1,0 +1,72 @@
+"""_yaml: plain data plus the position of every value and key; every refusal located."""
+
+from __future__ import annotations
+
+import pytest
+
+from compliance._yaml import MAX_NODES, format_path, read_yaml
+
+
+def read(tmp_path, text: str | bytes, name: str = "f.yaml"):
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return read_yaml(path, "hint!")
+
+
+def test_values_keys_and_positions(tmp_path):
+    data, source, problems = read(tmp_path, "a:\n  b: [1, x]\n  c: 2023-01-02\n  d: true\n")
+    assert problems == []
+    # Dates stay text (compliance.dates parses ISO and ROC alike); other scalars are typed.
+    assert data == {"a": {"b": [1, "x"], "c": "2023-01-02", "d": True}}
+    assert source.locate(("a", "b", 1)) == (2, 10)
+    assert source.locate(("a", "c"), key=True) == (3, 3)
+    assert source.locate(("a", "missing", 3)) == (2, 3)  # the nearest ancestor with a place
+
+
+def test_format_path():
+    assert format_path(("rules", 3, "where", 0, "field")) == "rules[3].where[0].field"
+    assert format_path(()) == ""
+
+
+@pytest.mark.parametrize("text, line, col, message", [
+    ("a: 1\na: 2\n", 2, 1, "duplicate key 'a' (first at line 1)"),
+    ("a: !!python/object {}\n", 1, 4, "unsupported YAML tag"),
+    ("a: &x {k: 1}\nb:\n  <<: *x\n", 3, 3, "merge keys (<<) are not supported"),
+    ("a: [1\n", 2, 1, "YAML syntax error"),
+    ("a: 1\n---\nb: 2\n", 3, 1, "several YAML documents"),
+    ("- 1\n", 1, 1, "must be a mapping (key: value), not a list"),
+])
+def test_refusals_are_located(tmp_path, text, line, col, message):
+    _data, _, problems = read(tmp_path, text)
+    (problem,) = problems
+    assert (problem.line, problem.column) == (line, col)
+    assert message in problem.message
+
+
+def test_an_empty_file_says_so_with_the_hint(tmp_path):
+    data, _, (problem,) = read(tmp_path, "")
+    assert data is None and "file is empty" in problem.message and problem.message.endswith("hint!")
+
+
+def test_big5_is_recognised(tmp_path):
+    data, _, (problem,) = read(tmp_path, "a: 戶政\n".encode("big5"))
+    assert data is None and "not UTF-8" in problem.message and "Big5" in problem.message
+    assert (problem.line, problem.column) == (1, 4)
+
+
+def test_a_utf8_bom_is_accepted(tmp_path):
+    data, _, problems = read(tmp_path, "\ufeffa: 1\n")
+    assert data == {"a": 1} and problems == []
+
+
+def test_an_alias_bomb_is_stopped(tmp_path):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, "
+              f"*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]" for i in range(1, 7)]
+    data, _, (problem,) = read(tmp_path, "\n".join(lines) + "\n")
+    assert data is None and f"more than {MAX_NODES} values" in problem.message
+
+
+def test_an_unreadable_file(tmp_path):
+    data, _, (problem,) = read_yaml(tmp_path / "missing.yaml")
+    assert data is None and problem.message.startswith("cannot read file")
