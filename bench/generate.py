@@ -34,6 +34,7 @@ from pathlib import Path
 import yaml
 
 from compliance import models as m
+from compliance._yaml import read_yaml
 from compliance.bundle import RuleBook
 from compliance.load import load_rules
 from compliance.periods import WorkCalendar, expand
@@ -629,7 +630,10 @@ def write_rules(src: Path, dst: Path, times: int) -> Path:
     """The rule files of ``src`` with every rule repeated ``times`` times under new ids."""
     dst.mkdir(parents=True, exist_ok=True)
     for path in sorted(src.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        # The project's reader, not yaml.safe_load: YAML 1.1 would read the key `on:` as true.
+        data, _, problems = read_yaml(path)
+        if problems or data is None:
+            raise SystemExit(f"{path}: {problems}")
         rules = data.get("rules") or []
         data["rules"] = rules + [{**r, "id": f"{r['id']}-x{k}"}
                                  for k in range(2, times + 1) for r in rules]
