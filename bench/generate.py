@@ -542,7 +542,13 @@ class PlanGen:
         if k == 1 and years == 1:
             return
         rng = random.Random(f"grow:{self.seed}:{self.index}")
-        base, meetings = list(self.records), list(self.meetings)
+        # Triggered obligations are not copied: each copy of a press report would open a
+        # period that every copy of a clarification counts for -- K^2 matches, a quadratic
+        # plan rather than a bigger one.
+        triggered = {a for r in self.book.rules.values() if r.after
+                     for a in (r.activity, r.after.activity)}
+        base = [r for r in self.records if r["activity"] not in triggered]
+        meetings = list(self.meetings)
         trigger_ids = {r["id"] for r in base}
         for j in range(2, k + 1):  # more of the same year: copies on the same days
             self.records += [_copy(r, f"c{j}", trigger_ids) for r in base]
@@ -599,8 +605,9 @@ class Scale:
     """The generator's knobs.
 
     - ``records_x``: records per plan ×K -- each written record and each meeting (without
-      its minutes) K times, the copies on the same day under new ids (a copy of a
-      clarification names the copy of its press report, so each copy is a whole replica);
+      its minutes) K times, the copies on the same day under new ids; not the records of
+      triggered obligations (press reports and clarifications), whose copies would make
+      the matches grow as K^2;
     - ``years``: years of history in the records file -- the year's written records again
       for each of the Y-1 years before, shifted by whole years (period keys too); they
       are facts that can match no period of the plan's year;
