@@ -4,7 +4,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from compliance.dates import DateFormatError, format_roc, format_roc_long, parse_date
+from compliance.dates import (
+    EARLIEST,
+    LATEST,
+    DateFormatError,
+    format_roc,
+    format_roc_long,
+    parse_date,
+    year_from_option,
+)
 
 
 @pytest.mark.parametrize("text", ["2023-03-10", "112/03/10", "112-03-10", "112.03.10", "112年3月10日",
@@ -25,7 +33,7 @@ def test_leap_day_in_roc_113():
     assert parse_date("113/02/29") == dt.date(2024, 2, 29)
 
 
-@given(st.dates(min_value=dt.date(1912, 1, 1), max_value=dt.date(2200, 12, 31)))
+@given(st.dates(min_value=EARLIEST, max_value=LATEST))
 def test_roc_round_trip(day):
     assert parse_date(format_roc(day)) == day
     assert parse_date(format_roc_long(day)) == day
@@ -35,3 +43,26 @@ def test_roc_round_trip(day):
 def test_formats():
     assert format_roc(dt.date(2023, 3, 10)) == "112/03/10"
     assert format_roc_long(dt.date(2023, 3, 10)) == "112年3月10日"
+
+
+@pytest.mark.parametrize("value", ["9999-12-31", "0000-01-01", "0/01/01", "190/01/01", "1911-12-31",
+                                   "2101-01-01", dt.date(9999, 12, 31)])
+def test_out_of_range_dates_are_refused(value):
+    with pytest.raises(DateFormatError, match="is out of range; dates must lie between 1912-01-01 "
+                                              "and 2100-12-31"):
+        parse_date(value)
+
+
+def test_range_edges_are_accepted():
+    assert parse_date("1/01/01") == EARLIEST and parse_date("189/12/31") == LATEST
+
+
+@pytest.mark.parametrize("year, gregorian", [(112, 2023), (2023, 2023), (1, 1912), (189, 2100)])
+def test_year_option(year, gregorian):
+    assert year_from_option(year) == gregorian
+
+
+@pytest.mark.parametrize("year", [0, 190, 1911, 2101, 10000, -5])
+def test_year_option_out_of_range(year):
+    with pytest.raises(DateFormatError, match=f"year {year} is out of range"):
+        year_from_option(year)

@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from compliance.errors import HistoryError
 from compliance.findings import Finding
 from compliance.history import MIGRATIONS, History
 
@@ -66,5 +67,5 @@ def test_migrations_and_future_versions(tmp_path):
     h.close()
     with sqlite3.connect(tmp_path / "h.sqlite") as db:
         db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
-    with pytest.raises(RuntimeError, match="newer"):
+    with pytest.raises(HistoryError, match="newer"):
         History(tmp_path / "h.sqlite")

@@ -4,10 +4,10 @@ must come out Chinese. A new message without a catalogue entry fails here."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+from _cases import CASES, apply
 from click.testing import CliRunner
 
 from compliance.cli import main
@@ -15,7 +15,6 @@ from compliance.errors import Problem
 from compliance.i18n import CATALOGUE, problem, translate
 
 HERE = Path(__file__).parent
-CASES = sorted(p for folder in ("bad_input", "bad_inputs") for p in (HERE / folder).glob("*.yaml"))
 ALLOWED = {"YAML", "UTF", "Big5", "CP950", "NFKC", "MM", "DD"}
 
 
@@ -28,15 +27,9 @@ def untranslated(message: str) -> list[str]:
     return [w for w in re.findall(r"[A-Za-z][A-Za-z0-9]+", text) if w not in ALLOWED]
 
 
-def header(case: Path) -> tuple[str, str]:
-    lines = case.read_text(encoding="utf-8", errors="replace").split("\n")
-    return lines[0].removeprefix("# target: "), lines[1].removeprefix("# expect: ")
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
 def test_every_bad_input_message_is_translated(workdir, case):
-    target, _ = header(case)
-    shutil.copy(case, workdir / target)
+    apply(case, workdir)
     result = CliRunner().invoke(main, ["validate", "--lang", "zh-TW"])
     assert result.exit_code == 2
     lines = result.stderr.splitlines()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from compliance._yaml import MAX_NODES, format_path, read_yaml
+from compliance._yaml import MAX_ALIAS_VALUES, MAX_NODES, format_path, read_yaml
 
 
 def read(tmp_path, text: str | bytes, name: str = "f.yaml"):
@@ -64,7 +64,46 @@ def test_an_alias_bomb_is_stopped(tmp_path):
     lines += [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, "
               f"*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]" for i in range(1, 7)]
     data, _, (problem,) = read(tmp_path, "\n".join(lines) + "\n")
-    assert data is None and f"more than {MAX_NODES} values" in problem.message
+    assert data is None and f"aliases (*name) expand to more than {MAX_ALIAS_VALUES} values" in problem.message
+
+
+def test_an_honest_big_file_is_not_called_an_alias_bomb(tmp_path, monkeypatch):
+    monkeypatch.setattr("compliance._yaml.MAX_NODES", 50)
+    data, _, (problem,) = read(tmp_path, "a: [" + ", ".join(["x"] * 60) + "]\n")
+    assert data is None and problem.message == (
+        "file holds more than 50 values, the limit per file; split it into several files")
+    assert MAX_NODES >= 1_000_000  # a 100,000-record plan (about 8 values a record) fits in one file
+
+
+@pytest.mark.parametrize("text, words", [
+    ("h: 1:30\n", "'1:30' is a base-60 number in YAML 1.1"),
+    ("h: 010\n", "'010' is a hexadecimal, octal or binary number"),
+    ("h: 0x_\n", "'0x_' is a hexadecimal, octal or binary number"),
+    ("h: 1_000\n", "write numbers without '_' separators"),
+    ("h: !!int abc\n", "'abc' is not a plain decimal number"),
+    ("h: !!float x\n", "'x' is not a plain decimal number"),
+    ("h: .inf\n", "'.inf' is not a plain decimal number"),
+    ("h: yes\n", "'yes' is read by YAML 1.1 as a yes/no value"),
+    ("h: Off\n", "'Off' is read by YAML 1.1 as a yes/no value"),
+    ("h: !!null x\n", "'x' is not null"),
+])
+def test_yaml_11_surprises_are_refused_at_the_value(tmp_path, text, words):
+    _, _, problems = read(tmp_path, text)
+    assert [(p.line, p.column, p.field) for p in problems] == [(1, 4, "h")]
+    assert words in problems[0].message
+
+
+@pytest.mark.parametrize("text, value", [("h: 4\n", 4), ("h: -1.5\n", -1.5), ("h: true\n", True),
+                                         ("h: ~\n", None), ("h: '1:30'\n", "1:30"), ("h: yes-no\n", "yes-no")])
+def test_plain_values_are_kept(tmp_path, text, value):
+    data, _, problems = read(tmp_path, text)
+    assert problems == [] and data == {"h": value}
+
+
+def test_control_characters_are_located_each(tmp_path):
+    _, _, problems = read(tmp_path, "a: x\nb: 'y\x01'\nc: 'z\x7f\x02'\n")
+    assert [(p.line, p.column) for p in problems] == [(2, 6), (3, 6), (3, 7)]
+    assert problems[0].message.startswith("control character U+0001 is not allowed")
 
 
 def test_an_unreadable_file(tmp_path):

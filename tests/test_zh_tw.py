@@ -121,7 +121,7 @@ def test_nightly_reports_read_chinese(workdir, ids):
 
 
 def test_bad_input_reads_chinese(workdir, ids):
-    shutil.copy(ROOT / "tests" / "bad_input" / "unknown-unit.yaml", workdir / "plan_data" / "extra.yaml")
+    shutil.copy(ROOT / "tests" / "bad_inputs" / "unknown-unit.yaml", workdir / "plan_data" / "extra.yaml")
     result = run("validate", "--lang", "zh-TW")
     assert result.exit_code == 2
     # The message, without the path, the field path and the quoted values the user wrote.

@@ -8,6 +8,9 @@ safe loader and build the data ourselves, so every problem can be reported as
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,11 +50,13 @@ class _LOADER(_BASE_LOADER):
             tag = _RESOLVED[key] = super().resolve(kind, value, implicit)
         return tag
 
-# Expanded values allowed per file: at least this many, and one per character of the file
-# beyond (an honest file spends several characters on each value; an alias bomb expands a
-# few characters into millions). The bound grows linearly with the file, so a 40,000-record
-# file loads while a bomb still stops early.
-MAX_NODES = 200_000
+# Limits per file. The size is checked before parsing; the value count keeps memory
+# bounded (a 100,000-record plan fits in one file, and may be split over several);
+# aliases may add only a few values, which stops an "alias bomb" that expands a small
+# file into billions of values.
+MAX_BYTES = 32 * 1024 * 1024
+MAX_NODES = 2_000_000
+MAX_ALIAS_VALUES = 10_000
 
 PathKey = tuple[str | int, ...]
 _STR = "tag:yaml.org,2002:str"
@@ -105,21 +110,61 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+# YAML 1.1 (PyYAML) reads some plain text as numbers or booleans a clerk would not
+# expect: `1:30` is 90 (base 60), `010` is 8 (octal), `yes`/`on` are true, `0x_` and
+# `!!int abc` crash the constructor. Only plain decimals, true/false and null are taken;
+# everything else YAML 1.1 would convert is refused with a hint (quote it to keep text).
+_DECIMAL_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_DECIMAL_FLOAT = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
+_BOOLEANS = {"true", "false", "True", "False", "TRUE", "FALSE"}
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+def _number_hint(text: str, number: re.Pattern[str]) -> str | None:
+    if number.fullmatch(text):
+        return None
+    body = text.lstrip("+-")
+    if ":" in body:
+        return (f"{text!r} is a base-60 number in YAML 1.1 (1:30 means 90); write a decimal "
+                "such as 1.5, or quote it if it is text")
+    if body[:2].lower() in ("0x", "0o", "0b") or re.fullmatch(r"0[0-9_]+", body):
+        return (f"{text!r} is a hexadecimal, octal or binary number in YAML 1.1; numbers are "
+                "plain decimals (write 8, not 010), or quote it if it is text")
+    if "_" in body:
+        return f"{text!r}: write numbers without '_' separators, or quote it if it is text"
+    return f"{text!r} is not a plain decimal number; write e.g. 4 or 1.5, or quote it if it is text"
+
+
+def _bool_hint(text: str) -> str | None:
+    if text in _BOOLEANS:
+        return None
+    return (f"{text!r} is read by YAML 1.1 as a yes/no value; write true or false, or quote "
+            "it if it is text")
+
+
+def _null_hint(text: str) -> str | None:
+    return None if text in _NULLS else f"{text!r} is not null; write null or leave the value empty"
+
+
+_PLAIN: dict[str, Any] = {
+    "tag:yaml.org,2002:int": lambda text: _number_hint(text, _DECIMAL_INT),
+    "tag:yaml.org,2002:float": lambda text: _number_hint(text, _DECIMAL_FLOAT),
+    "tag:yaml.org,2002:bool": _bool_hint,
+    "tag:yaml.org,2002:null": _null_hint,
+}
+
+
 class _Builder:
-    def __init__(self, source: SourceMap, limit: int = MAX_NODES):
+    def __init__(self, source: SourceMap):
         self.source = source
-        self.limit = limit
         self.count = 0
+        self.seen: set[int] = set()
+        self.alias_values = 0
         self.problems: list[Problem] = []
         self.scalars = yaml.constructor.SafeConstructor()
 
     def build(self, node: yaml.Node, loc: PathKey) -> Any:
-        self.count += 1
-        if self.count > self.limit:
-            line, col = _mark(node)
-            raise _Abort(Problem(self.source.path, line, col, format_path(loc),
-                                 f"document expands to more than {self.limit} values "
-                                 "(an alias bomb?); write values out instead of nesting aliases"))
+        self._count(node, loc)
         self.source.values.setdefault(loc, node)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, loc)
@@ -129,6 +174,23 @@ class _Builder:
             return [self.build(item, loc + (i,)) for i, item in enumerate(node.value)]
         assert isinstance(node, yaml.ScalarNode)
         return self._scalar(node, loc)
+
+    def _count(self, node: yaml.Node, loc: PathKey) -> None:
+        self.count += 1
+        if id(node) in self.seen:  # the node was reached before: through an alias
+            self.alias_values += 1
+        else:
+            self.seen.add(id(node))
+        if self.alias_values > MAX_ALIAS_VALUES:
+            raise _Abort(self._at(node, loc, f"aliases (*name) expand to more than "
+                                             f"{MAX_ALIAS_VALUES} values; write the values out"))
+        if self.count > MAX_NODES:
+            raise _Abort(self._at(node, loc, f"file holds more than {MAX_NODES} values, the limit "
+                                             "per file; split it into several files"))
+
+    def _at(self, node: yaml.Node, loc: PathKey, message: str) -> Problem:
+        line, col = _mark(node)
+        return Problem(self.source.path, line, col, format_path(loc), message)
 
     def _mapping(self, node: yaml.MappingNode, loc: PathKey) -> Any:
         if node.tag != "tag:yaml.org,2002:map":
@@ -163,20 +225,19 @@ class _Builder:
             return node.value
         if node.tag == _STR:
             return node.value  # the common case, without the constructor's bookkeeping
-        if node.tag not in self.scalars.yaml_constructors or node.tag is None:
+        check = _PLAIN.get(node.tag)
+        if check is None:
             return self._bad_tag(node, loc)
-        try:
-            return self.scalars.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
-            line, col = _mark(node)
-            self.problems.append(Problem(self.source.path, line, col, format_path(loc), str(exc)))
+        hint = check(node.value)
+        if hint:
+            self.problems.append(self._at(node, loc, hint))
             return None
+        return self.scalars.construct_object(node, deep=True)
 
     def _bad_tag(self, node: yaml.Node, loc: PathKey) -> None:
         line, col = _mark(node)
         self.problems.append(Problem(self.source.path, line, col, format_path(loc),
                                      f"unsupported YAML tag {node.tag!r}; only plain YAML is accepted"))
-        return None
 
 
 def _decode(raw: bytes, path: str) -> str | Problem:
@@ -203,13 +264,15 @@ def read_yaml(file: Path, empty_hint: str = "") -> tuple[Any, SourceMap, list[Pr
     """Return (data, source map, problems). ``data`` is None when the file is unusable."""
     path = display_path(file)
     source = SourceMap(path)
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        return None, source, [Problem(path, 1, 1, "", f"cannot read file: {exc.strerror}")]
+    raw = read_regular(file, path, MAX_BYTES)
+    if isinstance(raw, Problem):
+        return None, source, [raw]
     text = _decode(raw, path)
     if isinstance(text, Problem):
         return None, source, [text]
+    controls = _control_characters(text, path)
+    if controls:
+        return None, source, controls
     try:
         nodes = list(yaml.compose_all(text, Loader=_LOADER))
     except yaml.MarkedYAMLError as exc:
@@ -234,7 +297,7 @@ def read_yaml(file: Path, empty_hint: str = "") -> tuple[Any, SourceMap, list[Pr
         return None, source, [Problem(path, line, col, "",
                                       "the document must be a mapping (key: value), "
                                       f"not a {_kind(node)}")]
-    builder = _Builder(source, limit=max(MAX_NODES, len(text)))
+    builder = _Builder(source)
     try:
         data = builder.build(node, ())
     except _Abort as abort:
@@ -243,6 +306,73 @@ def read_yaml(file: Path, empty_hint: str = "") -> tuple[Any, SourceMap, list[Pr
         line, col = _mark(node)
         return None, source, [Problem(path, line, col, "", "document is nested too deeply")]
     return data, source, builder.problems
+
+
+def read_regular(file: Path, path: str, limit: int) -> bytes | Problem:
+    """The bytes of a regular file of at most ``limit`` bytes, or why not.
+
+    A FIFO would block the read forever and a device (``/dev/zero``) never ends, so the
+    file is opened without blocking and checked before a byte is read; a symlink loop
+    fails to open instead of being followed.
+    """
+    try:
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        return Problem(path, 1, 1, "", f"cannot read file: {exc.strerror}")
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return Problem(path, 1, 1, "", f"not a regular file (a {_file_kind(st.st_mode)}); "
+                                           "remove it from the folder")
+        if st.st_size > limit:
+            return Problem(path, 1, 1, "", f"file is {st.st_size} bytes, more than the {limit} "
+                                           "bytes a file may hold; split it into several files")
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            return fh.read(limit + 1)
+    except OSError as exc:
+        return Problem(path, 1, 1, "", f"cannot read file: {exc.strerror}")
+    finally:
+        os.close(fd)
+
+
+_ID = re.compile(r"""(?:^|[\s{,-])id\s*:\s*["']?([A-Za-z0-9][A-Za-z0-9-]*)""", re.MULTILINE)
+
+
+def ids_in_text(file: Path) -> set[str]:
+    """Every ``id: x`` written in a file that could not be parsed: references to those ids
+    are not reported as unknown, since the file's own problem is the cause."""
+    raw = read_regular(file, display_path(file), MAX_BYTES)
+    if isinstance(raw, Problem):
+        return set()
+    return set(_ID.findall(raw.decode("utf-8", "replace")))
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "directory"), (stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "device"),
+                       (stat.S_ISBLK, "device"), (stat.S_ISSOCK, "socket")):
+        if test(mode):
+            return name
+    return "special file"
+
+
+# Characters YAML does not allow in a document (C0 and C1 controls except tab, line
+# breaks and NEL; surrogates; non-characters). Found before parsing so each is located
+# at its own line and column, and all of them are reported at once.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_MAX_CONTROLS = 20
+
+
+def _control_characters(text: str, path: str) -> list[Problem]:
+    out = []
+    for match in _CONTROL.finditer(text):
+        before = text[: match.start()]
+        line = before.count("\n") + 1
+        col = match.start() - (before.rfind("\n") + 1) + 1
+        out.append(Problem(path, line, col, "", f"control character U+{ord(match.group()):04X} is not "
+                                                "allowed; delete it (it often comes from copy and paste)"))
+        if len(out) == _MAX_CONTROLS:
+            break
+    return out
 
 
 def _kind(node: yaml.Node) -> str:

@@ -39,6 +39,9 @@ class RuleBook:
     activities: dict[str, m.Activity] = field(default_factory=dict)
     rules: dict[str, m.Rule] = field(default_factory=dict)
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
+    # Ids of rules and activities whose definition was refused when loading: references
+    # to them are not reported a second time.
+    broken: dict[str, set[str]] = field(default_factory=dict)
 
 
 @dataclass

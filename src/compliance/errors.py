@@ -33,6 +33,7 @@ class ExitCode:
     BUSY = 3  # nightly: another run holds the lock
     IO = 4  # an output, the history or another file could not be read or written
     ENGINE = 5  # the rules engine or an internal check failed (a bug: please report it)
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it); outputs left as they were
 
 
 class ComplianceError(Exception):
@@ -60,10 +61,30 @@ class UsageError(ComplianceError):
 class EngineError(ComplianceError):
     """The rules engine misbehaved; never swallowed, never partially reported."""
 
+    exit_code = ExitCode.ENGINE
+
+
+class Busy(ComplianceError):
+    """Another nightly run holds the lock: try again later, nothing is wrong."""
+
+    exit_code = ExitCode.BUSY
+
+
+class OutputError(ComplianceError):
+    """An output could not be written; no output of the run replaced its previous file."""
+
+    exit_code = ExitCode.IO
+
+
+class HistoryError(ComplianceError):
+    """The nightly history is unreadable, corrupt or newer than this program; left untouched."""
+
+    exit_code = ExitCode.IO
+
 
 def display_path(path: Path) -> str:
     """Paths relative to the working directory when possible, as editors and CI expect."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):  # elsewhere, or a symlink loop (3.11: RuntimeError)
         return str(path)

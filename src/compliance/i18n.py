@@ -158,6 +158,99 @@ CATALOGUE: dict[str, str] = {
     "{n} problem found": "共 {n} 個問題",
     "{n} problems found": "共 {n} 個問題",
     "nothing was evaluated.": "未進行評估。",
+    # issue 9: YAML 1.1 values, files, limits (_yaml.py)
+    "'{value}' is a base-60 number in YAML 1.1 (1:30 means 90)":
+        "'{value}' 在 YAML 1.1 中是六十進位數字（1:30 代表 90）",
+    "write a decimal such as 1.5, or quote it if it is text": "請寫成十進位數字，例如 1.5；若是文字請加引號",
+    "'{value}' is a hexadecimal, octal or binary number in YAML 1.1":
+        "'{value}' 在 YAML 1.1 中是十六進位、八進位或二進位數字",
+    "numbers are plain decimals (write 8, not 010), or quote it if it is text":
+        "數字一律用十進位（寫 8，不寫 010）；若是文字請加引號",
+    "'{value}': write numbers without '_' separators, or quote it if it is text":
+        "'{value}'：數字請勿用 '_' 分隔；若是文字請加引號",
+    "'{value}' is not a plain decimal number": "'{value}' 不是一般的十進位數字",
+    "write e.g. 4 or 1.5, or quote it if it is text": "請寫成例如 4 或 1.5；若是文字請加引號",
+    "'{value}' is read by YAML 1.1 as a yes/no value": "'{value}' 在 YAML 1.1 中會被讀成是非值",
+    "write true or false, or quote it if it is text": "請寫 `true` 或 `false`；若是文字請加引號",
+    "'{value}' is not null": "'{value}' 不是空值",
+    "write null or leave the value empty": "請寫 `null` 或留空",
+    "aliases (*name) expand to more than {n} values": "別名（*名稱）展開後超過 {n} 個值",
+    "write the values out": "請直接寫出各值",
+    "file holds more than {n} values, the limit per file": "檔案超過每檔上限 {n} 個值",
+    "split it into several files": "請分成數個檔案",
+    "not a regular file (a {kind})": "不是一般檔案（而是{kind}）",
+    "remove it from the folder": "請將它移出資料夾",
+    "file is {size} bytes, more than the {limit} bytes a file may hold":
+        "檔案有 {size} 位元組，超過每檔上限 {limit} 位元組",
+    "control character U+{code} is not allowed": "不允許控制字元 U+{code}",
+    "delete it (it often comes from copy and paste)": "請刪除（常見於複製貼上）",
+    # issue 9: dates out of range (dates.py)
+    "'{value}' is out of range": "'{value}' 超出範圍",
+    "dates must lie between {first} and {last} (ROC years {a} to {b})":
+        "日期須介於 {first} 與 {last} 之間（民國 {a} 年至 {b} 年）",
+    "year {year} is out of range": "年份 {year} 超出範圍",
+    "give a year between {first} and {last} (ROC {a} to {b})":
+        "請給 {first} 至 {last} 年之間的年份（民國 {a} 至 {b} 年）",
+    # issue 9: rules and plan checked when loaded (load.py)
+    "field '{field}' can only be tested with 'present'": "欄位 '{field}' 只能以 'present' 檢查",
+    "field '{field}' holds {kind} values, so {value} would never match":
+        "欄位 '{field}' 的值是{kind}，{value} 永遠不會相符",
+    "write quoted text": "請寫加引號的文字",
+    "write true or false": "請寫 `true` 或 `false`",
+    "write a number without quotes": "請寫不加引號的數字",
+    "roc_year {n} is out of range": "roc_year {n} 超出範圍",
+    "give a ROC year between {a} and {b}": "請給民國 {a} 至 {b} 年之間的年度",
+    "'{name}' ({day}) is not in the plan's year {year} (ROC {roc})":
+        "'{name}'（{day}）不在計畫年度 {year} 年（民國 {roc} 年）內",
+    "it must lie between {lo} and {hi}": "須介於 {lo} 與 {hi} 之間",
+    "the plan ends ({end}) before it starts ({start})": "計畫結束日（{end}）早於開始日（{start}）",
+    # issue 9: nightly, outputs, history (nightly.py, atomic.py, history.py, cli.py)
+    "plan '{key}' is also in '{where}'": "計畫 '{key}' 也在 '{where}' 中",
+    "give each plan once": "每個計畫只能給一次",
+    "--plan '{a}' names the same folder as --plan '{b}'": "--plan '{a}' 與 --plan '{b}' 是同一個資料夾",
+    "-o '{path}' is a directory": "-o '{path}' 是資料夾",
+    "give a file name": "請給檔名",
+    "-o '{a}' and -o '{b}' are the same file": "-o '{a}' 與 -o '{b}' 是同一個檔案",
+    "-o '{path}': symbolic link loop": "-o '{path}'：符號連結形成迴圈",
+    "--year: {detail}": "--year：{detail}",
+    "--meeting: {detail}": "--meeting：{detail}",
+    "--from: {detail}": "--from：{detail}",
+    "--to: {detail}": "--to：{detail}",
+    "--period: {detail}": "--period：{detail}",
+    "{option} {value} needs the plan": "{option} {value} 需要計畫資料",
+    "cannot write '{path}': {reason}": "無法寫入 '{path}'：{reason}",
+    "no output of this run replaced its previous file": "本次執行沒有取代任何既有的輸出檔",
+    "cannot read or write '{path}': {reason}": "無法讀寫 '{path}'：{reason}",
+    "interrupted": "已中斷",
+    "nothing was replaced": "沒有取代任何檔案",
+    "another nightly run holds '{path}' ({holder})": "另一個夜間執行正佔用 '{path}'（{holder}）",
+    "try again when it has finished": "請待其結束後再試",
+    "history '{path}' is not a regular file": "歷史檔 '{path}' 不是一般檔案",
+    "history '{path}' is empty (0 bytes), a truncated or replaced file":
+        "歷史檔 '{path}' 是空的（0 位元組），可能被截斷或取代",
+    "history '{path}' is damaged (SQLite: {reason})": "歷史檔 '{path}' 已損壞（SQLite：{reason}）",
+    "history '{path}' is not a readable SQLite database ({reason})":
+        "歷史檔 '{path}' 不是可讀取的 SQLite 資料庫（{reason}）",
+    "history '{path}' has schema version {version}, newer than this program's ({n})":
+        "歷史檔 '{path}' 的結構版本 {version} 比本程式的（{n}）新",
+    "upgrade compliance": "請更新 `compliance`",
+    "restore it from a backup (.bak beside it), or move it aside to start a new history":
+        "請由備份（旁邊的 .bak 檔）還原，或將它移開以建立新的歷史檔",
+    "it was left untouched": "檔案未被更動",
+    "history '{path}' holds no runs, but '{out}' has reports of earlier runs ({first} to {last})":
+        "歷史檔 '{path}' 沒有任何執行紀錄，但 '{out}' 有先前執行的報告（{first} 至 {last}）",
+    "the history was lost or replaced": "歷史檔遺失或被取代",
+    "restore it, or pass --new-history to start a new one knowingly":
+        "請還原，或確認後加上 --new-history 建立新的歷史檔",
+    "history '{path}' cannot be written ({reason})": "無法寫入歷史檔 '{path}'（{reason}）",
+    "this run was not recorded and the next run will compare with the last recorded one":
+        "本次執行未記錄，下次執行將與最後一次記錄比較",
+    "no published holiday calendar for {year} in holidays {version} (it has Taiwan's for {first} to {last})":
+        "`holidays` {version} 沒有 {year} 年公布的行事曆（臺灣只有 {first} 至 {last} 年）",
+    "working days of {again} are estimated without bridge holidays or make-up working days, so due dates "
+    "may be off": "{again} 年的上班日係在不含調整放假及補班的情況下推估，期限可能有誤",
+    "{name}: {detail} (please report it; --debug shows the traceback)":
+        "{name}：{detail}（請回報此問題；加上 --debug 可看到追蹤訊息）",
 }
 
 _WORDS = {
@@ -167,6 +260,9 @@ _WORDS = {
     "work item": "作業項目", "record": "紀錄", "meeting": "會議", "waiver": "免辦核准",
     "document": "文件", "test case": "測試案例",
     "nothing (the rule does not apply per unit or staff member)": "對象（該規則不分課室或同仁）",
+    "text": "文字", "yes/no": "是非值（`true`/`false`）",
+    "FIFO": "具名管道（`FIFO`）", "device": "裝置檔", "directory": "資料夾", "socket": "通訊端",
+    "special file": "特殊檔案",
 }
 _TRANSLATED_SLOTS = {"kind", "what", "type", "type2"}
 _NESTED_SLOTS = {"detail", "context"}  # translated through the catalogue themselves

@@ -7,22 +7,33 @@ a bundle is only returned when there is none, so a partial load is never used.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from compliance import models as m
 from compliance._gc import paused
-from compliance._yaml import PathKey, SourceMap, format_path, read_yaml
+from compliance._yaml import (
+    MAX_BYTES,
+    PathKey,
+    SourceMap,
+    format_path,
+    ids_in_text,
+    read_regular,
+    read_yaml,
+)
 from compliance.bundle import Bundle, Origin, RuleBook
+from compliance.dates import EARLIEST, LATEST, roc_year
 from compliance.errors import InputError, Problem, display_path
 
 _EMPTY_HINT = ("If it is meant to hold nothing, say so explicitly, e.g. `records: []` "
@@ -49,7 +60,7 @@ def _validate(model: type[BaseModel], data: Any, source: SourceMap) -> tuple[Any
         return None, [_problem(model, err, source) for err in exc.errors()]
 
 
-def _problem(model: type[BaseModel], err: ErrorDetails, source: SourceMap) -> Problem:
+def _problem(model: type[BaseModel], err: ErrorDetails | dict[str, Any], source: SourceMap) -> Problem:
     loc = tuple(err["loc"])
     kind = err["type"]
     message = err["msg"].removeprefix("Value error, ")
@@ -108,6 +119,105 @@ def _read(folder: Path, model: type[BaseModel], problems: list[Problem]) -> Iter
             yield obj, source
 
 
+# Kinds whose ids may be referenced, and the list that defines them.
+_REFERENCED = {"units": "unit", "staff": "staff member", "roles": "task-force role",
+               "rules": "rule", "activities": "activity"}
+UNREADABLE = "*"  # in Broken: a file of the folder could not be read, its ids are unknown
+
+
+Broken = dict[str, set[str]]  # what a reference names -> ids whose definition was refused
+
+
+@dataclass
+class _Parts:
+    """The valid parts of one file: each list entry is validated on its own, so one bad
+    record does not hide the cross-reference problems of the others."""
+
+    source: SourceMap
+    lists: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)
+    single: dict[str, Any] = field(default_factory=dict)
+    refused: set[str] = field(default_factory=set)  # single entries present but invalid
+
+
+def _read_parts(folder: Path, model: type[BaseModel], problems: list[Problem],
+                broken: Broken, kinds: Iterable[str]) -> Iterator[_Parts]:
+    files = _yaml_files(folder, problems)
+    if not files:  # no folder, or no files: every reference into it would be "unknown"
+        for kind in kinds:
+            broken.setdefault(kind, set()).add(UNREADABLE)
+    for file in files:
+        data, source, found = read_yaml(file, _EMPTY_HINT)
+        problems.extend(found)
+        if data is None:
+            written = ids_in_text(file)  # what the file seems to define is not reported again
+            for kind in kinds:
+                broken.setdefault(kind, set()).update(written)
+            continue
+        seen = {(p.line, p.column) for p in found}  # a value the YAML layer refused is not
+        parts = _Parts(source)                      # reported again by the schema
+        for problem in _validate_parts(model, data, parts, broken):
+            if (problem.line, problem.column) not in seen:
+                problems.append(problem)
+        yield parts
+
+
+def _validate_parts(model: type[BaseModel], data: dict[str, Any], parts: _Parts,
+                    broken: Broken) -> Iterator[Problem]:
+    fields = {f.alias or name: f for name, f in model.model_fields.items()}
+    for key, value in data.items():
+        info = fields.get(key)
+        if info is None:
+            yield parts.source.problem((key,), f"unknown key {key!r}" + _did_you_mean(model, (key,)),
+                                       key=True)
+            continue
+        item_model = _model_in(info.annotation)
+        if item_model is None or getattr(info.annotation, "__origin__", None) is not list:
+            obj, errors = _validate_at(model, {key: value}, parts.source)
+            if errors:
+                parts.refused.add(key)
+                yield from errors
+            else:
+                parts.single[key] = getattr(obj, key)
+            continue
+        if not isinstance(value, list):
+            obj, errors = _validate_at(model, {key: value}, parts.source)
+            yield from errors
+            if key in _REFERENCED:
+                broken.setdefault(key, set()).add(UNREADABLE)
+            continue
+        valid = parts.lists.setdefault(key, [])
+        for i, item in enumerate(value):
+            obj, errors = _validate_at(item_model, item, parts.source, (key, i), model)
+            if errors:
+                yield from errors
+                if key in _REFERENCED and isinstance(item, dict) and isinstance(item.get("id"), str):
+                    broken.setdefault(key, set()).add(item["id"])
+            else:
+                valid.append((i, obj))
+
+
+def _validate_at(model: type[BaseModel], data: Any, source: SourceMap, prefix: PathKey = (),
+                 root: type[BaseModel] | None = None) -> tuple[Any, list[Problem]]:
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        errors = [{**err, "loc": prefix + tuple(err["loc"])} for err in _typos_once(exc.errors())]
+        return None, [_problem(root or model, err, source) for err in errors]
+
+
+def _typos_once(errors: list[Any]) -> list[Any]:
+    """A misspelled key is one problem: "unknown key 'dat'; did you mean 'date'?" says it,
+    so the "required key 'date' is missing" it causes is dropped."""
+    missing = {tuple(e["loc"]) for e in errors if e["type"] == "missing"}
+    typos = set()
+    for e in errors:
+        if e["type"] == "extra_forbidden":
+            parent, name = tuple(e["loc"][:-1]), str(e["loc"][-1])
+            names = [str(loc[-1]) for loc in missing if loc[:-1] == parent]
+            typos |= {parent + (c,) for c in difflib.get_close_matches(name, names, n=1)}
+    return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in typos)]
+
+
 def _collect(kind: str, items: Iterable[tuple[Any, SourceMap, PathKey]], into: dict[str, Any],
              origins: dict[tuple[str, str], Origin], problems: list[Problem]) -> None:
     for obj, source, loc in items:
@@ -134,11 +244,10 @@ def load_rules(folder: Path) -> RuleBook:
 
 def _read_rules(folder: Path, problems: list[Problem]) -> RuleBook:
     book = RuleBook()
-    files = list(_read(folder, m.RuleFile, problems))
-    _collect("activity", ((a, s, ("activities", i)) for f, s in files for i, a in enumerate(f.activities)),
-             book.activities, book.origins, problems)
-    _collect("rule", ((r, s, ("rules", i)) for f, s in files for i, r in enumerate(f.rules)),
-             book.rules, book.origins, problems)
+    files = list(_read_parts(folder, m.RuleFile, problems, book.broken, ("rules", "activities")))
+    for name, kind, into in (("activities", "activity", book.activities), ("rules", "rule", book.rules)):
+        _collect(kind, ((obj, f.source, (name, i)) for f in files for i, obj in f.lists.get(name, [])),
+                 into, book.origins, problems)
     return book
 
 
@@ -147,16 +256,19 @@ _DOCUMENT_FIELDS = set(m.Document.model_fields)
 
 
 def _check_rules(book: RuleBook) -> Iterator[Problem]:
+    refused = {_REFERENCED[k]: ids for k, ids in book.broken.items()}
     for rule in book.rules.values():
         at = book.origins[("rule", rule.id)]
         trigger = rule.after.activity if rule.after else None
         for sub, activity in (("activity",), rule.activity), (("after", "activity"), trigger):
-            if activity and activity not in book.activities:
+            if activity and activity not in book.activities and not _refused(refused, "activity", activity):
                 yield at.problem(sub, f"unknown activity {activity!r}" + _suggest(activity, book.activities))
         for i, cond in enumerate(rule.where):
             if cond.field not in _RECORD_FIELDS:
                 yield at.problem(("where", i, "field"), f"records have no field {cond.field!r}"
                                  + _suggest(cond.field, _RECORD_FIELDS))
+            else:
+                yield from _check_condition(at, ("where", i), cond, _RECORD_KINDS[cond.field])
         if rule.constraint:
             for part in ("applies", "require"):
                 for i, cond in enumerate(getattr(rule.constraint, part)):
@@ -164,8 +276,57 @@ def _check_rules(book: RuleBook) -> Iterator[Problem]:
                         yield at.problem(("constraint", part, i, "field"),
                                          f"documents have no field {cond.field!r}"
                                          + _suggest(cond.field, _DOCUMENT_FIELDS))
+                    else:
+                        yield from _check_condition(at, ("constraint", part, i), cond,
+                                                    _DOCUMENT_KINDS[cond.field])
         if rule.after and rule.for_each:
             yield at.problem(("for_each",), "'for_each' cannot be combined with 'after'")
+
+
+def _value_kind(annotation: Any) -> str:
+    """What a field holds, for type-checking conditions: text, number, yes/no, or a value
+    that can only be tested for presence (dates are compared by the schedule, evidence is
+    a mapping)."""
+    if getattr(annotation, "__metadata__", None) is not None:  # Annotated[...]
+        return _value_kind(annotation.__origin__)
+    args = [a for a in getattr(annotation, "__args__", ()) if a is not type(None)]
+    if getattr(annotation, "__origin__", None) is Literal:
+        return "text"
+    if args and annotation not in (str, int, float, bool):
+        kinds = {_value_kind(a) for a in args}
+        return kinds.pop() if len(kinds) == 1 else "presence"
+    if annotation is bool:
+        return "yes/no"
+    if annotation in (int, float):
+        return "number"
+    if annotation is str:
+        return "text"
+    return "presence"
+
+
+_RECORD_KINDS = {name: _value_kind(f.annotation) for name, f in m.Record.model_fields.items()}
+_DOCUMENT_KINDS = {name: _value_kind(f.annotation) for name, f in m.Document.model_fields.items()}
+_FITS = {"text": lambda v: isinstance(v, str), "yes/no": lambda v: isinstance(v, bool),
+         "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)}
+_EXAMPLE = {"text": "write quoted text", "yes/no": "write true or false",
+            "number": "write a number without quotes"}
+
+
+def _check_condition(at: Origin, loc: PathKey, cond: m.Condition, kind: str) -> Iterator[Problem]:
+    """A condition whose value can never equal the field's (``hours`` against "1.0") is
+    an error when the rule is loaded, not a rule that silently never matches."""
+    if cond.present is not None:
+        return
+    if kind == "presence":
+        yield at.problem(loc + ("field",), f"field {cond.field!r} can only be tested with 'present'")
+        return
+    tests: list[tuple[PathKey, Any]] = (
+        [(("equals",), cond.equals)] if cond.in_ is None
+        else [(("in", j), v) for j, v in enumerate(cond.in_)])
+    for sub, value in tests:
+        if not _FITS[kind](value):
+            yield at.problem(loc + sub, f"field {cond.field!r} holds {kind} values, so {value!r} "
+                             f"would never match; {_EXAMPLE[kind]}")
 
 
 def _suggest(name: str, known: Iterable[str]) -> str:
@@ -193,30 +354,59 @@ def load_bundle(rules_dir: Path, plan_dir: Path, *, rulebook: RuleBook | None = 
         problems.extend(_check_rules(book))
     else:
         book = rulebook
-    files = list(_read(plan_dir, m.PlanFile, problems))
-    plans = [(f.plan, s) for f, s in files if f.plan is not None]
+    broken: Broken = {k: set(v) for k, v in book.broken.items()}
+    files = list(_read_parts(plan_dir, m.PlanFile, problems, broken, ("units", "staff", "roles")))
+    plans = [(f.single["plan"], f.source) for f in files if f.single.get("plan") is not None]
+    refused = any("plan" in f.refused for f in files)
     tables: dict[str, dict[str, Any]] = {name: {} for name in _PLAN_LISTS}
     origins: dict[tuple[str, str], Origin] = {}
     for name in _PLAN_LISTS:
-        _collect(_KIND[name], ((obj, s, (name, i)) for f, s in files for i, obj in enumerate(getattr(f, name))),
+        _collect(_KIND[name], ((obj, f.source, (name, i)) for f in files for i, obj in f.lists.get(name, [])),
                  tables[name], origins, problems)
-    if not plans:
-        if files or not problems:
-            problems.append(Problem(display_path(plan_dir), 1, 1, "plan",
-                                    "no file defines `plan:` (agency, roc_year, adopted, ...)"))
-        raise InputError(problems)
+    if not plans and not refused and (files or not problems):
+        problems.append(Problem(display_path(plan_dir), 1, 1, "plan",
+                                "no file defines `plan:` (agency, roc_year, adopted, ...)"))
     if len(plans) > 1:
         second = plans[1][1]
         problems.append(second.problem(("plan",), f"`plan:` is defined twice (also in {plans[0][1].path})"))
-    plan, plan_source = plans[0]
-    origins[("plan", "plan")] = Origin(plan_source, ("plan",))
+    if plans:
+        plan, plan_source = plans[0]
+        origins[("plan", "plan")] = Origin(plan_source, ("plan",))
+        problems.extend(_check_plan(plan, origins[("plan", "plan")]))
+    else:  # reported above; a stand-in lets the references of the rest still be checked
+        plan = m.Plan.model_construct(source_text=None)
     _add_meeting_records(tables, origins, problems)
     bundle = Bundle(book, plan, origins=origins, **tables)
-    problems.extend(_check_references(bundle))
-    problems.extend(_check_quotes(bundle, plan_dir))
+    problems.extend(_check_references(bundle, broken))
+    if plans:
+        problems.extend(_check_quotes(bundle, plan_dir))
     if problems:
         raise InputError(problems)
     return bundle
+
+
+# How far the plan's window may reach beyond its ROC year: a quarter on either side, so
+# a plan adopted in the December before, or one that runs on to collect the year-end
+# reports due in January to March, still loads; a typo such as 2123-12-31 does not.
+WINDOW_TOLERANCE = dt.timedelta(days=92)
+
+
+def _check_plan(plan: m.Plan, at: Origin) -> Iterator[Problem]:
+    """The window is ordered and lies in the plan's year (within ``WINDOW_TOLERANCE``)."""
+    if not EARLIEST.year <= plan.year <= LATEST.year:
+        yield at.problem(("roc_year",), f"roc_year {plan.roc_year} is out of range; give a ROC year "
+                         f"between {roc_year(EARLIEST)} and {roc_year(LATEST)}")
+        return
+    lo = dt.date(plan.year, 1, 1) - WINDOW_TOLERANCE
+    hi = dt.date(plan.year, 12, 31) + WINDOW_TOLERANCE
+    for name, day in (("start", plan.start), ("end", plan.end)):
+        if day is not None and not lo <= day <= hi:
+            yield at.problem((name,), f"'{name}' ({day.isoformat()}) is not in the plan's year "
+                             f"{plan.year} (ROC {plan.roc_year}); it must lie between "
+                             f"{lo.isoformat()} and {hi.isoformat()}")
+    if plan.first_day > plan.last_day:
+        yield at.problem(("end",), f"the plan ends ({plan.last_day.isoformat()}) before it starts "
+                         f"({plan.first_day.isoformat()})")
 
 
 STATE_LISTS = ("records", "meetings", "waivers", "documents")
@@ -269,9 +459,13 @@ def _add_meeting_records(tables: dict[str, dict[str, Any]], origins: dict[tuple[
             origins[("record", rid)] = Origin(at.source, at.loc + ("reports", i))
 
 
-def _check_references(b: Bundle) -> Iterator[Problem]:
+def _check_references(b: Bundle, broken: Broken | None = None) -> Iterator[Problem]:
+    """Every reference names a defined id; one whose definition was refused (``broken``)
+    is not reported again: that problem is already on the list."""
+    refused = {_REFERENCED[k]: ids for k, ids in (broken or {}).items()}
+
     def ref(kind: str, ident: str, sub: PathKey, value: str | None, known: dict[str, Any], what: str):
-        if value is not None and value not in known:
+        if value is not None and value not in known and not _refused(refused, what, value):
             at = b.defined_at(kind, ident)
             yield at.problem(sub, f"unknown {what} {value!r}" + _suggest(value, known))
 
@@ -291,7 +485,8 @@ def _check_references(b: Bundle) -> Iterator[Problem]:
             yield from ref("meeting", meeting.id, ("reports", i, "unit"), report.unit, b.units, "unit")
         for i, note in enumerate(meeting.minutes):
             yield from ref("meeting", meeting.id, ("minutes", i, "rule"), note.rule, b.rules, "rule")
-        if meeting.reports and "progress-report" not in b.activities:
+        if (meeting.reports and "progress-report" not in b.activities
+                and not _refused(refused, "activity", "progress-report")):
             yield b.defined_at("meeting", meeting.id).problem(
                 ("reports",), "unit reports need the activity 'progress-report' in the rules")
     for rec in b.records.values():
@@ -301,10 +496,15 @@ def _check_references(b: Bundle) -> Iterator[Problem]:
         yield from ref("record", rec.id, ("unit",), rec.unit, b.units, "unit")
         yield from ref("record", rec.id, ("staff",), rec.staff, b.staff, "staff member")
     for w in b.waivers.values():
-        yield from _check_waiver(b, w)
+        yield from _check_waiver(b, w, refused)
 
 
-def _check_waiver(b: Bundle, w: m.Waiver) -> Iterator[Problem]:
+def _refused(refused: dict[str, set[str]], what: str, value: str) -> bool:
+    skip = refused.get(what, set())
+    return value in skip or UNREADABLE in skip
+
+
+def _check_waiver(b: Bundle, w: m.Waiver, refused: dict[str, set[str]]) -> Iterator[Problem]:
     at = b.defined_at("waiver", w.id)
     if w.to < w.from_:
         yield at.problem(("to",), f"'to' ({w.to.isoformat()}) is before 'from' ({w.from_.isoformat()})")
@@ -313,11 +513,12 @@ def _check_waiver(b: Bundle, w: m.Waiver) -> Iterator[Problem]:
     elif w.expires > m.one_year_after(w.granted):
         yield at.problem(("expires",), "a waiver is valid for at most one year: 'expires' must be "
                          f"on or before {m.one_year_after(w.granted).isoformat()}")
-    if w.approver not in b.roles:
+    if w.approver not in b.roles and not _refused(refused, "task-force role", w.approver):
         yield at.problem(("approver",), f"unknown task-force role {w.approver!r}" + _suggest(w.approver, b.roles))
     rule = b.rules.get(w.rule)
     if rule is None:
-        yield at.problem(("rule",), f"unknown rule {w.rule!r}" + _suggest(w.rule, b.rules))
+        if not _refused(refused, "rule", w.rule):
+            yield at.problem(("rule",), f"unknown rule {w.rule!r}" + _suggest(w.rule, b.rules))
         return
     if w.entity is not None:
         tables: dict[str, dict[str, Any]] = {"unit": b.units, "staff": b.staff}
@@ -335,17 +536,19 @@ def normalise_quote(text: str) -> str:
 @lru_cache(maxsize=8)
 def _plan_text(path: Path, mtime_ns: int) -> tuple[str, str]:
     """The normalised text and the SHA-256 of the file's bytes."""
-    data = path.read_bytes()
+    data = read_regular(path, display_path(path), MAX_BYTES)  # a FIFO here must not hang
+    if isinstance(data, Problem):
+        raise OSError(data.message.removeprefix("cannot read file: "))
     return normalise_quote(data.decode("utf-8")), hashlib.sha256(data).hexdigest()
 
 
 def _check_quotes(b: Bundle, plan_dir: Path) -> Iterator[Problem]:
     if not b.plan.source_text:
         return
-    text_file = (plan_dir / b.plan.source_text).resolve()
     try:
+        text_file = (plan_dir / b.plan.source_text).resolve()
         plan_text, digest = _plan_text(text_file, text_file.stat().st_mtime_ns)
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, RuntimeError) as exc:  # RuntimeError: a link loop (3.11)
         yield b.origins[("plan", "plan")].problem(("source_text",), f"cannot read plan text: {exc}")
         return
     if b.plan.source_sha256 and digest != b.plan.source_sha256:

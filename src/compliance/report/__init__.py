@@ -7,7 +7,8 @@ demand so that ``compliance --help`` stays cheap.
 - ``FORMATS`` (check, nightly): ``write(bundle, evaluation, stream, options)`` to a text stream;
 - ``CHECKLIST_FORMATS`` (checklist): ``render(bundle, checklist, lang) -> str | bytes``;
 - ``CALENDAR_FORMATS`` (calendar): ``render(bundle, periods, lang) -> str``;
-- ``RULES_FORMATS`` (rules): ``render(rulebook, lang) -> str``.
+- ``RULES_FORMATS`` (rules): ``render(rulebook, lang) -> str``;
+- ``BOARD_FORMATS`` (board): ``render(bundle, board, lang) -> str | bytes``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Protocol, cast
 
 if TYPE_CHECKING:
+    from compliance.board import Board
     from compliance.bundle import Bundle, RuleBook
     from compliance.checklist import Checklist
     from compliance.findings import Evaluation
@@ -29,7 +31,8 @@ CHECKLIST_FORMATS = {"markdown": "checklist_markdown", "text": "checklist_text",
                      "json": "checklist_json", "odt": "checklist_odt"}
 CALENDAR_FORMATS = {"text": "calendar_text", "json": "calendar_json", "ics": "ics"}
 RULES_FORMATS = {"text": "rules_text", "json": "rules_json"}
-BINARY_FORMATS = frozenset({"odt"})  # rendered as bytes; never written to a terminal
+BOARD_FORMATS = {"html": "board_html", "ods": "board_ods"}
+BINARY_FORMATS = frozenset({"odt", "ods"})  # rendered as bytes; never written to a terminal
 LEVELS = {"violation": ("violation",), "reminder": ("violation", "reminder"), "never": ()}
 
 
@@ -60,6 +63,10 @@ class RulesRenderer(Protocol):
     def __call__(self, book: RuleBook, lang: str) -> str: ...
 
 
+class BoardRenderer(Protocol):
+    def __call__(self, bundle: Bundle, board: Board, lang: str) -> str | bytes: ...
+
+
 def _load(registry: dict[str, str], name: str, function: str) -> object:
     return getattr(importlib.import_module(f"compliance.report.{registry[name]}"), function)
 
@@ -78,3 +85,7 @@ def calendar_renderer(name: str) -> CalendarRenderer:
 
 def rules_renderer(name: str) -> RulesRenderer:
     return cast("RulesRenderer", _load(RULES_FORMATS, name, "render"))
+
+
+def board_renderer(name: str) -> BoardRenderer:
+    return cast("BoardRenderer", _load(BOARD_FORMATS, name, "render"))

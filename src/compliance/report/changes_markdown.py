@@ -22,4 +22,13 @@ def changes_markdown(bundle: Bundle, c: Changes, lang: str) -> str:
             who = f" [{entity_label(bundle, rule, entity, lang)}]" if entity else ""
             lines.append(f"- {title} — {period_name(bundle, period, lang)}{who}")
         lines.append("")
+    # Evidence present at the previous run and gone now: a truncated or overwritten file
+    # can otherwise pass as valid and even "resolve" a violation.
+    kinds = {"record": ("紀錄", "record"), "document": ("文件", "document"),
+             "waiver": ("豁免", "waiver"), "meeting": ("會議", "meeting")}
+    lines.append(f"## {'前次執行時存在、現已不見的佐證' if zh else 'Evidence gone since the previous run'}"
+                 f" ({len(c.disappeared)})")
+    for kind, ident in c.disappeared:
+        lines.append(f"- {kinds[kind][0 if zh else 1]} {ident}")
+    lines.append("")
     return "\n".join(lines)
