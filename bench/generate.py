@@ -648,10 +648,17 @@ def write_rules(src: Path, dst: Path, times: int) -> Path:
     return dst
 
 
+class _NoAliases(yaml.SafeDumper):
+    # The knobs' copies share nested dicts; written out in full, never as &anchor/*alias
+    # (the loader limits what aliases may expand to).
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
 def dump(data: dict, flow: bool | None = None) -> str:
     # By default leaf mappings in flow style ({id: ..., activity: ...}), like records-daily.yaml.
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=flow,
-                          width=1000)
+    return yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False,
+                     default_flow_style=flow, width=1000)
 
 
 def generate(plans: int, seed: int, out: Path, *, book: RuleBook | None = None,
