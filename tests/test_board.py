@@ -317,6 +317,7 @@ def test_nightly_writes_each_plans_board_and_an_index_linking_them(workdir):
     assert f"<td>{total}</td>" in index.split("<tfoot>")[1]
 
 
+@pytest.mark.slow  # seconds each: CI runs it, the quick loop does not
 def test_libreoffice_calc_opens_the_ods_to_the_same_first_sheet(workdir, tmp_path):
     import csv
     import os

@@ -22,6 +22,9 @@ from _board import expected_cells, first_violation, json_report, run
 
 from compliance.dates import format_roc
 
+# A real browser costs seconds per test: CI runs these, the quick loop does not.
+pytestmark = pytest.mark.slow
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]

@@ -46,6 +46,7 @@ def refused(path: Path) -> guard.Refused:
     return info.value
 
 
+@pytest.mark.slow  # seconds each: CI runs it, the quick loop does not
 def test_zip_bomb_is_refused_in_bounded_memory(tmp_path):
     cells = (b"<c/>" * (1 << 18) for _ in range(100))  # 100 MB of empty cells, ~100 KB compressed
     path = handmade_xlsx(tmp_path / "bomb.xlsx", [b"<worksheet><sheetData><row>", *cells])
@@ -59,6 +60,7 @@ def test_bomb_in_an_entry_no_sheet_uses_is_refused_too(tmp_path):
     assert refused(path).key == "zip_bomb"
 
 
+@pytest.mark.slow  # seconds each: CI runs it, the quick loop does not
 def test_a_million_empty_rows_are_refused(tmp_path):
     rows = (b"".join(b'<row r="%d"/>' % i for i in range(start, start + 10_000))
             for start in range(1, 1_000_001, 10_000))

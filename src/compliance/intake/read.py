@@ -56,7 +56,7 @@ def _read_book(path: Path, shown: str, kind: str, facts: dict[str, guard.SheetFa
             if meta.typ != calamine.SheetTypeEnum.WorkSheet:
                 continue  # charts and dialog sheets hold no rows
             values = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-            rows = [(i, list(row)) for i, row in enumerate(values, start=1)]
+            rows = list(enumerate(values, start=1))  # calamine gives a list per row already
             hidden = meta.visible != calamine.SheetVisibleEnum.Visible
             sheets.append(Sheet(Place(shown, meta.name), rows, facts.get(meta.name, guard.SheetFacts()),
                                 hidden))
