@@ -6,7 +6,7 @@ ruleset and CLASSIFY) into CLIPS ``defrule``s; ``ClipsEngine`` is the durable ad
 the engine port with that session, so ``evaluate(bundle, as_of, engine=ClipsEngine())``
 runs the same obligations on the same facts, and its findings can
 be compared with the durable-rules path for equality (``bench/run.py --engine clips
---check``). clipspy is a bench-only dependency (``pip install clipspy``), never a runtime
+--check``). clipspy is a bench-only dependency (``pip install -e .[bench]``), never a runtime
 one.
 
 Only the JSON forms the compiler emits are translated; anything else raises

@@ -148,7 +148,7 @@ def rules_dir(folder: Path) -> Path:
 
 def _engine(name: str):
     if name == "clips":
-        from peer_clips import ClipsEngine  # bench-only dependency: pip install clipspy
+        from peer_clips import ClipsEngine  # bench-only: pip install -e '.[bench]'
         return ClipsEngine()
     return None  # evaluate's default: durable-rules
 
