@@ -99,7 +99,15 @@ def calendar_spans(every: str, year: int) -> list[tuple[str, list[int]]]:
     raise AssertionError(every)
 
 
-def rule_periods(rule, plan, records, as_of) -> list[P]:
+def hire_triggers(staff, as_of):
+    """Staff members hired by ``as_of``, as (id, date, staff) triggers named hired-<id>."""
+    class Hire:
+        def __init__(self, member):
+            self.id, self.date, self.staff = f"hired-{member.id.lower()}", member.hired, member.id
+    return [Hire(s) for s in staff.values() if s.hired is not None and s.hired <= as_of]
+
+
+def rule_periods(rule, plan, records, as_of, staff=None) -> list[P]:
     year = plan.roc_year + 1911
     first_day = plan.start or dt.date(year, 1, 1)
     last_day = plan.end or dt.date(year, 12, 31)
@@ -120,6 +128,11 @@ def rule_periods(rule, plan, records, as_of) -> list[P]:
                 continue
             if not any(is_working_day(d) for d in days(start, end)):
                 continue  # the plan window leaves the span no working day: no period
+            if rule.due is not None:
+                period = _due_period(rule, key, span_start, span_end, start, end, first_day, last_day)
+                if period is not None:
+                    out.append(period)
+                continue
             due = last_working_day(start, end)
             out.append(P(key, start, end, due, due, end))
     elif rule.every == "week":
@@ -134,8 +147,14 @@ def rule_periods(rule, plan, records, as_of) -> list[P]:
             if included:
                 iso = monday.isocalendar()
                 key = f"{iso[0]}-W{iso[1]:02d}"
-                due = last_working_day(monday, sunday)
-                out.append(P(key, monday, sunday, due, due, sunday))
+                if rule.due is not None:
+                    period = _due_period(rule, key, monday, sunday, monday, sunday, first_day,
+                                         last_day)
+                    if period is not None:
+                        out.append(period)
+                else:
+                    due = last_working_day(monday, sunday)
+                    out.append(P(key, monday, sunday, due, due, sunday))
             monday += dt.timedelta(days=7)
     elif rule.every == "workday":
         for d in days(first_day, last_day):
@@ -160,22 +179,101 @@ def rule_periods(rule, plan, records, as_of) -> list[P]:
             due = first_working_on_or_after(deadline)
         close = last_day if rule.by_year == "plan" else dt.date(deadline_year, 12, 31)
         out.append(P(f"{deadline_year}-{rule.by}", first_day, deadline, due, deadline, close))
+    elif rule.window is not None:
+        # Once between the two days of the year; a 'to' before 'from' is in the next year,
+        # and such a window is not cut at the plan's last day.
+        crosses = rule.window.to < rule.window.from_
+        start = day_in(year, rule.window.from_)
+        end = day_in(year + 1 if crosses else year, rule.window.to)
+        first = max(start, first_day)
+        last = end if crosses else min(end, last_day)
+        if first <= last and any(is_working_day(d) for d in days(first, last)):
+            due = last_working_day(first, last)
+            out.append(P(start.isoformat(), first, last, due, due, last))
     elif rule.after is not None:
-        for rec in records:
-            if rec.activity != rule.after.activity:
+        for rec in (records if rule.after.staff is None else hire_triggers(staff, as_of)):
+            if rule.after.staff is None and rec.activity != rule.after.activity:
                 continue
             if not (rec.date <= as_of and first_day <= rec.date <= last_day):
                 continue
             if rule.after.within_days is not None:
-                due = rec.date + dt.timedelta(days=rule.after.within_days)  # calendar days
+                nominal = rec.date + dt.timedelta(days=rule.after.within_days)  # calendar days
+            elif rule.after.within_months is not None:
+                nominal = add_months(rec.date, rule.after.within_months)
             else:
                 n = rule.after.within_workdays
-                due = first_working_on_or_after(rec.date) if n == 0 else nth_working_after(rec.date, n)
+                nominal = first_working_on_or_after(rec.date) if n == 0 else nth_working_after(rec.date, n)
+            # a trigger's deadline moves off a day off only when the rule says so
+            due = first_working_on_or_after(nominal) if rule.shift == "next-working-day" else nominal
             # unnamed responses count inside [trigger, due]; late ones name the trigger
-            out.append(P(rec.id, rec.date, due, due, due, due, trigger=rec.id))
+            period = P(rec.id, rec.date, due, due, nominal, due, trigger=rec.id)
+            period.owner = rec.staff if rule.after.staff else None  # the hire's own records
+            out.append(period)
     else:
         raise AssertionError("not an obligation rule")
     return out
+
+
+def day_in(year: int, month_day: str) -> dt.date:
+    """MM-DD in ``year`` (29 February of a common year read as the 28th)."""
+    mm, dd = (int(x) for x in month_day.split("-"))
+    if (mm, dd) == (2, 29) and month_end(year, 2).day == 28:
+        return dt.date(year, 2, 28)
+    return dt.date(year, mm, dd)
+
+
+def add_months(day: dt.date, n: int) -> dt.date:
+    """``n`` months from ``day`` counted as 民法第121條 does: the period starts the next day
+    and ends the day before the same day of the n-th month after, or on that month's last
+    day when it has no such day."""
+    start = day + ONE_DAY
+    year, month = start.year, start.month
+    for _ in range(n):
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    try:
+        return dt.date(year, month, start.day) - ONE_DAY
+    except ValueError:
+        return month_end(year, month)
+
+
+def count_after(day: dt.date, count) -> dt.date:
+    if count.days is not None:
+        return day + dt.timedelta(days=count.days)
+    if count.workdays is not None:
+        n = count.workdays
+        return first_working_on_or_after(day) if n == 0 else nth_working_after(day, n)
+    return add_months(day, count.months)
+
+
+def following_end(rule, span_start: dt.date, span_end: dt.date) -> dt.date:
+    """Last day of the span after the one [span_start, span_end] (unclipped)."""
+    if rule.every == "week":
+        return span_end + dt.timedelta(days=7)
+    size = {"month": 1, "quarter": 3, "half-year": 6, "year": 12}[rule.every]
+    nxt = span_end + ONE_DAY
+    month = nxt.month + size - 1
+    return month_end(nxt.year + (month - 1) // 12, (month - 1) % 12 + 1)
+
+
+def _due_period(rule, key, span_start, span_end, start, end, first_day, last_day) -> P | None:
+    """A recurring span with ``due``: the spec of docs/rules.md ("Due after the period",
+    "Due on a day within the period")."""
+    shift = rule.shift != "none"
+    if rule.due.after_end is not None:
+        # the report on the span: counts from the day after it until the next span ends
+        nominal = count_after(end, rule.due.after_end)
+        due = first_working_on_or_after(nominal) if shift else nominal
+        return P(key, end + ONE_DAY, end, due, nominal, max(due, following_end(rule, span_start, span_end)))
+    if rule.due.weekday is not None:
+        nominal = span_start + dt.timedelta(days=rule.due.weekday - 1)
+    else:
+        month = span_start.month + (rule.due.month or 1) - 1
+        nominal = min(dt.date(span_start.year, month, 1) + dt.timedelta(days=rule.due.day - 1),
+                      month_end(span_start.year, month))
+    if not (max(start, first_day) <= nominal <= min(end, last_day)):
+        return None  # the plan's window cuts the due day away: nothing is due
+    due = first_working_on_or_after(nominal) if shift else nominal
+    return P(key, start, end, due, nominal, max(end, due))
 
 
 # --- conditions ------------------------------------------------------------------------------
@@ -193,6 +291,11 @@ def condition_holds(cond, value: Any) -> bool:
         return (value is not None) if cond.present else (value is None)
     if value is None:
         return False
+    if cond.at_least is not None or cond.at_most is not None:
+        # ranges test numbers (the loader allows them on number fields only)
+        low = cond.at_least if cond.at_least is not None else float("-inf")
+        high = cond.at_most if cond.at_most is not None else float("inf")
+        return low <= value <= high
     if cond.in_ is not None:
         return any(_norm(value) == _norm(v) for v in cond.in_)
     return _norm(value) == _norm(cond.equals)
@@ -243,8 +346,8 @@ def reference_evaluate(bundle, as_of: dt.date) -> list[Finding]:
         else:
             entities = [None]
 
-        for period in rule_periods(rule, plan, records, as_of):
-            for entity in entities:
+        for period in rule_periods(rule, plan, records, as_of, bundle.staff):
+            for entity in ([period.owner] if getattr(period, "owner", None) else entities):
                 findings.append(_obligation_finding(bundle, rule, period, entity, records, as_of))
 
     findings.sort(key=lambda f: (f.rule, f.start, f.entity or "", f.period_key))
@@ -284,7 +387,7 @@ def _obligation_finding(bundle, rule, period: P, entity, records, as_of) -> Find
             continue  # a record naming its period counts there only, even after it closed
         if rule.for_each == "unit" and rec.unit != entity:
             continue
-        if rule.for_each == "staff" and rec.staff != entity:
+        if (rule.for_each == "staff" or (rule.after and rule.after.staff)) and rec.staff != entity:
             continue
         if not all(condition_holds(c, record_value(rec, c.field)) for c in rule.where):
             continue
@@ -292,7 +395,12 @@ def _obligation_finding(bundle, rule, period: P, entity, records, as_of) -> Find
     counted.sort(key=lambda r: (r.date, r.id))
 
     # Hours are summed exactly as written (Fraction of the decimal text), never as floats.
-    hours = lambda rec: Fraction(str(rec.hours)) if rec.hours is not None else Fraction(0)
+    field = rule.total.field if rule.total is not None else "hours"
+
+    def hours(rec) -> Fraction:  # or the declared field the total sums
+        value = rec.hours if field == "hours" else (rec.values or {}).get(field)
+        return Fraction(str(value)) if value is not None else Fraction(0)
+
     met_on = None
     running_hours = Fraction(0)
     for i, rec in enumerate(counted, start=1):

@@ -144,12 +144,21 @@ DOCUMENT_VALUES = {
 }
 
 
+NUMBER_FIELDS = {"hours"}  # fields a range may test (records'; documents have none)
+
+
 @st.composite
 def condition(draw, values: dict, cross_types: bool = False) -> dict:
     field = draw(st.sampled_from(list(values)))
     typed, cross = values[field]
     value = st.sampled_from(typed + cross if cross_types else typed)
-    kind = draw(st.sampled_from(["present", "equals", "in"]))
+    kinds = ["present", "equals", "in"] + (["range"] if field in NUMBER_FIELDS else [])
+    kind = draw(st.sampled_from(kinds))
+    if kind == "range":
+        bounds = sorted(draw(st.lists(st.sampled_from(HOURS), min_size=2, max_size=2)))
+        which = draw(st.sampled_from(["at_least", "at_most", "between"]))
+        return {"field": field, **({"at_least": bounds[0]} if which != "at_most" else {}),
+                **({"at_most": bounds[1]} if which != "at_least" else {})}
     if kind == "present":
         return {"field": field, "present": draw(st.booleans())}
     if kind == "equals":
@@ -157,11 +166,36 @@ def condition(draw, values: dict, cross_types: bool = False) -> dict:
     return {"field": field, "in": draw(st.lists(value, min_size=1, max_size=3))}
 
 
+# Windows of the year: inside it, one day long, around holidays, across the year end.
+WINDOWS = [("03-01", "05-31"), ("01-01", "12-31"), ("06-17", "06-17"), ("01-21", "01-29"),
+           ("11-01", "02-28"), ("12-15", "01-10"), ("02-29", "03-31"), ("09-23", "10-10"),
+           ("10-01", "01-02")]
+SPAN_MONTHS = {"year": 12, "half-year": 6, "quarter": 3, "month": 1}
+
+
+@st.composite
+def due_dict(draw, every: str) -> dict:
+    """A 'due' that fits ``every``: after the span ends, or on a day inside it."""
+    form = draw(st.sampled_from(["after_end", "after_end", "within"]))
+    if form == "after_end":
+        unit = draw(st.sampled_from(["days", "workdays", "months"]))
+        low = 1 if unit == "months" else 0
+        return {"after_end": {unit: draw(st.sampled_from([low, 1, 2, 3, 10, 15, 31]
+                                                          if unit != "months" else [1, 2]))}}
+    if every == "week":
+        return {"weekday": draw(st.integers(1, 7))}
+    due = {"day": draw(st.sampled_from([1, 5, 10, 15, 28, 29, 30, 31]))}
+    if SPAN_MONTHS[every] > 1 and draw(st.booleans()):
+        due["month"] = draw(st.integers(1, SPAN_MONTHS[every]))
+    return due
+
+
 # --- rules -----------------------------------------------------------------------------------
 
 
 @st.composite
-def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False) -> dict:
+def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False,
+              hires: bool = False) -> dict:
     base = {
         "id": rule_id,
         "title": text(rule_id),
@@ -170,8 +204,8 @@ def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False) -> di
         "source": {"clause": "c", "quote": "q"},
         **OFFICE,
     }
-    kind = draw(st.sampled_from(["every"] * 6 + ["by", "by", "after", "after", "constraint",
-                                                  "published"]))
+    kinds = ["every"] * 6 + ["by", "by", "window", "after", "after", "constraint", "published"]
+    kind = "after" if hires else draw(st.sampled_from(kinds))
     if kind == "published":
         kinds = draw(st.lists(st.sampled_from(KINDS + ["k-none"]), min_size=1, max_size=3,
                               unique=True))
@@ -193,7 +227,8 @@ def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False) -> di
     if draw(st.booleans()):
         base["at_least"] = draw(st.integers(1, 3))
     if draw(st.integers(0, 3)) == 0:
-        base["total"] = {"field": "hours", "at_least": draw(st.sampled_from([0.3, 0.5, 1, 2, 3.5, 4]))}
+        base["total"] = {"field": draw(st.sampled_from(["hours", "cases"])),
+                         "at_least": draw(st.sampled_from([0.3, 0.5, 1, 2, 3.5, 4]))}
     if draw(st.booleans()):
         base["where"] = draw(st.lists(condition(RECORD_VALUES, cross_types), min_size=1,
                                       max_size=2))
@@ -203,16 +238,27 @@ def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False) -> di
         base["every"] = draw(st.sampled_from(EVERY))
         if draw(st.booleans()):
             base["months"] = sorted(draw(st.sets(st.integers(1, 12), min_size=1, max_size=4)))
+        if base["every"] != "workday" and draw(st.booleans()):
+            base["due"] = draw(due_dict(base["every"]))
+            if draw(st.integers(0, 2)) == 0:
+                base["shift"] = "none"
     elif kind == "by":
         base["by"] = draw(st.sampled_from(BY_DAYS))
         if draw(st.integers(0, 2)) == 0:
             base["by_year"] = "next"
         if draw(st.integers(0, 2)) == 0:
             base["shift"] = "none"
+    elif kind == "window":
+        start, end = draw(st.sampled_from(WINDOWS))
+        base["window"] = {"from": start, "to": end}
     else:
-        count = draw(st.sampled_from(["within_workdays", "within_days"]))
-        base["after"] = {"activity": draw(st.sampled_from(ACTIVITIES)),
-                         count: draw(st.integers(0, 3))}
+        count = draw(st.sampled_from(["within_workdays", "within_days", "within_months"]))
+        low = 1 if count == "within_months" else 0
+        opened_by = {"staff": "hired"} if hires else draw(
+            st.sampled_from([*({"activity": a} for a in ACTIVITIES), {"staff": "hired"}]))
+        base["after"] = {**opened_by, count: draw(st.integers(low, 3))}
+        if count != "within_workdays" and draw(st.booleans()):
+            base["shift"] = draw(st.sampled_from(["next-working-day", "none"]))
     if kind != "after":
         choices = ["unit", "staff"] if staff or draw(st.integers(0, 4)) == 0 else ["unit"]
         if draw(st.integers(0, 2)) == 0:
@@ -248,25 +294,26 @@ def plan_dict(draw) -> dict:
 
 
 @st.composite
-def bundles(draw, max_records: int = 40, max_rules: int = 5, cross_types: bool = False):
+def bundles(draw, max_records: int = 40, max_rules: int = 5, cross_types: bool = False,
+            hires: bool = False):
     """(bundle, as_of)."""
     plan = m.Plan.model_validate(draw(plan_dict()))
     year = plan.year
     units = draw(st.lists(st.sampled_from(UNIT_IDS), min_size=1, max_size=3, unique=True))
-    staff_ids = draw(st.lists(st.sampled_from(STAFF_IDS), max_size=3, unique=True))
+    staff_ids = draw(st.lists(st.sampled_from(STAFF_IDS), min_size=2 * hires, max_size=3, unique=True))
+    extra = (plan.first_day - ONE, plan.first_day, plan.last_day, plan.last_day + ONE,
+             *next_year_deadlines(year))
+    day = some_day(year, extra)
     staff = {s: m.Staff.model_validate({"id": s, "unit": draw(st.sampled_from(units)),
-                                        "title": "clerk"}) for s in staff_ids}
+                                        "title": "clerk", "hired": draw(st.one_of(st.none(), day))})
+             for s in staff_ids}
     unit_objs = {u: m.Unit.model_validate({"id": u, "name": text(u)}) for u in units}
 
     rule_ids = draw(st.lists(st.sampled_from(RULE_IDS), min_size=1, max_size=max_rules,
                              unique=True))
-    rules = {rid: m.Rule.model_validate(draw(rule_dict(rid, units, staff_ids, cross_types)))
+    rules = {rid: m.Rule.model_validate(draw(rule_dict(rid, units, staff_ids, cross_types, hires)))
              for rid in rule_ids}
     activities = {a: m.Activity.model_validate({"id": a, "title": text(a)}) for a in ACTIVITIES}
-
-    extra = (plan.first_day - ONE, plan.first_day, plan.last_day, plan.last_day + ONE,
-             *next_year_deadlines(year))
-    day = some_day(year, extra)
 
     n = draw(st.integers(0, max_records))
     numbers = draw(st.lists(st.integers(0, 999), min_size=n, max_size=n, unique=True))
@@ -285,6 +332,8 @@ def bundles(draw, max_records: int = 40, max_rules: int = 5, cross_types: bool =
             data["staff"] = draw(st.sampled_from(staff_ids))
         if draw(st.booleans()):
             data["hours"] = draw(st.sampled_from(HOURS))
+        if draw(st.booleans()):
+            data["values"] = {"cases": draw(st.sampled_from(HOURS))}  # a declared number
         if draw(st.booleans()):
             data["evidence"] = {"doc_no": "d"}
         if draw(st.integers(0, 2)) == 0:

@@ -132,3 +132,71 @@ def test_unwritable_cache_is_harmless(tmp_path, monkeypatch):
     monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(blocker / "sub"))
     periods._cache_write(2031, (dt.date(2031, 1, 2),))  # must not raise
     assert periods._cache_read(2031) is None
+
+
+# --- issue 14: due after the period, on a day inside it, windows, counted months ----------
+
+
+def dues(r, plan=PLAN):
+    return [(p.key, p.start, p.end, p.nominal_due, p.due) for p in expand(r, plan, CAL)]
+
+
+D = dt.date
+
+
+@pytest.mark.parametrize("day, months, last", [
+    (D(2023, 6, 30), 1, D(2023, 7, 31)),   # counted from 7/01: the day before 8/01
+    (D(2023, 3, 15), 1, D(2023, 4, 15)),
+    (D(2024, 1, 30), 1, D(2024, 2, 29)),   # 1/31 + 1 month has no 2/31: February's last day
+    (D(2023, 1, 30), 1, D(2023, 2, 28)),
+    (D(2023, 12, 31), 1, D(2024, 1, 31)),
+    (D(2023, 11, 15), 3, D(2024, 2, 15)),
+])
+def test_months_are_counted_as_the_civil_code_counts_them(day, months, last):
+    from compliance.periods import count_from
+
+    assert count_from(day, m.Count(months=months), CAL) == last
+
+
+def test_monthly_report_on_the_previous_month_is_due_the_10th_after_it():
+    got = dues(rule(every="month", due={"after_end": {"days": 10}}))
+    assert got[0] == ("2023-01", D(2023, 2, 1), D(2023, 1, 31), D(2023, 2, 10), D(2023, 2, 10))
+    assert got[4][3:] == (D(2023, 6, 10), D(2023, 6, 12))  # 6/10 is a Saturday
+    assert got[-1][3:] == (D(2024, 1, 10), D(2024, 1, 10))
+
+
+def test_shift_none_keeps_a_deadline_on_a_day_off():
+    got = dues(rule(every="month", due={"after_end": {"days": 10}}, shift="none"))
+    assert got[4][3:] == (D(2023, 6, 10), D(2023, 6, 10))
+
+
+def test_a_day_inside_the_period_and_a_weekday():
+    assert dues(rule(every="quarter", due={"day": 15, "month": 1}))[1][3:] == (D(2023, 4, 15), D(2023, 4, 17))
+    weeks = dues(rule(every="week", due={"weekday": 1}, months=[9, 10]))
+    # Monday 10/09 is the day before National Day, a day off in 2023: due Wednesday 10/11
+    assert ("2023-W41", D(2023, 10, 9), D(2023, 10, 15), D(2023, 10, 9), D(2023, 10, 11)) in weeks
+
+
+def test_a_due_day_before_the_plans_first_day_leaves_nothing_due():
+    plan = PLAN.model_copy(update={"start": D(2023, 1, 21)})
+    assert [k for k, *_ in dues(rule(every="month", due={"day": 5}), plan)][:2] == ["2023-02", "2023-03"]
+
+
+def test_windows_in_the_year_and_across_its_end():
+    assert dues(rule(window={"from": "03-01", "to": "05-31"})) == [
+        ("2023-03-01", D(2023, 3, 1), D(2023, 5, 31), D(2023, 5, 31), D(2023, 5, 31))]
+    assert dues(rule(window={"from": "11-01", "to": "02-28"})) == [
+        ("2023-11-01", D(2023, 11, 1), D(2024, 2, 28), D(2024, 2, 27), D(2024, 2, 27))]  # 228
+
+
+def test_a_trigger_counted_in_months_moves_only_when_asked():
+    rec = m.Record(id="h1", activity="a", date=D(2023, 8, 15))
+    stays = expand(rule(after={"activity": "a", "within_months": 1}), PLAN, CAL, triggers=[rec])
+    moves = expand(rule(after={"activity": "a", "within_months": 1}, shift="next-working-day"),
+                   PLAN, CAL, triggers=[rec])
+    assert (stays[0].due, moves[0].due) == (D(2023, 9, 15), D(2023, 9, 15))  # a Friday
+    rec = rec.model_copy(update={"date": D(2023, 8, 16)})  # 9/16 is a Saturday
+    stays = expand(rule(after={"activity": "a", "within_days": 31}), PLAN, CAL, triggers=[rec])
+    moves = expand(rule(after={"activity": "a", "within_days": 31}, shift="next-working-day"),
+                   PLAN, CAL, triggers=[rec])
+    assert (stays[0].due, moves[0].due) == (D(2023, 9, 16), D(2023, 9, 18))

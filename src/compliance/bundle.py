@@ -59,6 +59,8 @@ class Bundle:
     waivers: dict[str, m.Waiver]
     documents: dict[str, m.Document]
     origins: dict[tuple[str, str], Origin]
+    # Numbers records may carry beyond hours, declared in the plan data (record_fields).
+    record_fields: dict[str, m.RecordField] = field(default_factory=dict)
 
     @property
     def rules(self) -> dict[str, m.Rule]:

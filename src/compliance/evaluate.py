@@ -47,7 +47,7 @@ def evaluate(bundle: Bundle, as_of: dt.date, *, rules: Iterable[str] | None = No
     selected = [bundle.rules[r] for r in rules] if rules is not None else list(bundle.rules.values())
     records = [r for r in bundle.records.values() if r.date <= as_of]
     with clock("calendar"):
-        periods = plan_periods(bundle, selected, records, calendar)
+        periods = plan_periods(bundle, selected, records, calendar, as_of)
     documents = list(bundle.documents.values())
     with clock("engine"):
         matches = engine.match(selected, periods, records, documents, as_of)
@@ -78,15 +78,16 @@ class _Stopwatch:
 
 
 def plan_periods(bundle: Bundle, rules: list[m.Rule], records: list[m.Record],
-                 calendar: WorkCalendar) -> dict[str, Period]:
-    """Every period of every rule, keyed by a fact id."""
+                 calendar: WorkCalendar, as_of: dt.date | None = None) -> dict[str, Period]:
+    """Every period of every rule, keyed by a fact id (triggers known by ``as_of``)."""
     entities = {"unit": sorted(bundle.units), "staff": sorted(bundle.staff)}
     plan = bundle.plan
     out: dict[str, Period] = {}
     for rule in rules:
         triggers = None
         if rule.after:
-            triggers = sorted((r for r in records if r.activity == rule.after.activity
+            opening = hires(bundle, as_of) if rule.after.staff else records
+            triggers = sorted((r for r in opening if r.activity == (rule.after.activity or HIRED)
                                and plan.first_day <= r.date <= plan.last_day),
                               key=lambda r: (r.date, r.id))
         for p in expand(rule, plan, calendar, entities=entities.get(rule.for_each or ""),
@@ -95,9 +96,21 @@ def plan_periods(bundle: Bundle, rules: list[m.Rule], records: list[m.Record],
     return out
 
 
+HIRED = "hired"  # the activity of the trigger a staff member's hire date stands for
+
+
+def hires(bundle: Bundle, as_of: dt.date | None) -> list[m.Record]:
+    """Each staff member's hire date (plan data) as the trigger it is: one per member hired
+    by ``as_of``, named hired-<staff id>, carrying the member so their records answer it."""
+    return [m.Record(id=f"{HIRED}-{s.id.lower()}", activity=HIRED, date=s.hired, staff=s.id)
+            for s in bundle.staff.values()
+            if s.hired is not None and (as_of is None or s.hired <= as_of)]
+
+
 def scheduled_periods(bundle: Bundle, calendar: WorkCalendar | None = None) -> list[Period]:
-    """Every period with a date known in advance (triggered obligations have none), by due date."""
-    rules = [r for r in bundle.rules.values() if not r.after]
+    """Every period with a date known in advance (those opened by records have none), by due date."""
+    # A hire date is in the plan data, so what it opens is known in advance; a record's is not.
+    rules = [r for r in bundle.rules.values() if not r.after or r.after.staff]
     periods = plan_periods(bundle, rules, [], calendar or default_calendar()).values()
     return sorted(periods, key=lambda p: (p.due, p.rule, p.entity or ""))
 
@@ -107,13 +120,19 @@ def exact(value: float | None) -> Decimal:
     return Decimal(repr(value)) if value is not None else Decimal(0)
 
 
+def number(rec: m.Record, field: str) -> float | None:
+    """A record's number for a total: its hours, or a declared field's value."""
+    return rec.hours if field == "hours" else (rec.values or {}).get(field)
+
+
 def met_on(rule: m.Rule, counted: list[m.Record]) -> dt.date | None:
     """The date on which the requirement (count, and total if any) was first met."""
     count, total = 0, Decimal(0)
     needed = exact(rule.total.at_least) if rule.total else Decimal(0)
+    field = rule.total.field if rule.total else "hours"
     for rec in counted:
         count += 1
-        total += exact(rec.hours)
+        total += exact(number(rec, field))
         if count >= rule.at_least and total >= needed:
             return rec.date
     return None
@@ -176,7 +195,8 @@ def _finding(status: Status, p: Period, rule: m.Rule, counted: list[m.Record], m
         due=p.due, nominal_due=p.nominal_due, close=p.close, required=rule.at_least,
         count=len(counted), records=tuple(r.id for r in counted), met_on=met,
         required_total=rule.total.at_least if rule.total else None,
-        total=float(sum((exact(r.hours) for r in counted), Decimal(0))) if rule.total else None,
+        total=float(sum((exact(number(r, rule.total.field)) for r in counted), Decimal(0)))
+        if rule.total else None,
         entity=p.entity, trigger=p.trigger, waivers=notes)
 
 

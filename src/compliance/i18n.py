@@ -93,20 +93,44 @@ CATALOGUE: dict[str, str] = {
     "quote is not verbatim from {file} (compared after NFKC normalisation, whitespace removed)":
         "引文與 {file} 原文不符（以 NFKC 正規化並去除空白後比對）",
     # models.py
+    "a condition needs exactly one of 'present', 'equals' or 'in', or 'at_least' and/or 'at_most'":
+        "條件須恰有 'present'、'equals' 或 'in' 其中之一，或 'at_least' 及／或 'at_most'",
+    "'at_least' is above 'at_most': nothing is between them": "'at_least' 大於 'at_most'：兩者之間沒有值",
+    "'{test}' compares numbers; field '{field}' does not hold numbers":
+        "'{test}' 比較數值；欄位 '{field}' 不是數值",
     "a condition needs exactly one of 'present', 'equals' or 'in'":
         "條件須恰有 'present'、'equals' 或 'in' 其中之一",
-    "a trigger needs exactly one of 'within_workdays' or 'within_days'":
-        "觸發條件須恰有 'within_workdays' 或 'within_days' 其中之一",
+    "a trigger needs exactly one of 'activity' or 'staff'": "觸發條件須恰有 'activity' 或 'staff' 其中之一",
+    "a trigger needs exactly one of 'within_workdays', 'within_days' or 'within_months'":
+        "觸發條件須恰有 'within_workdays'、'within_days' 或 'within_months' 其中之一",
     "a constraint needs exactly one of 'require' or 'published'":
         "限制條件須恰有 'require' 或 'published' 其中之一",
-    "a rule needs exactly one of 'every', 'by', 'after' or 'constraint' (has {kinds})":
-        "規則須恰有 'every'、'by'、'after' 或 'constraint' 其中之一（目前有 {kinds}）",
-    "a rule needs exactly one of 'every', 'by', 'after' or 'constraint'":
-        "規則須恰有 'every'、'by'、'after' 或 'constraint' 其中之一",
+    "a rule needs exactly one of 'every', 'by', 'window', 'after' or 'constraint' (has {kinds})":
+        "規則須恰有 'every'、'by'、'window'、'after' 或 'constraint' 其中之一（目前有 {kinds}）",
+    "a rule needs exactly one of 'every', 'by', 'window', 'after' or 'constraint'":
+        "規則須恰有 'every'、'by'、'window'、'after' 或 'constraint' 其中之一",
     "'by' must be a day of the year as MM-DD, e.g. 01-15, not {value}":
         "'by' 須為一年中的日期（MM-DD，例如 01-15），而不是 {value}",
     "'months' only limits a recurrence ('every')": "'months' 只能限制週期規則（'every'）",
     "'by_year' and 'shift' only apply to a fixed date ('by')": "'by_year' 及 'shift' 只適用於固定期限（'by'）",
+    "'by_year' only applies to a fixed date ('by')": "'by_year' 只適用於固定期限（'by'）",
+    "'shift' only applies to a fixed date ('by'), a recurrence's 'due' or a trigger ('after')":
+        "'shift' 只適用於固定期限（'by'）、週期規則的 'due' 或觸發條件（'after'）",
+    "a count needs exactly one of 'days', 'workdays' or 'months'":
+        "期間須恰有 'days'（日）、'workdays'（工作天）或 'months'（月）其中之一",
+    "'due' needs exactly one of 'after_end', 'day' or 'weekday'":
+        "'due' 須恰有 'after_end'、'day' 或 'weekday' 其中之一",
+    "'month' only says which month of the span a 'day' is in": "'month' 只用來指出 'day' 在期間的第幾個月",
+    "expected a day of the year as MM-DD, e.g. 03-01, not {value}":
+        "應為一年中的日期（MM-DD，例如 03-01），而不是 {value}",
+    "'due' only applies to a recurrence ('every')": "'due' 只適用於週期規則（'every'）",
+    "a daily obligation is due on its day: 'due' does not apply to 'every: workday'":
+        "每日辦理的事項當日到期：'every: workday' 不可有 'due'",
+    "'weekday' only applies to 'every: week'": "'weekday' 只適用於 'every: week'",
+    "a week has no day of the month: use 'weekday' (1 Monday to 7 Sunday)":
+        "一週沒有「每月幾日」：請用 'weekday'（1 星期一至 7 星期日）",
+    "'month: {n}' is past the end of {every} ({size} months)":
+        "'month: {n}' 超出 {every} 的範圍（{size} 個月）",
     "a rule has 'law' exactly when its basis is law": "規則僅在期程來源為法律（'law'）時才有 'law'，且必須有",
     "a rule has 'decided' exactly when its basis is office":
         "規則僅在期程來源為本所訂定（'office'）時才有 'decided'，且必須有",
@@ -258,7 +282,7 @@ _WORDS = {
     "dictionary": "對應表", "date": "日期", "scalar": "單一值", "null value": "空值",
     "activity": "活動", "rule": "規則", "unit": "課室", "staff member": "同仁", "role": "職別",
     "work item": "作業項目", "record": "紀錄", "meeting": "會議", "waiver": "免辦核准",
-    "document": "文件", "test case": "測試案例",
+    "document": "文件", "test case": "測試案例", "record field": "紀錄數值欄位",
     "nothing (the rule does not apply per unit or staff member)": "對象（該規則不分課室或同仁）",
     "text": "文字", "yes/no": "是非值（`true`/`false`）",
     "FIFO": "具名管道（`FIFO`）", "device": "裝置檔", "directory": "資料夾", "socket": "通訊端",

@@ -251,8 +251,14 @@ def _read_rules(folder: Path, problems: list[Problem]) -> RuleBook:
     return book
 
 
-_RECORD_FIELDS = set(m.Record.model_fields)
+# A declared number (values) is summed by 'total', not tested by conditions.
+_RECORD_FIELDS = set(m.Record.model_fields) - {"values"}
 _DOCUMENT_FIELDS = set(m.Document.model_fields)
+
+
+def _not_a_number(cond: m.Condition) -> str:
+    test = "at_least" if cond.at_least is not None else "at_most"
+    return f"'{test}' compares numbers; field '{cond.field}' does not hold numbers"
 
 
 def _check_rules(book: RuleBook) -> Iterator[Problem]:
@@ -317,6 +323,10 @@ def _check_condition(at: Origin, loc: PathKey, cond: m.Condition, kind: str) -> 
     an error when the rule is loaded, not a rule that silently never matches."""
     if cond.present is not None:
         return
+    if cond.ranged:  # ≥ / ≤ compare numbers only
+        if kind != "number":
+            yield at.problem(loc, _not_a_number(cond))
+        return
     if kind == "presence":
         yield at.problem(loc + ("field",), f"field {cond.field!r} can only be tested with 'present'")
         return
@@ -336,8 +346,10 @@ def _suggest(name: str, known: Iterable[str]) -> str:
 
 # --- plan ----------------------------------------------------------------------------------
 
-_PLAN_LISTS = ("units", "staff", "roles", "work_items", "records", "meetings", "waivers", "documents")
-_KIND = {"units": "unit", "staff": "staff member", "roles": "role", "work_items": "work item",
+_PLAN_LISTS = ("record_fields", "units", "staff", "roles", "work_items", "records", "meetings",
+               "waivers", "documents")
+_KIND = {"record_fields": "record field", "units": "unit", "staff": "staff member", "roles": "role",
+         "work_items": "work item",
          "records": "record", "meetings": "meeting", "waivers": "waiver", "documents": "document"}
 
 
@@ -471,6 +483,9 @@ def _check_references(b: Bundle, broken: Broken | None = None) -> Iterator[Probl
 
     for rule in b.rules.values():
         yield from ref("rule", rule.id, ("unit",), rule.unit, b.units, "unit")
+        if rule.total is not None and rule.total.field != "hours":
+            yield from ref("rule", rule.id, ("total", "field"), rule.total.field, b.record_fields,
+                           "record field")
     for s in b.staff.values():
         yield from ref("staff member", s.id, ("unit",), s.unit, b.units, "unit")
     for role in b.roles.values():
@@ -495,6 +510,8 @@ def _check_references(b: Bundle, broken: Broken | None = None) -> Iterator[Probl
         yield from ref("record", rec.id, ("activity",), rec.activity, b.activities, "activity")
         yield from ref("record", rec.id, ("unit",), rec.unit, b.units, "unit")
         yield from ref("record", rec.id, ("staff",), rec.staff, b.staff, "staff member")
+        for name in rec.values or {}:
+            yield from ref("record", rec.id, ("values", name), name, b.record_fields, "record field")
     for w in b.waivers.values():
         yield from _check_waiver(b, w, refused)
 

@@ -10,7 +10,17 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from compliance.dates import parse_date
 from compliance.schedule_words import schedule_word_missing
@@ -51,43 +61,127 @@ class Source(Model):
 
 
 class Condition(Model):
-    """A test on one field of a record or entity: exactly one of present / equals / in."""
+    """A test on one field of a record or entity: exactly one of present / equals / in, or
+    a range (``at_least`` and/or ``at_most``: ≥, ≤, both for 'between')."""
 
     field: NonEmpty
     present: bool | None = None
     equals: str | int | float | bool | None = None
     in_: list[str | int | float | bool] | None = Field(default=None, alias="in", min_length=1)
+    at_least: float | None = Field(default=None, description="≥, on a number field, e.g. hours")
+    at_most: float | None = Field(default=None, description="≤, on a number field")
 
     @model_validator(mode="after")
     def _one_test(self) -> Condition:
+        ranged = self.at_least is not None or self.at_most is not None
         given = [t for t in (self.present, self.equals, self.in_) if t is not None]
-        if len(given) != 1:
-            raise ValueError("a condition needs exactly one of 'present', 'equals' or 'in'")
+        if len(given) + ranged != 1:
+            raise ValueError("a condition needs exactly one of 'present', 'equals' or 'in', "
+                             "or 'at_least' and/or 'at_most'")
+        if self.at_least is not None and self.at_most is not None and self.at_least > self.at_most:
+            raise ValueError("'at_least' is above 'at_most': nothing is between them")
         return self
+
+    @property
+    def ranged(self) -> bool:
+        return self.at_least is not None or self.at_most is not None
+
+
 
 
 class Total(Model):
-    """Sum of a numeric record field that must be reached in each period."""
+    """Sum of a numeric record field that must be reached in each period: ``hours``, or a
+    number the plan data declares (``record_fields``) and records carry in ``values``."""
 
-    field: Literal["hours"]
+    field: Id = Field(description="hours, or the id of a declared record field, e.g. cases")
     at_least: float = Field(gt=0)
 
 
 class Trigger(Model):
-    """A record of ``activity`` opens a window that closes ``within_workdays`` working days
-    or ``within_days`` calendar days later (exactly one of the two)."""
+    """A record of ``activity``, or a date of the plan data (``staff: hired``, each staff
+    member's 到職日), opens a window that closes ``within_workdays`` working days,
+    ``within_days`` calendar days or ``within_months`` months later (exactly one)."""
 
-    activity: Id
+    activity: Id | None = Field(default=None, description="The activity whose records open it")
+    staff: Literal["hired"] | None = Field(
+        default=None, description="Opened by each staff member's 'hired' date in the plan data; "
+        "the staff member's own records answer it")
     within_workdays: int | None = Field(default=None, ge=0, le=250)
     within_days: int | None = Field(
         default=None, ge=0, le=366,
-        description="Calendar days (0: the same day); not moved off days off, e.g. 第一時間")
+        description="Calendar days (0: the same day); not moved off days off unless the rule "
+        "says 'shift: next-working-day', e.g. 第一時間")
+    within_months: int | None = Field(
+        default=None, ge=1, le=12, description="Months, e.g. 1 for 到職1個月內 (to the day before "
+        "the same day of that month, or its last day; 民法第121條)")
 
     @model_validator(mode="after")
     def _one_count(self) -> Trigger:
-        if (self.within_workdays is None) == (self.within_days is None):
-            raise ValueError("a trigger needs exactly one of 'within_workdays' or 'within_days'")
+        if (self.activity is None) == (self.staff is None):
+            raise ValueError("a trigger needs exactly one of 'activity' or 'staff'")
+        given = (self.within_workdays, self.within_days, self.within_months)
+        if sum(x is not None for x in given) != 1:
+            raise ValueError("a trigger needs exactly one of 'within_workdays', 'within_days' "
+                             "or 'within_months'")
         return self
+
+
+class Count(Model):
+    """A length of time counted as the plan counts it: calendar days (日), working days
+    (工作天) or months (個月); exactly one. Counting starts the day after the event
+    (行政程序法第48條第2項: 始日不算入)."""
+
+    days: int | None = Field(default=None, ge=0, le=366, description="Calendar days, e.g. 7 for 7日內")
+    workdays: int | None = Field(default=None, ge=0, le=250, description="Working days, e.g. 3 for 3個工作天內")
+    months: int | None = Field(default=None, ge=1, le=12, description="Months, e.g. 1 for 1個月內 "
+                               "(to the day before the same day of that month, or its last day)")
+
+    @model_validator(mode="after")
+    def _one_unit(self) -> Count:
+        if sum(x is not None for x in (self.days, self.workdays, self.months)) != 1:
+            raise ValueError("a count needs exactly one of 'days', 'workdays' or 'months'")
+        return self
+
+
+class Due(Model):
+    """When a recurring obligation falls due, if not on its span's last working day:
+    a count after the span ends (``after_end``), a day of one of its months (``day``, with
+    ``month`` the n-th month of the span), or a weekday of its week (``weekday``)."""
+
+    after_end: Count | None = Field(default=None, description="e.g. {days: 10} for 每月10日前報送上月統計")
+    day: int | None = Field(default=None, ge=1, le=31, description="Day of the month, e.g. 5 for 每月5日前 "
+                            "(the month's last day when it has fewer days)")
+    month: int | None = Field(default=None, ge=1, le=12, description="With 'day': the n-th month of "
+                              "the span, 1 its first (default), e.g. 6 for a half-year's 6月30日")
+    weekday: int | None = Field(default=None, ge=1, le=7, description="Day of the week, 1 Monday "
+                                "to 7 Sunday, e.g. 1 for 每週一")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Due:
+        if sum(x is not None for x in (self.after_end, self.day, self.weekday)) != 1:
+            raise ValueError("'due' needs exactly one of 'after_end', 'day' or 'weekday'")
+        if self.month is not None and self.day is None:
+            raise ValueError("'month' only says which month of the span a 'day' is in")
+        return self
+
+
+def _is_month_day(text: str) -> str:
+    if not _MONTH_DAY.match(text):
+        raise ValueError(f"expected a day of the year as MM-DD, e.g. 03-01, not {text!r}")
+    return text
+
+
+# Checked by a function, not a pattern, so the message says MM-DD rather than a regex.
+MonthDay = Annotated[str, AfterValidator(_is_month_day), Field(
+    description="A day of the year, MM-DD", json_schema_extra={"pattern": _MONTH_DAY.pattern})]
+
+
+class YearWindow(Model):
+    """Once between two days of the year (``from``, ``to``, MM-DD); a ``to`` before ``from``
+    is in the next year (11月至翌年2月)."""
+
+    from_: MonthDay = Field(alias="from")
+    to: MonthDay
 
 
 class Kind(Model):
@@ -138,11 +232,14 @@ class Decision(Model):
 
 
 class Recurring(Model):
-    """Every year, half-year, quarter, month, week or working day (optionally some months)."""
+    """Every year, half-year, quarter, month, week or working day (optionally some months),
+    due on the span's last working day or as ``due`` says (moved off a day off or not)."""
 
     kind: Literal["every"] = "every"
     every: Every
     months: tuple[int, ...] | None = None
+    due: Due | None = None
+    shift: bool = True
 
 
 class FixedDate(Model):
@@ -160,11 +257,25 @@ class FixedDate(Model):
         return f"{self.month:02d}-{self.day:02d}"
 
 
+class Window(Model):
+    """Once within a window of the year, due on its last working day (``window``)."""
+
+    kind: Literal["window"] = "window"
+    start: tuple[int, int]
+    end: tuple[int, int]
+
+    @property
+    def crosses_year_end(self) -> bool:
+        return self.end < self.start
+
+
 class Triggered(Model):
-    """Within some working or calendar days after each record of a trigger activity (``after``)."""
+    """Within some working days, calendar days or months after each record of a trigger
+    activity (``after``); a calendar deadline on a day off moves only when ``shift``."""
 
     kind: Literal["after"] = "after"
     trigger: Trigger
+    shift: bool = False
 
 
 class DocumentCheck(Model):
@@ -175,8 +286,9 @@ class DocumentCheck(Model):
     constraint: Constraint
 
 
-Schedule = Annotated[Recurring | FixedDate | Triggered | DocumentCheck, Field(discriminator="kind")]
-SCHEDULE_KEYS = ("every", "by", "after", "constraint")
+Schedule = Annotated[Recurring | FixedDate | Window | Triggered | DocumentCheck,
+                     Field(discriminator="kind")]
+SCHEDULE_KEYS = ("every", "by", "window", "after", "constraint")
 
 
 class Rule(Model):
@@ -202,13 +314,17 @@ class Rule(Model):
     for_each: Literal["unit", "staff"] | None = None
     every: Every | None = None
     months: list[Annotated[int, Field(ge=1, le=12)]] | None = Field(default=None, min_length=1)
+    due: Due | None = Field(default=None, description="With 'every': when each span falls due, "
+                            "if not on its last working day")
     by: str | None = Field(default=None, description="Fixed due date in the year, MM-DD")
     by_year: Literal["plan", "next"] = Field(
         default="plan", description="The year of 'by': the plan's, or the next (e.g. a report on "
         "the plan year due 01-31 of the following year)")
-    shift: Literal["next-working-day", "none"] = Field(
-        default="next-working-day", description="A 'by' deadline on a day off moves to the next "
-        "working day (行政程序法第48條), or stays")
+    shift: Literal["next-working-day", "none"] | None = Field(
+        default=None, description="A deadline on a day off moves to the next working day "
+        "(行政程序法第48條), or stays. Default: moves for 'by' and 'due', stays for 'after'")
+    window: YearWindow | None = Field(default=None, description="Once between two days of the "
+                                      "year, e.g. {from: 03-01, to: 05-31} for 每年3月至5月間")
     after: Trigger | None = None
     constraint: Constraint | None = None
     lead_days: int = Field(default=7, ge=0, le=366, description="Reminder lead time, calendar days")
@@ -219,18 +335,29 @@ class Rule(Model):
         """The rule's schedule, typed by kind (built from the YAML keys when validated)."""
         return self._schedule
 
+    @field_validator("due")
+    @classmethod
+    def _due_fits(cls, due: Due | None, info: ValidationInfo) -> Due | None:
+        # A field validator, so the message points at the rule's 'due' line.
+        if due is not None and (problem := _due_problem(info.data.get("every"), due)):
+            raise ValueError(problem)
+        return due
+
     @model_validator(mode="after")
     def _one_schedule(self) -> Rule:
         kinds = [k for k in SCHEDULE_KEYS if getattr(self, k) is not None]
         if len(kinds) != 1:
-            raise ValueError("a rule needs exactly one of 'every', 'by', 'after' or 'constraint'"
+            raise ValueError("a rule needs exactly one of 'every', 'by', 'window', 'after' or 'constraint'"
                              + (f" (has {', '.join(kinds)})" if kinds else ""))
         if self.by is not None and not _MONTH_DAY.match(self.by):
             raise ValueError(f"'by' must be a day of the year as MM-DD, e.g. 01-15, not {self.by!r}")
         if self.months is not None and self.every is None:
             raise ValueError("'months' only limits a recurrence ('every')")
-        if self.by is None and (self.by_year != "plan" or self.shift != "next-working-day"):
-            raise ValueError("'by_year' and 'shift' only apply to a fixed date ('by')")
+        if self.by is None and self.by_year != "plan":
+            raise ValueError("'by_year' only applies to a fixed date ('by')")
+        if self.shift is not None and self.by is None and self.due is None and self.after is None:
+            raise ValueError("'shift' only applies to a fixed date ('by'), a recurrence's 'due' "
+                             "or a trigger ('after')")
         if (self.basis == "law") != (self.law is not None):
             raise ValueError("a rule has 'law' exactly when its basis is law")
         if (self.basis == "office") != (self.decided is not None):
@@ -251,18 +378,45 @@ class Rule(Model):
         return _KIND_WORD[self.schedule.kind] or self.every or ""
 
 
-_KIND_WORD = {"every": None, "by": "fixed-date", "after": "trigger", "constraint": "constraint"}
+SPAN_MONTHS = {"year": 12, "half-year": 6, "quarter": 3, "month": 1}
+
+
+def _due_problem(every: Every | None, due: Due) -> str | None:
+    """Why ``due`` does not fit the recurrence, or None (checked when the rule is built)."""
+    if every is None:
+        return "'due' only applies to a recurrence ('every')"
+    if every == "workday":
+        return "a daily obligation is due on its day: 'due' does not apply to 'every: workday'"
+    if due.weekday is not None and every != "week":
+        return "'weekday' only applies to 'every: week'"
+    if due.day is not None and every == "week":
+        return "a week has no day of the month: use 'weekday' (1 Monday to 7 Sunday)"
+    if due.day is not None and (due.month or 1) > SPAN_MONTHS[every]:
+        return f"'month: {due.month}' is past the end of 'every: {every}' ({SPAN_MONTHS[every]} months)"
+    return None
+
+
+_KIND_WORD = {"every": None, "by": "fixed-date", "window": "window", "after": "trigger",
+              "constraint": "constraint"}
+
+
+def _month_day(text: str) -> tuple[int, int]:
+    month, day = (int(x) for x in text.split("-"))
+    return month, day
 
 
 def _build_schedule(rule: Rule) -> Schedule:
     if rule.every is not None:
-        return Recurring(every=rule.every, months=tuple(rule.months) if rule.months else None)
+        return Recurring(every=rule.every, months=tuple(rule.months) if rule.months else None,
+                         due=rule.due, shift=rule.shift != "none")
     if rule.by is not None:
         month, day = (int(x) for x in rule.by.split("-"))
         return FixedDate(month=month, day=day, next_year=rule.by_year == "next",
-                         shift=rule.shift == "next-working-day")
+                         shift=rule.shift != "none")
+    if rule.window is not None:
+        return Window(start=_month_day(rule.window.from_), end=_month_day(rule.window.to))
     if rule.after is not None:
-        return Triggered(trigger=rule.after)
+        return Triggered(trigger=rule.after, shift=rule.shift == "next-working-day")
     assert rule.constraint is not None  # _one_schedule checked there is exactly one
     return DocumentCheck(constraint=rule.constraint)
 
@@ -289,6 +443,8 @@ class Staff(Model):
     id: StaffId
     unit: Id | None = None
     title: NonEmpty = Field(description="Job title (職稱), e.g. 課員")
+    hired: Date | None = Field(default=None, description="到職日: opens 'after: {staff: hired}' "
+                               "obligations (e.g. 新進人員到職1個月內完成訓練)")
 
 
 class Role(Model):
@@ -355,6 +511,14 @@ class Evidence(Model):
         return self
 
 
+class RecordField(Model):
+    """A number records may carry (``values: {<id>: n}``), declared in the plan data so a
+    rule can sum it (``total: {field: <id>}``), e.g. cases checked, pages, participants."""
+
+    id: Id
+    title: Text
+
+
 class Record(Model):
     """A dated record that something was done."""
 
@@ -364,6 +528,8 @@ class Record(Model):
     unit: Id | None = None
     staff: StaffId | None = None
     hours: float | None = Field(default=None, ge=0, le=1000)
+    values: dict[Id, Annotated[float, Field(ge=0, le=1_000_000)]] | None = Field(
+        default=None, description="Numbers of the plan's declared record fields, e.g. {cases: 60}")
     period: PeriodKey | Id | None = Field(
         default=None, description="The period this record fulfils when done after it ended "
         "(e.g. 2023-06 for June's report sent in July, or the id of the record that triggered "
@@ -438,6 +604,7 @@ class PlanFile(Model):
     """A file of plan data; the files of a plan folder are merged."""
 
     plan: Plan | None = None
+    record_fields: list[RecordField] = Field(default_factory=list)
     units: list[Unit] = Field(default_factory=list)
     staff: list[Staff] = Field(default_factory=list)
     roles: list[Role] = Field(default_factory=list)

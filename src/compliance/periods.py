@@ -190,7 +190,8 @@ class Period:
         return self.due != self.nominal_due
 
 
-Span = tuple[str, dt.date, dt.date, dt.date, "dt.date | None"]  # key, start, end, close, due
+# key, start, end, close, due (None: nothing can be due), nominal due (before any shift)
+Span = tuple[str, dt.date, dt.date, dt.date, "dt.date | None", dt.date]
 
 
 def expand(rule: m.Rule, plan: m.Plan, calendar: WorkCalendar, *,
@@ -199,20 +200,92 @@ def expand(rule: m.Rule, plan: m.Plan, calendar: WorkCalendar, *,
     schedule = rule.schedule
     spans = _EXPANDERS[schedule.kind](schedule, plan, calendar, triggers or [])
     out = []
-    for key, start, end, close, due in spans:
+    # A trigger from the plan data (a staff member's hire date) is answered by that member.
+    owners = {r.id: r.staff for r in triggers or []} if rule.after and rule.after.staff else {}
+    for key, start, end, close, due, nominal in spans:
         if due is None:
             continue  # the plan's window leaves this span no working day: nothing can be due
-        nominal = end if schedule.kind == "by" else due
         remind = due - dt.timedelta(days=rule.lead_days)
         trigger = key if schedule.kind == "after" else None
-        for entity in ((entities or []) if rule.for_each else [None]):
+        for entity in ([owners[key]] if owners else (entities or []) if rule.for_each else [None]):
             out.append(Period(rule.id, key, start, end, close, due, nominal, remind, entity, trigger))
     return out
 
 
 def _recurring(schedule: m.Recurring, plan: m.Plan, calendar: WorkCalendar,
                triggers: list[m.Record]) -> list[Span]:
-    return [(key, s, e, e, calendar.last_in(s, e)) for key, s, e in _spans(schedule, plan, calendar)]
+    due = schedule.due
+    if due is None:
+        return [(key, s, e, e, last, last or e) for key, s, e in _spans(schedule, plan, calendar)
+                for last in [calendar.last_in(s, e)]]
+    # A span the plan's window leaves without a working day has nothing due, whatever 'due' says.
+    spans = [_Span(key, s, e, *_bounds(schedule.every, key, s))
+             for key, s, e in _spans(schedule, plan, calendar) if calendar.last_in(s, e)]
+    if due.after_end is not None:
+        return [_after_end(x, due.after_end, schedule.shift, calendar) for x in spans]
+    return [span for x in spans
+            if (span := _within(x, due, schedule.shift, plan, calendar)) is not None]
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A recurring span: its window as the plan year clips it, and its whole calendar
+    extent (its first day, and the last day of the span that follows it)."""
+
+    key: str
+    start: dt.date
+    end: dt.date
+    first: dt.date
+    next_end: dt.date
+
+
+def _bounds(every: str, key: str, start: dt.date) -> tuple[dt.date, dt.date]:
+    if every == "week":
+        return start, start + dt.timedelta(days=13)
+    size = m.SPAN_MONTHS[every]
+    year, month = int(key[:4]), (start.month - 1) // size * size + 1
+    return dt.date(year, month, 1), _month_end(year, month + 2 * size - 1)
+
+
+def _after_end(x: _Span, count: m.Count, shift: bool, calendar: WorkCalendar) -> Span:
+    # Reported on once the span is over (每月10日前報送上月統計): an unnamed record counts
+    # from the day after the span until the next span ends (or the due date, if later), so
+    # the report on June sent on 7/05 is June's, not July's; one after the due date is late.
+    nominal = count_from(x.end, count, calendar)
+    due = calendar.on_or_after(nominal) if shift else nominal
+    return (x.key, x.end + ONE_DAY, x.end, max(x.next_end, due), due, nominal)
+
+
+def _within(x: _Span, due: m.Due, shift: bool, plan: m.Plan, calendar: WorkCalendar) -> Span | None:
+    # Due on a day inside the span (每月5日前, 每週一, 每季第1個月15日前). A day the plan's
+    # window cuts away leaves the span nothing due; a due date moved past the span's end
+    # keeps unnamed records counting until it.
+    if due.weekday is not None:
+        nominal = x.first + dt.timedelta(days=due.weekday - 1)
+    else:
+        month = x.first.month + (due.month or 1) - 1
+        last = _month_end(x.first.year, month)
+        nominal = last.replace(day=min(due.day or 1, last.day))
+    if not max(x.start, plan.first_day) <= nominal <= min(x.end, plan.last_day):
+        return None
+    moved = calendar.on_or_after(nominal) if shift else nominal
+    return (x.key, x.start, x.end, max(x.end, moved), moved, nominal)
+
+
+def count_from(day: dt.date, count: m.Count, calendar: WorkCalendar) -> dt.date:
+    """The last day of ``count`` counted from the day after ``day`` (始日不算入): N calendar
+    days later, the N-th working day after, or for months the day before the same day of
+    the last month, or that month's last day when it has no such day (民法第121條)."""
+    if count.days is not None:
+        return day + dt.timedelta(days=count.days)
+    if count.workdays is not None:
+        return calendar.add_workdays(day, count.workdays)
+    first = day + ONE_DAY
+    months = first.month - 1 + (count.months or 0)
+    year, month = first.year + months // 12, months % 12 + 1
+    if first.day > _month_end(year, month).day:
+        return _month_end(year, month)
+    return dt.date(year, month, first.day) - ONE_DAY
 
 
 def _fixed(schedule: m.FixedDate, plan: m.Plan, calendar: WorkCalendar,
@@ -227,7 +300,28 @@ def _fixed(schedule: m.FixedDate, plan: m.Plan, calendar: WorkCalendar,
         deadline = dt.date(year, 3, 1) - ONE_DAY
     close = dt.date(year, 12, 31) if schedule.next_year else plan.last_day
     due = calendar.on_or_after(deadline) if schedule.shift else deadline  # 行政程序法第48條, or not
-    return [(f"{year}-{schedule.text}", plan.first_day, deadline, close, due)]
+    return [(f"{year}-{schedule.text}", plan.first_day, deadline, close, due, deadline)]
+
+
+def _window(schedule: m.Window, plan: m.Plan, calendar: WorkCalendar,
+            triggers: list[m.Record]) -> list[Span]:
+    # 每年3月至5月間: once between the two days, due on the window's last working day. A
+    # window crossing the year end (11月至翌年2月) runs into the next year and is not cut
+    # at the plan's last day; otherwise the plan's first and last day cut it like a span.
+    year = plan.year
+    start = _day_of(year, schedule.start)
+    end = _day_of(year + schedule.crosses_year_end, schedule.end)
+    first = max(start, plan.first_day)
+    last = end if schedule.crosses_year_end else min(end, plan.last_day)
+    due = calendar.last_in(first, last) if first <= last else None
+    return [(start.isoformat(), first, last, last, due, due or last)]
+
+
+def _day_of(year: int, month_day: tuple[int, int]) -> dt.date:
+    """That day of ``year``; 02-29 in a common year is 02-28."""
+    month, day = month_day
+    end = _month_end(year, month)
+    return end.replace(day=min(day, end.day))
 
 
 def _triggered(schedule: m.Triggered, plan: m.Plan, calendar: WorkCalendar,
@@ -237,13 +331,14 @@ def _triggered(schedule: m.Triggered, plan: m.Plan, calendar: WorkCalendar,
     # trigger it answers (period: <trigger record id>).
     trigger = schedule.trigger
     out: list[Span] = []
+    count = m.Count(days=trigger.within_days, workdays=trigger.within_workdays,
+                    months=trigger.within_months)
     for record in triggers:
-        if trigger.within_days is not None:
-            # Calendar days, not moved off days off: 第一時間 does not wait for Monday.
-            due = record.date + dt.timedelta(days=trigger.within_days)
-        else:
-            due = calendar.add_workdays(record.date, trigger.within_workdays or 0)
-        out.append((record.id, record.date, due, due, due))
+        # Calendar days and months stay where they fall unless the rule asks for the shift:
+        # 第一時間 does not wait for Monday.
+        nominal = count_from(record.date, count, calendar)
+        due = calendar.on_or_after(nominal) if schedule.shift else nominal
+        out.append((record.id, record.date, due, due, due, nominal))
     return out
 
 
@@ -254,7 +349,8 @@ def _no_periods(schedule: m.DocumentCheck, plan: m.Plan, calendar: WorkCalendar,
 
 # One expander per schedule kind (see models.Schedule).
 _EXPANDERS: dict[str, Callable[[Any, m.Plan, WorkCalendar, list[m.Record]], list[Span]]] = {
-    "every": _recurring, "by": _fixed, "after": _triggered, "constraint": _no_periods,
+    "every": _recurring, "by": _fixed, "window": _window, "after": _triggered,
+    "constraint": _no_periods,
 }
 
 

@@ -24,7 +24,8 @@ WORDS: dict[str, tuple[str, ...]] = {
     "month": ("每月", "每個月"),
     "week": ("每週", "每周", "每星期"),
     "workday": ("每日", "每天"),
-    "trigger": ("第一時間", "立即", "即時", "隨即"),
+    # A count after an event states a trigger's deadline: 收件後7日內, 3個工作天內, 到職1個月內.
+    "trigger": ("第一時間", "立即", "即時", "隨即", "日內", "工作天內", "工作日內", "個月內"),
 }
 
 
@@ -42,9 +43,20 @@ def schedule_word_missing(rule: Rule) -> str | None:
         month, day = (int(x) for x in (rule.by or "").split("-"))
         wanted = f"{month}月{day}日"
         return None if wanted in quote else wanted
+    if kind == "window" and rule.window is not None:
+        # 每年3月至5月間: both months are the plan's words
+        for edge in (rule.window.from_, rule.window.to):
+            if (wanted := f"{int(edge[:2])}月") not in quote:
+                return wanted
+        return None
     words = WORDS[kind]
+    if rule.months or (rule.due and rule.due.day):
+        # 每年3月、9月各辦理1次 / 每年6月30日及12月31日前: the year, with its months or days
+        words = (*words, *WORDS["year"])
     if not any(w in quote for w in words):
         return " / ".join(words)
+    if rule.due and rule.due.day and f"{rule.due.day}日" not in quote:
+        return f"{rule.due.day}日"
     if rule.months:
         for month in (rule.months[0], rule.months[-1]):
             if f"{month}月" not in quote:

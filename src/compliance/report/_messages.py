@@ -27,7 +27,8 @@ LIGHT_MARK = {"red": "●", "yellow": "◐", "green": "○"}
 BASIS = {"zh-TW": {"plan": "計畫明定", "law": "法律規定", "office": "本所訂定"},
          "en": {"plan": "stated in the plan", "law": "set by law", "office": "set by the office"}}
 KIND = {"zh-TW": {"year": "每年", "half-year": "每半年", "quarter": "每季", "month": "每月", "week": "每週",
-                  "workday": "每個上班日", "fixed-date": "定期限", "trigger": "事件觸發", "constraint": "持續遵守"},
+                  "workday": "每個上班日", "fixed-date": "定期限", "trigger": "事件觸發", "constraint": "持續遵守",
+                  "window": "期間內"},
         "en": {}}
 SEVERITY = {"zh-TW": {"high": "高", "medium": "中", "low": "低"}, "en": {}}
 
@@ -35,6 +36,7 @@ _SENTENCES = {
     "zh-TW": {
         "need": "應於 {due} 前完成 {required} 次，已有 {count} 次",
         "need_total": "已累計 {total:g} 小時，應於 {due} 前累計至少 {required_total:g} 小時",
+        "need_sum": "{field}已累計 {total:g}，應於 {due} 前累計至少 {required_total:g}",
         "satisfied": "已於 {met} 完成（期限 {due}）",
         "late": "於 {met} 完成，晚於期限 {due}",
         "waived": "{waiver}",
@@ -55,6 +57,7 @@ _SENTENCES = {
     "en": {
         "need": "{required} record(s) due by {due}, {count} found",
         "need_total": "{total:g} of {required_total:g} hours by {due}",
+        "need_sum": "{field}: {total:g} of {required_total:g} by {due}",
         "satisfied": "done on {met} (due {due})",
         "late": "done on {met}, after the due date {due}",
         "waived": "{waiver}",
@@ -95,7 +98,11 @@ def message(bundle: Bundle, f: Finding, lang: str) -> str:
         return _constraint_message(bundle, rule, f, lang)
     d = lambda day: format_date(day, lang) if day else ""
     if f.required_total is not None and f.status in ("violation", "reminder", "open"):
-        text = s["need_total"].format(due=d(f.due), required_total=f.required_total, total=f.total or 0)
+        field = rule.total.field if rule.total else "hours"
+        declared = bundle.record_fields.get(field)  # a number the plan data declares
+        text = (s["need_sum"] if declared else s["need_total"]).format(
+            due=d(f.due), required_total=f.required_total, total=f.total or 0,
+            field=declared.title.get(lang) if declared else "")
     elif f.status in ("violation", "reminder", "open"):
         text = s["need"].format(due=d(f.due), required=f.required, count=f.count)
     elif f.status == "waived":
@@ -172,6 +179,10 @@ def entity_label(bundle: Bundle, rule_id: str, entity: str, lang: str) -> str:
 def period_label(f: Finding, lang: str) -> str:
     if f.start == f.end:
         return format_date(f.start, lang)
+    if f.start > f.end:
+        # Reported on after it ends (due: after_end): records count from the day after its
+        # end, which is all the finding knows of it; show the span up to its end.
+        return f"…–{format_date(f.end, lang)}"
     return f"{format_date(f.start, lang)}–{format_date(f.end, lang)}"
 
 

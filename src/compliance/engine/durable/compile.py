@@ -30,17 +30,23 @@ def fact_value(value: Any) -> Any:
     return value
 
 
-def _options(cond: m.Condition) -> list[dict[str, Any]]:
-    """A condition as alternatives of plain conjuncts (``in`` becomes one per value, B2)."""
+def _options(cond: m.Condition) -> list[list[dict[str, Any]]]:
+    """A condition as alternatives, each a list of plain conjuncts (``in`` becomes one
+    alternative per value, B2: no group nested in a join)."""
     if cond.present is not None:
-        return [{"$ex" if cond.present else "$nex": {cond.field: 1}}]
+        return [[{"$ex" if cond.present else "$nex": {cond.field: 1}}]]
     if cond.in_ is not None:
-        return [{cond.field: fact_value(v)} for v in cond.in_]
-    return [{cond.field: fact_value(cond.equals)}]
+        return [[{cond.field: fact_value(v)}] for v in cond.in_]
+    if cond.ranged:
+        # A missing field never matches $gte/$lte; text is tagged, so never a number.
+        return [[*([{"$gte": {cond.field: cond.at_least}}] if cond.at_least is not None else []),
+                 *([{"$lte": {cond.field: cond.at_most}}] if cond.at_most is not None else [])]]
+    return [[{cond.field: fact_value(cond.equals)}]]
 
 
 def _alternatives(conds: list[m.Condition]) -> list[list[dict[str, Any]]]:
-    return [list(combo) for combo in itertools.product(*(_options(c) for c in conds))]
+    return [[c for part in combo for c in part]
+            for combo in itertools.product(*(_options(c) for c in conds))]
 
 
 def match_rule_name(rule_id: str, variant: str) -> str:
@@ -79,6 +85,9 @@ def _obligation(rule: m.Rule) -> dict[str, Any]:
         "d": [{"$nex": {"period": 1}}, *dated],
         "k": [{"period": {"p": "key"}}, {"$gte": {"date": {"p": "start"}}}],
     }
+    # Whose records count: the period's unit or staff member (for_each), or the staff member
+    # whose hire date opened it.
+    owner = rule.for_each or ("staff" if rule.after and rule.after.staff else None)
     out = {}
     for n, extra in enumerate(_alternatives(rule.where)):
         for tag, window in windows.items():
@@ -86,7 +95,7 @@ def _obligation(rule: m.Rule) -> dict[str, Any]:
                 {"t": "record"},
                 {"activity": rule.activity},
                 *window,
-                *([entity[rule.for_each]] if rule.for_each else []),
+                *([entity[owner]] if owner else []),
                 *extra,
                 ALWAYS_TRUE,  # B1
             ]
@@ -121,23 +130,34 @@ def _constraint(rule: m.Rule) -> dict[str, Any]:
     }
 
 
-def _any_of(options: list[dict[str, Any]]) -> dict[str, Any]:
-    return options[0] if len(options) == 1 else {"$or": options}
+def _any_of(options: list[list[dict[str, Any]]]) -> dict[str, Any]:
+    # Not a join: one fact's condition may nest groups.
+    alternatives = [part[0] if len(part) == 1 else {"$and": part} for part in options]
+    return alternatives[0] if len(alternatives) == 1 else {"$or": alternatives}
 
 
 def _negate(cond: m.Condition) -> dict[str, Any]:
     # $neq never matches a missing field, so "not equal" must also accept "absent".
     if cond.present is not None:
         return {"$nex" if cond.present else "$ex": {cond.field: 1}}
+    if cond.ranged:
+        # Outside the range, or absent (the loader lets ranges test number fields only).
+        return {"$or": [{"$nex": {cond.field: 1}}, *_outside(cond)]}
     values = cond.in_ if cond.in_ is not None else [cond.equals]
     unequal = [{"$neq": {cond.field: fact_value(v)}} for v in values]
     return {"$or": [{"$nex": {cond.field: 1}}, {"$and": unequal} if len(unequal) > 1 else unequal[0]]}
 
 
+def _outside(cond: m.Condition) -> list[dict[str, Any]]:
+    return [*([{"$lt": {cond.field: cond.at_least}}] if cond.at_least is not None else []),
+            *([{"$gt": {cond.field: cond.at_most}}] if cond.at_most is not None else [])]
+
+
 # One compiler per schedule kind (see models.Schedule): every dated kind joins periods and
 # records the same way; a constraint judges documents.
 _COMPILERS: dict[str, Callable[[m.Rule], dict[str, Any]]] = {
-    "every": _obligation, "by": _obligation, "after": _obligation, "constraint": _constraint,
+    "every": _obligation, "by": _obligation, "window": _obligation, "after": _obligation,
+    "constraint": _constraint,
 }
 
 

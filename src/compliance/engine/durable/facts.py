@@ -42,6 +42,7 @@ def record_fields(rules: Sequence[m.Rule]) -> tuple[str, ...]:
     """The record fields some rule looks at: the engine is only given those (a long note
     nobody tests would be encoded, matched and decoded for nothing)."""
     used = {"period"} | {r.for_each for r in rules if r.for_each}
+    used |= {"staff" for r in rules if r.after and r.after.staff}  # answered by the hire's staff
     used |= {c.field for r in rules for c in r.where}
     return tuple(sorted(used))
 

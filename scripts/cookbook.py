@@ -1,0 +1,134 @@
+"""Regenerate the cookbook section of docs/rules.md from the example plan and the calendar.
+
+Each recipe is a rule of ``examples/plan-113/rules/obligations.yaml``: its plan sentence
+(the rule's quote), its YAML as written there, and the periods and due dates that
+``compliance calendar`` prints for it in 2023 (the example's plan data moved to 112) and
+in 2024. ``tests/test_cookbook.py`` fails when docs/rules.md differs from what this
+writes, so a stated date can never drift from the code.
+
+Usage: python scripts/cookbook.py
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples/plan-113"
+DOC = ROOT / "docs/rules.md"
+START, END = "<!-- cookbook:start (scripts/cookbook.py writes this) -->", "<!-- cookbook:end -->"
+SHOWN = 6  # calendar lines shown per year before the last one
+
+# (heading, rule id) in the order of the forms of issue 14.
+RECIPES: list[tuple[str, str]] = [
+    ("Due after the period: the 10th of the next month", "monthly-stats-report"),
+    ("Due after the period: N working days", "counter-stats-monthly"),
+    ("Due after the period: N calendar days", "quarter-review"),
+    ("Due after the period: N months", "half-year-results"),
+    ("Due after the period, no shift off days off", "volunteer-hours-entry"),
+    ("Due in the next year", "annual-results"),
+    ("Due on a day within the period", "website-notices-monthly"),
+    ("Due on a weekday", "online-system-weekly"),
+    ("Due on a day of the n-th month of the period", "coordination-meeting-quarterly"),
+    ("Several dates a year", "archive-inventory-twice"),
+    ("Named months", "fire-drill-march-september"),
+    ("A window in the year", "volunteer-training-spring"),
+    ("A window across the year end", "year-end-visits"),
+    ("Each half of the year", "satisfaction-survey-halves"),
+    ("Triggered: calendar days, with the 行政程序法第48條 shift", "petition-answer"),
+    ("Triggered: working days", "system-repair"),
+    ("Triggered from plan data (a hire date), counted in months", "induction-training"),
+    ("A count per period", "counter-spot-check-twice-monthly"),
+    ("A sum of a numeric field, per staff member", "e-learning-hours"),
+    ("A sum of a number the plan data declares", "case-audit-quarterly"),
+    ("Per unit", "unit-training-quarterly"),
+    ("Conditions: evidence present", "document-follow-up-monthly"),
+    ("Conditions: membership and evidence", "joint-audit-quarterly"),
+    ("Conditions: a comparison (≥, ≤, between)", "courtesy-training-quarterly"),
+    ("A constraint on every entity", "editable-documents-odf"),
+    ("A constraint: kinds that must exist", "plan-and-white-paper-online"),
+]
+
+
+def rule_blocks(text: str) -> dict[str, str]:
+    """The YAML of each rule of a rule file, as written, by id."""
+    blocks = re.split(r"(?m)^(?=  - id: )", text)
+    out = {}
+    for block in blocks[1:]:
+        rule_id = block.split("\n", 1)[0].removeprefix("  - id: ").strip()
+        lines = [line[2:] if line.startswith("  ") else line for line in block.rstrip().split("\n")]
+        out[rule_id] = "\n".join(lines)
+    return out
+
+
+def calendar_lines(roc_year: int) -> list[str]:
+    """What ``compliance calendar`` prints (en) for the example plan moved to ``roc_year``."""
+    from compliance.cli import main
+
+    with tempfile.TemporaryDirectory() as tmp:
+        plan_dir = Path(tmp) / "plan_data"
+        shutil.copytree(EXAMPLE / "plan_data", plan_dir)
+        plan = plan_dir / "plan.yaml"
+        plan.write_text(plan.read_text(encoding="utf-8").replace("roc_year: 113", f"roc_year: {roc_year}")
+                        .replace("adopted: 113/", f"adopted: {roc_year}/"), encoding="utf-8")
+        result = CliRunner().invoke(main, ["calendar", "--rules", str(EXAMPLE / "rules"),
+                                           "--plan", str(plan_dir), "--lang", "en"])
+    if result.exit_code != 0:
+        raise RuntimeError(result.output)
+    return result.output.splitlines()
+
+
+def rule_lines(lines: list[str], title: str) -> list[str]:
+    """The rule's lines: its title, alone or followed by the entity ("title [R01 ...]")."""
+    return [line for line in lines
+            if (parts := line.split("  "))[1:2] and re.fullmatch(re.escape(title) + r"( \[.*\])?", parts[1])]
+
+
+def shown(lines: list[str]) -> list[str]:
+    if len(lines) <= SHOWN + 1:
+        return lines
+    return [*lines[:SHOWN], f"… ({len(lines) - SHOWN - 1} more)", lines[-1]]
+
+
+def recipe(heading: str, block: str, by_year: dict[int, list[str]]) -> str:
+    quote = re.search(r"quote: ([^}]+)}", block)
+    parts = [f"### {heading}", "", f"Plan: {quote.group(1).strip() if quote else ''}", "",
+             "```yaml", block, "```", ""]
+    for year, lines in by_year.items():
+        if not lines:
+            parts += [f"{year}: no dated periods (each record that opens one, or each entity, is judged "
+                      "on its own).", ""]
+            continue
+        parts += [f"{year} (`compliance calendar`):", "", "```text", *shown(lines), "```", ""]
+    return "\n".join(parts)
+
+
+def cookbook() -> str:
+    from compliance.load import load_rules
+
+    blocks = rule_blocks((EXAMPLE / "rules/obligations.yaml").read_text(encoding="utf-8"))
+    titles = {r.id: r.title.en for r in load_rules(EXAMPLE / "rules").rules.values()}
+    calendars = {2023: calendar_lines(112), 2024: calendar_lines(113)}
+    out = []
+    for heading, rule_id in RECIPES:
+        by_year = {y: rule_lines(lines, titles[rule_id]) for y, lines in calendars.items()}
+        out.append(recipe(heading, blocks[rule_id], by_year))
+    return "\n".join(out)
+
+
+def rewrite(doc: str, section: str) -> str:
+    head, rest = doc.split(START, 1)
+    _, tail = rest.split(END, 1)
+    return f"{head}{START}\n\n{section}\n{END}{tail}"
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "src"))
+    DOC.write_text(rewrite(DOC.read_text(encoding="utf-8"), cookbook()), encoding="utf-8")
+    print(f"wrote {DOC.relative_to(ROOT)}")
