@@ -25,6 +25,7 @@ No plan names ``source_text`` (quotes are checked against the bundled plan only)
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import random
 import sys
@@ -33,6 +34,7 @@ from pathlib import Path
 import yaml
 
 from compliance import models as m
+from compliance._yaml import read_yaml
 from compliance.bundle import RuleBook
 from compliance.load import load_rules
 from compliance.periods import WorkCalendar, expand
@@ -148,8 +150,11 @@ def fmt_date(rng: random.Random, day: dt.date) -> str:
 class PlanGen:
     """Draws one synthetic plan; ``files()`` returns the YAML texts by file name."""
 
-    def __init__(self, book: RuleBook, calendar: WorkCalendar, seed: int, index: int, width: int):
+    def __init__(self, book: RuleBook, calendar: WorkCalendar, seed: int, index: int, width: int,
+                 scale: Scale | None = None):
         self.book = book
+        self.scale = scale or Scale()
+        self.day_of: dict[str, dt.date] = {}  # record id -> its date, for the history copies
         self.cal = calendar
         self.rng = random.Random(seed * 1_000_003 + index)
         self.seed = seed
@@ -204,6 +209,7 @@ class PlanGen:
                period: str | None = None, hours: float | None = None, evidence: bool = True,
                note: str | None = None) -> dict:
         rec: dict = {"id": self.uid(stem), "activity": activity, "date": self.date(day)}
+        self.day_of[rec["id"]] = day
         if period is not None:
             rec["period"] = period
         if unit is not None:
@@ -527,6 +533,36 @@ class PlanGen:
                 **({"kind": stem} if stem in PUBLISHED_KINDS else {}),
                 "url": f"https://synthetic{self.tag}.example.gov.tw/files/{title}.{fmt}"})
 
+    # -- scale knobs ----------------------------------------------------------------------
+
+    def grow(self) -> None:
+        """Apply the scale knobs after the year is drawn, with an rng of their own, so a
+        plan at ×1 and one year is byte-identical to what the knobs' absence gives."""
+        k, years = self.scale.records_x, self.scale.years
+        if k == 1 and years == 1:
+            return
+        rng = random.Random(f"grow:{self.seed}:{self.index}")
+        # Triggered obligations are not copied: each copy of a press report would open a
+        # period that every copy of a clarification counts for -- K^2 matches, a quadratic
+        # plan rather than a bigger one.
+        triggered = {a for r in self.book.rules.values() if r.after
+                     for a in (r.activity, r.after.activity)}
+        base = [r for r in self.records if r["activity"] not in triggered]
+        meetings = list(self.meetings)
+        trigger_ids = {r["id"] for r in base}
+        for j in range(2, k + 1):  # more of the same year: copies on the same days
+            self.records += [_copy(r, f"c{j}", trigger_ids) for r in base]
+            self.meetings += [_copy({x: v for x, v in mt.items() if x != "minutes"}, f"c{j}",
+                                    set()) for mt in meetings]
+        for back in range(1, years):  # earlier years kept in the same file: match nothing
+            year = YEAR - back
+            for r in base:
+                old = _copy(r, f"h{year}", trigger_ids)
+                old["date"] = fmt_date(rng, _shift(self.day_of[r["id"]], year))
+                if "period" in old and r["period"] not in trigger_ids:
+                    old["period"] = str(year) + r["period"][4:]
+                self.records.append(old)
+
     # -- output ---------------------------------------------------------------------------
 
     def files(self) -> dict[str, str]:
@@ -535,6 +571,7 @@ class PlanGen:
         self.draw_records()
         self.draw_meetings()
         self.draw_documents()
+        self.grow()
         head = f"# Synthetic plan {self.tag} (seed {self.seed}), written by bench/generate.py.\n"
         waivers = [{k: v for k, v in w.items() if not k.startswith("_")} for w in self.waivers]
         units = [{"id": u, "name": {"zh-TW": zh, "en": en}} for u, zh, en, _ in UNITS]
@@ -548,27 +585,118 @@ class PlanGen:
         }
 
 
+def _copy(item: dict, tag: str, trigger_ids: set[str]) -> dict:
+    """``item`` under a new id; a record naming a triggering record names that one's copy."""
+    out = {**item, "id": f"{item['id']}-{tag}"}
+    if out.get("period") in trigger_ids:
+        out["period"] = f"{out['period']}-{tag}"
+    return out
+
+
+def _shift(day: dt.date, year: int) -> dt.date:
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February
+        return day.replace(year=year, day=28)
+
+
+@dataclasses.dataclass(frozen=True)
+class Scale:
+    """The generator's knobs.
+
+    - ``records_x``: records per plan ×K -- each written record and each meeting (without
+      its minutes) K times, the copies on the same day under new ids; not the records of
+      triggered obligations (press reports and clarifications), whose copies would make
+      the matches grow as K^2;
+    - ``years``: years of history in the records file -- the year's written records again
+      for each of the Y-1 years before, shifted by whole years (period keys too); they
+      are facts that can match no period of the plan's year;
+    - ``rules_x``: the bundled rules repeated N times with new ids (``<id>-x2`` ...),
+      written to ``<out>/rules``; every copy counts the same records.
+    """
+
+    records_x: int = 1
+    years: int = 1
+    rules_x: int = 1
+
+    def __post_init__(self) -> None:
+        if min(self.records_x, self.years, self.rules_x) < 1:
+            raise ValueError("scale knobs must be at least 1")
+
+    @property
+    def default(self) -> bool:
+        return self == Scale()
+
+    @property
+    def tag(self) -> str:
+        """A folder-name suffix ("" for the defaults)."""
+        return "" if self.default else f"-r{self.records_x}-y{self.years}-x{self.rules_x}"
+
+
+def write_rules(src: Path, dst: Path, times: int) -> Path:
+    """The rule files of ``src`` with every rule repeated ``times`` times under new ids."""
+    dst.mkdir(parents=True, exist_ok=True)
+    for path in sorted(src.glob("*.yaml")):
+        # The project's reader, not yaml.safe_load: YAML 1.1 would read the key `on:` as true.
+        data, _, problems = read_yaml(path)
+        if problems or data is None:
+            raise SystemExit(f"{path}: {problems}")
+        rules = data.get("rules") or []
+        data["rules"] = rules + [{**r, "id": f"{r['id']}-x{k}"}
+                                 for k in range(2, times + 1) for r in rules]
+        (dst / path.name).write_text(dump(data, flow=False), encoding="utf-8")
+    return dst
+
+
+class _NoAliases(yaml.SafeDumper):
+    # The knobs' copies share nested dicts; written out in full, never as &anchor/*alias
+    # (the loader limits what aliases may expand to).
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
 def dump(data: dict, flow: bool | None = None) -> str:
     # By default leaf mappings in flow style ({id: ..., activity: ...}), like records-daily.yaml.
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=flow,
-                          width=1000)
+    return yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False,
+                     default_flow_style=flow, width=1000)
 
 
 def generate(plans: int, seed: int, out: Path, *, book: RuleBook | None = None,
-             start: int = 1, stop: int | None = None) -> list[Path]:
+             start: int = 1, stop: int | None = None, scale: Scale | None = None) -> list[Path]:
     """Write plans ``start``..``stop`` (1-based, inclusive; default all) of ``plans``
-    into ``out``; return their folders."""
+    into ``out``; return their folders. With ``scale.rules_x > 1`` the repeated rules go
+    to ``out/rules`` (the plans are the same: every copy of a rule counts the same records)."""
+    scale = scale or Scale()
     book = book or load_rules(RULES_DIR)
+    if scale.rules_x > 1:
+        write_rules(RULES_DIR, out / "rules", scale.rules_x)
     calendar = WorkCalendar()
     width = max(4, len(str(plans)))
     folders = []
     for i in range(start, (stop or plans) + 1):
         folder = out / f"plan-{i:0{width}d}"
         folder.mkdir(parents=True, exist_ok=True)
-        for name, text in PlanGen(book, calendar, seed, i, width).files().items():
+        for name, text in PlanGen(book, calendar, seed, i, width, scale).files().items():
             (folder / name).write_text(text, encoding="utf-8")
         folders.append(folder)
     return folders
+
+
+def add_scale_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--records-x", type=int, default=1, metavar="K",
+                        help="records per plan ×K (copies of the year's records; default 1)")
+    parser.add_argument("--years", type=int, default=1, metavar="Y",
+                        help="years of records history per plan (default 1: the plan's year)")
+    parser.add_argument("--rules-x", type=int, default=1, metavar="N",
+                        help="the bundled rules repeated N times with new ids (default 1)")
+
+
+def scale_of(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Scale:
+    try:
+        return Scale(args.records_x, args.years, args.rules_x)
+    except ValueError as exc:
+        parser.error(str(exc))
+        raise
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -576,10 +704,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plans", type=int, required=True, help="number of plan folders")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, required=True, help="folder to write plan-0001/ ... into")
+    add_scale_options(parser)
     args = parser.parse_args(argv)
     if args.plans < 1:
         parser.error("--plans must be at least 1")
-    generate(args.plans, args.seed, args.out)
+    generate(args.plans, args.seed, args.out, scale=scale_of(args, parser))
     print(f"wrote {args.plans} plans to {args.out}", file=sys.stderr)
     return 0
 

@@ -2,11 +2,17 @@
 """Benchmark: load, validate, evaluate and report many synthetic plans.
 
     python bench/run.py --plans 1000 --jobs 2 [--seed 1] [--data DIR] [--check] [--breakdown]
+                        [--records-x K] [--years Y] [--rules-x N] [--engine durable|clips]
 
 Generates ``--plans`` plan folders with ``bench/generate.py`` into ``DIR/<seed>-<plans>/``
-(default ``DIR`` is ``bench/data/``), or reuses that folder when it is complete (a
-``COMPLETE`` marker written last, naming the plan count, the seed and a hash of
-``generate.py``; a stale or partial folder is regenerated). Then, timed, for every plan:
+(default ``DIR`` is ``bench/data/``; with scale knobs ``DIR/<seed>-<plans>-rK-yY-xN/``),
+or reuses that folder when it is complete (a ``COMPLETE`` marker written last, naming the
+plan count, the seed, the knobs and a hash of ``generate.py``; a stale or partial folder
+is regenerated). ``--records-x``, ``--years`` and ``--rules-x`` are the generator's knobs
+(``generate.Scale``); with ``--rules-x N > 1`` the repeated rules in the data folder's
+``rules/`` are the rulebook. ``--engine clips`` evaluates with the CLIPS peer
+(``bench/peer_clips.py``) instead of durable-rules: same compiled obligations, same facts.
+Then, timed, for every plan:
 
 - load: ``load_bundle(rules/, plan, rulebook=...)`` -- read, schema-validate and
   cross-check the plan (the rules are read ONCE per process with ``load_rules``, which
@@ -57,7 +63,11 @@ explanation of a meeting held by the as-of date naming its rule, period and enti
 Checking happens right after each plan's timed work, on the same evaluation, and its
 time is taken out of ``seconds``: each worker times its own checking, and ``seconds``
 is the wall time minus the slowest worker's elapsed time plus that worker's elapsed
-time without checking (exact for ``--jobs 1``).
+time without checking (exact for ``--jobs 1``). With ``--engine clips``, ``--check`` also
+compares each plan's CLIPS findings with the durable-rules findings (equal, explanations
+included), untimed. ``--warmup`` loads the rules and evaluates each worker's first plan
+once before the clock starts (per-plan figures without the one-off costs: loading the
+rules, the holiday calendar, registering rulesets); ``bench/growth.py`` uses it.
 """
 
 from __future__ import annotations
@@ -103,10 +113,13 @@ def _generator_hash() -> str:
     return hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:16]
 
 
-def ensure_data(root: Path, plans: int, seed: int) -> Path:
-    """``root/<seed>-<plans>``, generated unless it is already complete and current."""
-    folder = root / f"{seed}-{plans}"
+def ensure_data(root: Path, plans: int, seed: int, scale: generate.Scale | None = None) -> Path:
+    """``root/<seed>-<plans>[-rK-yY-xN]``, generated unless already complete and current."""
+    scale = scale or generate.Scale()
+    folder = root / f"{seed}-{plans}{scale.tag}"
     marker = {"plans": plans, "seed": seed, "generator": _generator_hash()}
+    if not scale.default:
+        marker["scale"] = dataclasses.asdict(scale)
     try:
         if json.loads((folder / "COMPLETE").read_text()) == marker:
             return folder
@@ -116,7 +129,7 @@ def ensure_data(root: Path, plans: int, seed: int) -> Path:
     started = time.perf_counter()
     tmp = root / f".{folder.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
-    generate.generate(plans, seed, tmp)
+    generate.generate(plans, seed, tmp, scale=scale)
     (tmp / "COMPLETE").write_text(json.dumps(marker) + "\n")
     if folder.exists():
         shutil.rmtree(folder)
@@ -128,34 +141,53 @@ def ensure_data(root: Path, plans: int, seed: int) -> Path:
 # --- the timed work ------------------------------------------------------------------------
 
 
-def _rulebook(timings: dict[str, float]) -> RuleBook:
+def rules_dir(folder: Path) -> Path:
+    """The data folder's repeated rules (``--rules-x``) or the bundled ones."""
+    return folder / "rules" if (folder / "rules").is_dir() else RULES_DIR
+
+
+def _engine(name: str):
+    if name == "clips":
+        from peer_clips import ClipsEngine  # bench-only: pip install -e '.[bench]'
+        return ClipsEngine()
+    return None  # evaluate's default: durable-rules
+
+
+def _rulebook(timings: dict[str, float], rules: Path) -> RuleBook:
     global _BOOK
     if _BOOK is None:
         start = time.perf_counter()
-        _BOOK = load_rules(RULES_DIR)
+        _BOOK = load_rules(rules)
         timings["load"] += time.perf_counter() - start
     return _BOOK
 
 
-def run_chunk(task: tuple[list[str], bool, bool, str]) -> dict:
+def run_chunk(task: tuple[list[str], bool, bool, str, str, str, bool]) -> dict:
     """Load, validate, evaluate and report each plan folder of a chunk; return counts and
     timings only. With ``check``, compare each evaluation with the reference evaluator
     (untimed)."""
-    folders, breakdown, check, lang = task
+    folders, breakdown, check, lang, rules, engine_name, warmup = task
+    rules_path = Path(rules)
+    engine = _engine(engine_name)
+    warmed = time.perf_counter()
+    if warmup:  # untimed: the rules, the calendar, the rulesets, caches
+        book = _rulebook(defaultdict(float), rules_path)
+        evaluate(load_bundle(rules_path, Path(folders[0]), rulebook=book), AS_OF, engine=engine)
+    warmup_seconds = time.perf_counter() - warmed
     tune_for_batch()  # what the compliance CLI does before every command
     options = Options(lang=lang, fail_on="never")
     began = time.perf_counter()
     timings: dict[str, float] = defaultdict(float)
-    book = _rulebook(timings)
+    book = _rulebook(timings, rules_path)
     constraint_rules = {r.id for r in book.rules.values() if r.constraint}
-    facts = findings = report_chars = differences = 0
+    facts = records = findings = report_chars = differences = 0
     check_seconds = 0.0
     perf = time.perf_counter
     for folder in folders:
         t0 = perf()
-        bundle = load_bundle(RULES_DIR, Path(folder), rulebook=book)
+        bundle = load_bundle(rules_path, Path(folder), rulebook=book)
         t1 = perf()
-        evaluation = evaluate(bundle, AS_OF, timings=timings if breakdown else None)
+        evaluation = evaluate(bundle, AS_OF, engine=engine, timings=timings if breakdown else None)
         t2 = perf()
         stream = io.StringIO()
         write_json(bundle, evaluation, stream, options)
@@ -167,15 +199,20 @@ def run_chunk(task: tuple[list[str], bool, bool, str]) -> dict:
         report_chars += len(report)
         periods = sum(1 for f in evaluation.findings if f.rule not in constraint_rules)
         facts += len(bundle.records) + periods + len(bundle.documents)
+        records += len(bundle.records)
         findings += len(evaluation.findings)
         if check:
             c0 = perf()
             differences += _disagrees(bundle, evaluation, folder)
+            if engine is not None and evaluate(bundle, AS_OF).findings != evaluation.findings:
+                print(f"DIFFERENCE from durable-rules: {folder}", file=sys.stderr)
+                differences += 1
             check_seconds += perf() - c0
         del bundle, evaluation, report, stream  # freeing the plan's objects is part of the work
-    return {"plans": len(folders), "facts": facts, "findings": findings,
+    return {"plans": len(folders), "facts": facts, "records": records, "findings": findings,
             "report_chars": report_chars, "differences": differences, "timings": dict(timings),
             "elapsed": time.perf_counter() - began, "check_seconds": check_seconds,
+            "warmup_seconds": warmup_seconds,
             "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
 
 
@@ -247,11 +284,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="compare every plan with tests/reference.py (untimed)")
     parser.add_argument("--breakdown", action="store_true", help="seconds per stage")
     parser.add_argument("--lang", default="zh-TW", choices=["zh-TW", "en"], help="report language")
+    parser.add_argument("--engine", default="durable", choices=["durable", "clips"],
+                        help="evaluate on durable-rules (the product) or the CLIPS peer")
+    parser.add_argument("--warmup", action="store_true",
+                        help="load the rules and evaluate the first plan once, untimed, first")
+    generate.add_scale_options(parser)
     args = parser.parse_args(argv)
     if args.plans < 1 or args.jobs < 1:
         parser.error("--plans and --jobs must be at least 1")
 
-    folder = ensure_data(args.data, args.plans, args.seed)
+    folder = ensure_data(args.data, args.plans, args.seed, generate.scale_of(args, parser))
+    rules = str(rules_dir(folder))
     plans = sorted(str(p) for p in folder.glob("plan-*") if p.is_dir())
     if len(plans) != args.plans:
         raise SystemExit(f"{folder} holds {len(plans)} plans, expected {args.plans}")
@@ -259,13 +302,15 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     if jobs == 1:
-        results = [run_chunk((plans, args.breakdown, args.check, args.lang))]
+        results = [run_chunk((plans, args.breakdown, args.check, args.lang, rules, args.engine,
+                              args.warmup))]
     else:
         context = multiprocessing.get_context("fork")
         pool = context.Pool(jobs, initializer=_init_worker)
         try:
-            results = pool.map(run_chunk, [(c, args.breakdown, args.check, args.lang)
-                                           for c in chunks(plans, jobs)], chunksize=1)
+            results = pool.map(run_chunk, [(c, args.breakdown, args.check, args.lang, rules,
+                                            args.engine, args.warmup) for c in chunks(plans, jobs)],
+                               chunksize=1)
             pool.close()
         except BaseException:
             pool.terminate()
@@ -274,13 +319,17 @@ def main(argv: list[str] | None = None) -> int:
             pool.join()  # reaped, so RUSAGE_CHILDREN includes every worker
     wall = time.perf_counter() - started
 
-    slowest = max(results, key=lambda r: r["elapsed"])
-    seconds = wall - slowest["elapsed"] + max(r["elapsed"] - r["check_seconds"] for r in results)
+    # The wall time without the slowest worker's untimed parts (warm-up, checking).
+    slowest = max(results, key=lambda r: r["elapsed"] + r["warmup_seconds"])
+    seconds = (wall - slowest["elapsed"] - slowest["warmup_seconds"]
+               + max(r["elapsed"] - r["check_seconds"] for r in results))
     peak_kb = max([resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                    resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]
                   + [r["maxrss_kb"] for r in results])
-    line = {"plans": len(plans), "jobs": jobs, "facts": sum(r["facts"] for r in results),
+    line = {"plans": len(plans), "jobs": jobs, "engine": args.engine,
+            "records": sum(r["records"] for r in results), "facts": sum(r["facts"] for r in results),
             "seconds": round(seconds, 3), "plans_per_second": round(len(plans) / seconds, 1),
+            "ms_per_plan": round(1000 * seconds / len(plans), 2),
             "peak_rss_mb": round(peak_kb / 1024, 1)}
     if args.breakdown:
         total = {s: sum(r["timings"].get(s, 0.0) for r in results) for s in (*STAGES, "evaluate")}

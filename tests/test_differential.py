@@ -14,9 +14,11 @@ drawn too; ``DIFFERENTIAL_CROSS_TYPES=0`` turns them off.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import os
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,7 +29,9 @@ import compliance.engine.durable.compile as compile_mod
 from compliance import models as m
 from compliance.bundle import Bundle, RuleBook
 from compliance.engine.durable import DurableEngine as Engine
+from compliance.engine.durable import partition
 from compliance.evaluate import evaluate
+from compliance.load import load_bundle
 
 from reference import reference_evaluate
 from strategies import OFFICE, bundles, text
@@ -89,6 +93,72 @@ CROSS_TYPES = os.environ.get("DIFFERENTIAL_CROSS_TYPES", "1") == "1"
 def test_engine_agrees_with_reference(case):
     bundle, as_of = case
     assert_agree(bundle, as_of)
+
+
+# --- bounded rulesets and sessions (partition.py) change nothing ---------------------------
+
+@settings(PROFILE, max_examples=max(50, PROFILE.max_examples // 8))
+@given(bundles(max_records=25, max_rules=6), st.sampled_from([1, 2, 3]))
+def test_bounded_sessions_agree_with_reference(case, per_session):
+    """Rulesets of at most 18 engine rules (the most one generated rule compiles to) and
+    sessions of 1-3 records: every generated case is cut into many pieces (with one record
+    a session, a late record naming its period meets that period only through
+    ``partition._candidates``' named-key clause)."""
+    bundle, as_of = case
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(partition, "MAX_RULES", 18)
+        patch.setattr(partition, "MAX_RECORDS", per_session)
+        patch.setattr(partition, "_PARTITIONS", type(partition._PARTITIONS)())
+        assert_agree(bundle, as_of, engine=ENGINE)
+
+
+@pytest.mark.parametrize("per_session", [1, 2])
+def test_late_record_alone_in_its_session_still_meets_its_period(monkeypatch, per_session):
+    """A record naming May, done in June, is dated after May's window: only the named-key
+    clause of ``partition._candidates`` brings May into its session (dropping that clause
+    makes this test fail; the random cases above rarely draw it)."""
+    monkeypatch.setattr(partition, "MAX_RECORDS", per_session)
+    bundle = small_bundle([{"id": "r1", "activity": "act-a", "every": "month"}],
+                          [{"id": "x1", "activity": "act-a", "date": "2023-06-12",
+                            "period": "2023-05"},
+                           {"id": "x2", "activity": "act-a", "date": "2023-06-13"}])
+    as_of = dt.date(2023, 7, 1)
+    got = evaluate(bundle, as_of, engine=Engine()).findings
+    assert [f.status for f in got if f.period_key == "2023-05"] == ["late"]
+    assert got == reference_evaluate(bundle, as_of), diff(got, reference_evaluate(bundle, as_of))
+
+
+def repeated_rules(bundle: Bundle, times: int) -> Bundle:
+    """The bundle with each rule repeated ``times`` times under new ids."""
+    rules = {f"{r.id}-x{k}": r.model_copy(update={"id": f"{r.id}-x{k}"})
+             for k in range(times) for r in bundle.rules.values()}
+    return dataclasses.replace(bundle, rulebook=dataclasses.replace(bundle.rulebook, rules=rules))
+
+
+def _bundled() -> Bundle:
+    root = Path(__file__).resolve().parent.parent
+    return load_bundle(root / "rules", root / "plan_data")
+
+
+def _agree_on_bundled(at_least: int) -> None:
+    """The bundled plan under the bundled rules repeated to ``at_least`` obligations."""
+    base = _bundled()
+    bundle = repeated_rules(base, -(-at_least // len(base.rules)))
+    as_of = dt.date(2023, 12, 31)
+    got = [dataclasses.replace(f, explanations=()) for f in evaluate(bundle, as_of).findings]
+    want = reference_evaluate(bundle, as_of)
+    assert len(bundle.rules) >= at_least and len(got) > 10 * len(bundle.rules)
+    assert got == want, diff(got, want)
+
+
+def test_rulebook_beyond_the_old_cliff_agrees_with_reference():
+    """Over 150 obligations: one durable-rules ruleset held at most 128 (error 108)."""
+    _agree_on_bundled(150)
+
+
+@pytest.mark.slow
+def test_thousand_obligation_rulebook_agrees_with_reference():
+    _agree_on_bundled(1000)
 
 
 # --- fact order does not matter ----------------------------------------------------------

@@ -6,13 +6,17 @@ import contextlib
 import itertools
 import random
 import threading
+from pathlib import Path
 
 import pytest
 from durable import engine as raw
 
-from compliance.engine.durable import session
+from compliance.engine.durable import partition, session
+from compliance.engine.durable.compile import CLASSIFY, compile_match
+from compliance.engine.durable.distinct import canonical, relative_fields, run_distinct
 from compliance.engine.durable.session import ALWAYS_TRUE, GO, Engine, check_definition, fnv1a32
 from compliance.errors import EngineError
+from compliance.load import load_rules
 
 from _helpers import rss_mb
 
@@ -190,10 +194,64 @@ def test_b4_more_than_1024_sessions_in_one_process():
 def test_many_rulesets_are_evicted_and_unregistered():
     engine = Engine()
     fs = facts(5, 20)
-    for n in range(40):
+    for n in range(session._MAX_RULESETS + 24):
         variant = {f"m{n}": JOIN["m"]}
         assert {(f.facts["p"], f.facts["r"]) for f in engine.run(variant, fs)} == expected_matches(fs)
-    assert len(engine._rulesets) <= 16
+    assert len(engine._rulesets) == session._MAX_RULESETS
+    assert len(engine._host._ruleset_list) == session._MAX_RULESETS  # unregistered, too
+
+
+# --- fixed-size limits: never a raw traceback, and partition keeps clear of them ---------
+
+def _same_pattern(n: int) -> dict:
+    """``n`` rules whose record patterns are identical (one alpha node, n joins)."""
+    record = {"$and": [{"t": "record"}, {"activity": "a0"}, {"$gte": {"date": {"p": "start"}}},
+                       ALWAYS_TRUE]}
+    return {f"r{i}": {"all": [GO, {"p": {"$and": [{"t": "period"}, {"n": i}]}}, {"r": record}]}
+            for i in range(n)}
+
+
+def _distinct_patterns(n: int) -> dict:
+    return {f"r{i}": {"all": [GO, {"p": {"$and": [{"t": "period"}, {"n": i}]}},
+                              {"r": {"$and": [{"t": "record"}, {"activity": f"a{i}"},
+                                              {"$gte": {"date": {"p": "start"}}}, ALWAYS_TRUE]}}]}
+            for i in range(n)}
+
+
+LIMIT_FACTS = [{"id": "P", "t": "period", "n": 0, "start": 0},
+               {"id": "R", "t": "record", "activity": "a0", "date": 5}]
+
+
+@pytest.mark.parametrize("definition, code", [
+    (_distinct_patterns(300), "108"),  # > 256 beta links on the go pattern: at registration
+    (_same_pattern(65), "303"),  # one record reaches 65 joins: when it is asserted
+])
+def test_engine_limits_are_engine_errors_with_a_reason(definition, code):
+    engine = Engine()
+    with pytest.raises(EngineError, match=f"error code: {code} -- .*(256|64)"):
+        engine.run(definition, LIMIT_FACTS)
+    assert matches(engine.run(JOIN, facts())) == expected_matches(facts())  # still usable
+
+
+def test_rulesets_at_partition_size_stay_below_the_limits():
+    """The worst shape partition can produce: MAX_RULES rules, one record pattern."""
+    got = Engine().run(_same_pattern(partition.MAX_RULES), LIMIT_FACTS)
+    assert {f.rule for f in got} == {"r0"}  # the only rule with a period (n == 0)
+
+
+def test_partition_splits_a_large_rulebook_and_loses_no_rule():
+    book = load_rules(Path(__file__).resolve().parent.parent / "rules")
+    times = -(-1000 // len(book.rules))  # at least 1,000 obligations
+    rules = [r.model_copy(update={"id": f"{r.id}-x{k}"}) for k in range(times)
+             for r in book.rules.values()]
+    parts = partition.partition(rules)
+    assert len(rules) >= 1000 and len(parts) > 1
+    assert all(len(p.definition) <= partition.MAX_RULES for p in parts)
+    merged = {name: body for p in parts for name, body in p.definition.items()}
+    assert merged == compile_match(rules)
+    assert sum(len(p.definition) for p in parts) == len(merged)  # no rule in two rulesets
+    with pytest.raises(EngineError, match="108"):  # what one ruleset of them all would do
+        Engine().run(compile_match(rules), [])
 
 
 
@@ -208,3 +266,57 @@ def test_memory_stays_flat_over_many_sessions():
         engine.run(JOIN, fs)
     # Without delete_state each session keeps ~100 KB+ (1500 sessions: > 150 MB).
     assert rss_mb() - start < 40
+
+
+# --- distinct.py: single-fact rulesets run once per distinct fact shape -------------------
+
+def _status_facts(n: int, seed: int) -> list[dict]:
+    """Periods as a plan has them (start <= remind_from <= due), judged on day 20."""
+    rnd = random.Random(seed)
+    out = []
+    for i in range(n):
+        start = rnd.randrange(0, 40)
+        due = start + rnd.randrange(0, 10)
+        met = start + rnd.randrange(0, 15)
+        met = met if met <= 20 and rnd.random() < 0.7 else 10**8  # known by as_of, or not met
+        out.append({"id": f"S{i}", "t": "status", "start": start, "due": due,
+                    "remind_from": max(start, due - rnd.randrange(0, 8)), "as_of": 20,
+                    "met_on": met, "waived": int(rnd.random() < 0.1)})
+    return out
+
+
+class _Counting(Engine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.asserted = 0
+
+    def run(self, definition, facts):
+        self.asserted += len(facts)
+        return super().run(definition, facts)
+
+
+def test_relative_fields_are_only_those_compared_within_the_fact():
+    assert relative_fields(CLASSIFY) == {"start", "due", "remind_from", "as_of", "met_on"}
+    literal = {"x": {"all": [GO, {"s": {"$and": [{"t": "status"}, {"$gt": {"due": 3}},
+                                                  {"$lt": {"start": {"$m": "due"}}}]}}]}}
+    assert relative_fields(literal) == {"start"}  # due is also compared with a literal
+    assert relative_fields(JOIN) == frozenset()  # two facts per rule: never reduced
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_distinct_shapes_give_every_fact_its_own_firings(seed):
+    fs = _status_facts(400, seed)
+    plain = sorted((f.rule, f.facts["s"]) for f in Engine().run(CLASSIFY, fs))
+    counting = _Counting()
+    reduced = sorted((f.rule, f.facts["s"]) for f in run_distinct(counting, CLASSIFY, fs))
+    assert reduced == plain
+    assert len(plain) == len(fs) and {s for _, s in plain} == {f["id"] for f in fs}
+    assert counting.asserted < 120  # 400 facts, far fewer shapes
+
+
+def test_distinct_keeps_facts_with_non_numeric_relative_fields_apart():
+    fs = [{"id": "a", "t": "status", "start": "s:x", "as_of": 1, "due": 1, "remind_from": 1,
+           "met_on": 1, "waived": 0}, *_status_facts(5, 0)]
+    assert canonical(fs[0], relative_fields(CLASSIFY))["id"] == "a"
+    assert {(f.rule, f.facts["s"]) for f in run_distinct(Engine(), CLASSIFY, fs)} == {
+        (f.rule, f.facts["s"]) for f in Engine().run(CLASSIFY, fs)}

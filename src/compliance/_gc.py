@@ -5,13 +5,43 @@ models, facts) that die young and hold almost no reference cycles, which referen
 counting frees at once. With the default thresholds the cyclic collector runs every
 700 allocations and took 15-30 % of a batch's time (bench/run.py, measured A/B);
 everything imported before the run is also frozen out of its way.
+
+Raised thresholds are not enough for a large plan: its own objects (45,000 records are
+~1.5 million) outlive young collections, so each older collection walks all of them
+again, and the collector's share grows with the plan -- loading a 45,700-record plan
+took 2.0x as long with the collector on, evaluating it 2-3x (bench/growth.py,
+docs/performance.md). ``paused`` turns it off for one bounded step (load one plan,
+evaluate one plan); whatever cyclic garbage the step leaves is collected after it.
 """
 
 from __future__ import annotations
 
+import functools
 import gc
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def tune_for_batch() -> None:
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
+
+
+def paused(func: Callable[P, R]) -> Callable[P, R]:
+    """``func`` with the cyclic collector off while it runs (reference counting still
+    frees everything acyclic at once); a nested call leaves it to the outermost."""
+
+    @functools.wraps(func)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        if not gc.isenabled():
+            return func(*args, **kwargs)
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return run

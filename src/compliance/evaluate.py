@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from compliance import models as m
+from compliance._gc import paused
 from compliance.bundle import Bundle
 from compliance.engine import Matches, RulesEngine, StatusQuestion, default_engine
 from compliance.errors import EngineError
@@ -31,6 +32,7 @@ def default_calendar() -> WorkCalendar:
     return _CALENDAR
 
 
+@paused  # bounded work, almost no cycles: the collector only walks it (_gc.py)
 def evaluate(bundle: Bundle, as_of: dt.date, *, rules: Iterable[str] | None = None,
              engine: RulesEngine | None = None, calendar: WorkCalendar | None = None,
              timings: dict[str, float] | None = None) -> Evaluation:

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from compliance import models as m
+from compliance._gc import paused
 from compliance._yaml import (
     MAX_BYTES,
     PathKey,
@@ -352,6 +353,7 @@ _KIND = {"record_fields": "record field", "units": "unit", "staff": "staff membe
          "records": "record", "meetings": "meeting", "waivers": "waiver", "documents": "document"}
 
 
+@paused  # bounded work, almost no cycles: the collector only walks it (_gc.py)
 def load_bundle(rules_dir: Path, plan_dir: Path, *, rulebook: RuleBook | None = None) -> Bundle:
     """Load and cross-check rules and plan; raise ``InputError`` with every problem.
 

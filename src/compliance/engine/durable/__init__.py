@@ -2,7 +2,9 @@
 
 ``compile`` turns rules into durable-rules JSON rulesets, ``session`` runs them safely
 (each measured trap neutralised), ``facts`` encodes periods, records and documents as
-flat facts; ``DurableEngine`` puts them together behind ``compliance.engine.RulesEngine``.
+flat facts; ``partition`` cuts the match rules and facts into rulesets and sessions below
+the engine's fixed limits, ``distinct`` asks each distinct status question once;
+``DurableEngine`` puts them together behind ``compliance.engine.RulesEngine``.
 Rule names inside a ruleset (``m|<rule>|<variant>``, ``c|<rule>|<verdict>``) never leave
 this package.
 """
@@ -12,12 +14,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from compliance.engine import Matches, StatusQuestion, Verdict
 from compliance.engine.durable import compile as _compile
 from compliance.engine.durable import facts as _facts
-from compliance.engine.durable.session import Engine
+from compliance.engine.durable.distinct import run_distinct
+from compliance.engine.durable.partition import run_match
+from compliance.engine.durable.session import Engine, Firing
 from compliance.errors import EngineError
 
 if TYPE_CHECKING:
@@ -39,7 +43,7 @@ class DurableEngine:
         matched: dict[str, set[str]] = defaultdict(set)
         verdicts: dict[tuple[str, str], set[Verdict]] = defaultdict(set)
         published: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for firing in self._session.run(_compile.compile_match(list(rules)), facts):
+        for firing in self._run_match(list(rules), facts):
             kind, rule_id, rest = _compile.parse_rule_name(firing.rule)
             if kind == "m":
                 matched[firing.facts["p"]].add(firing.facts["r"])
@@ -51,11 +55,19 @@ class DurableEngine:
                        {k: frozenset(v) for k, v in verdicts.items()},
                        {k: frozenset(v) for k, v in published.items()})
 
+    def _run_match(self, rules: list[m.Rule], facts: list[_facts.Fact]) -> list[Firing]:
+        # Bounded rulesets and sessions: no engine limit, cost linear in rules and records.
+        return run_match(self._session, rules, facts)
+
+    def _run_classify(self, definition: dict[str, Any], facts: list[_facts.Fact]) -> list[Firing]:
+        # Each distinct status shape once (distinct.py), in bounded sessions.
+        return run_distinct(self._session, definition, facts)
+
     def classify(self, questions: Mapping[str, StatusQuestion], as_of: dt.date) -> dict[str, Status]:
         facts = [_facts.status_fact(pid, q, as_of) for pid, q in questions.items()]
         found: dict[str, list[str]] = defaultdict(list)
         # Read at call time: the differential tests' negative controls swap the table.
-        for firing in self._session.run(_compile.CLASSIFY, facts):
+        for firing in self._run_classify(_compile.CLASSIFY, facts):
             found[firing.facts["s"]].append(firing.rule)
         out: dict[str, Status] = {}
         for pid in questions:

@@ -20,6 +20,9 @@ function ``run(definition, facts) -> firings``:
   guarantees one action per session; a session aborted before go is never deleted.
 - B4 1,024 live sessions and memory never freed: exactly one live session at a time,
   deleted after each run; rulesets are cached (bounded) and unregistered on eviction.
+- Fixed-size limits (256 beta links per alpha node, error 108; a 64-entry stack per
+  asserted fact, error 303): ``partition`` keeps rulesets and sessions below them, and
+  any error code the engine returns becomes an ``EngineError`` that names it.
 """
 
 from __future__ import annotations
@@ -45,8 +48,16 @@ GO = {"g": {"t": GO_TYPE}}  # first pattern of every rule (P1)
 ALWAYS_TRUE = {"$neq": {"t": {"p": "t"}}}  # last conjunct of every join (B1)
 ACTION = "collect"
 _SENTINEL = "__sentinel"
-_MAX_RULESETS = 16
+# Registered rulesets kept: a 1,000-obligation rulebook is cut into ~36 (partition.py);
+# all of them must stay registered across plans, or each plan would register them anew.
+_MAX_RULESETS = 64
 CAP = 1000
+# What the engine's error codes mean (durable-rules 2.0.28, src/rules/rules.h).
+_CODES = {
+    108: "more than 256 rules hang off one condition (ERR_RULE_BETA_LIMIT_EXCEEDED)",
+    303: "one fact reaches more than 64 rules at once (ERR_MAX_STACK_SIZE)",
+    101: "the engine ran out of memory (ERR_OUT_OF_MEMORY)",
+}
 
 
 @dataclass(frozen=True)
@@ -126,9 +137,21 @@ def _json_encoder() -> Callable[[Any], str]:
 _encode = _json_encoder()
 
 
+def engine_failure(exc: Exception, doing: str) -> EngineError:
+    """The engine's bare ``Exception("... error code: N")`` as an EngineError with a reason."""
+    text = str(exc)
+    code = text.rpartition("error code: ")[2]
+    reason = _CODES.get(int(code)) if code.isdigit() else None
+    return EngineError(f"durable-rules failed while {doing}: {text}"
+                       + (f" -- {reason}" if reason else ""))
+
+
 def _assert_direct(handle: Any, fact: dict[str, Any]) -> None:
     """durable's Ruleset.assert_fact without its wrappers, with the same result codes."""
-    code = _dre.assert_fact(handle, _encode(fact))[0]
+    try:
+        code = _dre.assert_fact(handle, _encode(fact))[0]
+    except Exception as exc:  # the C extension raises bare Exceptions
+        raise engine_failure(exc, "asserting a fact") from exc
     if code == 2:
         raise EngineError(f"engine saw fact {fact['id']!r} twice (id hash collision?)")
     # code 1: no rule looks at this fact; 0 and 3: asserted
@@ -154,7 +177,10 @@ class Engine:
         check_definition(definition)
         full = {rule: self._with_action(rule, body) for rule, body in definition.items()}
         full[_SENTINEL] = {"all": [GO], "run": f"{ACTION}:{_SENTINEL}"}  # B3: one action per session
-        self._host.register_rulesets({name: full})
+        try:
+            self._host.register_rulesets({name: full})
+        except Exception as exc:  # the C extension raises bare Exceptions
+            raise engine_failure(exc, f"registering a ruleset of {len(full)} rules") from exc
         self._rulesets[name] = definition
         while len(self._rulesets) > _MAX_RULESETS:
             old, _ = self._rulesets.popitem(last=False)
@@ -201,6 +227,8 @@ class Engine:
             self._host.assert_fact(name, {"id": GO_ID, "t": GO_TYPE, "sid": sid})
         except _durable.MessageObservedException as exc:
             raise EngineError("engine saw the go fact twice (id hash collision?)") from exc
+        except Exception as exc:  # the C extension raises bare Exceptions
+            raise engine_failure(exc, "asserting the go fact") from exc
 
     def _firings(self, back: dict[str, str]) -> list[Firing]:
         out = [Firing(rule, {a: back[i] for a, i in ids.items() if a != "g"})
