@@ -135,6 +135,8 @@ CATALOGUE: dict[str, str] = {
     "'due' needs exactly one of 'after_end', 'day' or 'weekday'":
         "'due' 須恰有 'after_end'、'day' 或 'weekday' 其中之一",
     "'month' only says which month of the span a 'day' is in": "'month' 只用來指出 'day' 在期間的第幾個月",
+    "{value} is not a day of the year: month {month} has no day {day}":
+        "{value} 不是一年中的日期：{month} 月沒有 {day} 日",
     "expected a day of the year as MM-DD, e.g. 03-01, not {value}":
         "應為一年中的日期（MM-DD，例如 03-01），而不是 {value}",
     "'due' only applies to a recurrence ('every')": "'due' 只適用於週期規則（'every'）",

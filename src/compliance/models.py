@@ -168,7 +168,17 @@ class Due(Model):
 def _is_month_day(text: str) -> str:
     if not _MONTH_DAY.match(text):
         raise ValueError(f"expected a day of the year as MM-DD, e.g. 03-01, not {text!r}")
+    _real_month_day(text)
     return text
+
+
+def _real_month_day(text: str) -> None:
+    """04-31 passes the MM-DD pattern but is no day of any year (02-29 is one of leap years)."""
+    month, day = (int(x) for x in text.split("-"))
+    try:
+        dt.date(2024, month, day)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a day of the year: month {month} has no day {day}") from None
 
 
 # Checked by a function, not a pattern, so the message says MM-DD rather than a regex.
@@ -351,6 +361,8 @@ class Rule(Model):
                              + (f" (has {', '.join(kinds)})" if kinds else ""))
         if self.by is not None and not _MONTH_DAY.match(self.by):
             raise ValueError(f"'by' must be a day of the year as MM-DD, e.g. 01-15, not {self.by!r}")
+        if self.by is not None:
+            _real_month_day(self.by)
         if self.months is not None and self.every is None:
             raise ValueError("'months' only limits a recurrence ('every')")
         if self.by is None and self.by_year != "plan":

@@ -296,7 +296,7 @@ def _fixed(schedule: m.FixedDate, plan: m.Plan, calendar: WorkCalendar,
     year = plan.year + schedule.next_year
     try:
         deadline = dt.date(year, schedule.month, schedule.day)
-    except ValueError:  # 02-29 in a common year: the deadline is the last day of February
+    except ValueError:  # 02-29 in a common year (load refuses days of no year, e.g. 04-31)
         deadline = dt.date(year, 3, 1) - ONE_DAY
     close = dt.date(year, 12, 31) if schedule.next_year else plan.last_day
     due = calendar.on_or_after(deadline) if schedule.shift else deadline  # 行政程序法第48條, or not
