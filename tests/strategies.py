@@ -143,6 +143,13 @@ DOCUMENT_VALUES = {
     "kind": (KINDS, [1]),
 }
 
+# Staff members and units, for constraints over the plan's other entity kinds (issue 14 form 9).
+STAFF_VALUES = {
+    "deputy": (STAFF_IDS, [1]),
+    "title": (["clerk", "chief"], [1]),
+    "unit": (UNIT_IDS, [1, True]),
+}
+
 
 NUMBER_FIELDS = {"hours"}  # fields a range may test (records'; documents have none)
 
@@ -204,7 +211,8 @@ def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False,
         "source": {"clause": "c", "quote": "q"},
         **OFFICE,
     }
-    kinds = ["every"] * 6 + ["by", "by", "window", "after", "after", "constraint", "published"]
+    kinds = ["every"] * 6 + ["by", "by", "window", "after", "after", "constraint", "published",
+                             "staff"]
     kind = "after" if hires else draw(st.sampled_from(kinds))
     if kind == "published":
         kinds = draw(st.lists(st.sampled_from(KINDS + ["k-none"]), min_size=1, max_size=3,
@@ -213,6 +221,13 @@ def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False,
             "entity": "document",
             "applies": draw(st.lists(condition(DOCUMENT_VALUES, cross_types), max_size=1)),
             "published": [{"id": k, "title": text(k)} for k in kinds],
+        }
+        return base
+    if kind == "staff":
+        base["constraint"] = {
+            "entity": "staff",
+            "applies": draw(st.lists(condition(STAFF_VALUES, cross_types), max_size=1)),
+            "require": draw(st.lists(condition(STAFF_VALUES, cross_types), min_size=1, max_size=2)),
         }
         return base
     if kind == "constraint":
@@ -305,7 +320,9 @@ def bundles(draw, max_records: int = 40, max_rules: int = 5, cross_types: bool =
              *next_year_deadlines(year))
     day = some_day(year, extra)
     staff = {s: m.Staff.model_validate({"id": s, "unit": draw(st.sampled_from(units)),
-                                        "title": "clerk", "hired": draw(st.one_of(st.none(), day))})
+                                        "title": draw(st.sampled_from(["clerk", "chief"])),
+                                        "hired": draw(st.one_of(st.none(), day)),
+                                        "deputy": draw(st.one_of(st.none(), st.sampled_from(STAFF_IDS)))})
              for s in staff_ids}
     unit_objs = {u: m.Unit.model_validate({"id": u, "name": text(u)}) for u in units}
 

@@ -211,7 +211,7 @@ def test_negative_control_records_after_close_count(monkeypatch):
 
 
 def small_bundle(rules: list[dict], records: list[dict] = (), documents: list[dict] = (),
-                 plan: dict | None = None, waivers: list[dict] = ()) -> Bundle:
+                 plan: dict | None = None, waivers: list[dict] = (), staff: list[dict] = ()) -> Bundle:
     base_plan = {"agency": "a", "title": "t", "roc_year": 112, "adopted": "2023-01-03",
                  "document_number": "n"}
     built = {}
@@ -226,7 +226,8 @@ def small_bundle(rules: list[dict], records: list[dict] = (), documents: list[di
                           rules=built, origins={}),
         plan=m.Plan.model_validate({**base_plan, **(plan or {})}),
         units={"u-a": m.Unit.model_validate({"id": "u-a", "name": text("u-a")})},
-        staff={}, roles={}, work_items={},
+        staff={s["id"]: m.Staff.model_validate({"unit": "u-a", "title": "clerk", **s}) for s in staff},
+        roles={}, work_items={},
         records={r["id"]: m.Record.model_validate(r) for r in records}, meetings={},
         waivers={w["id"]: m.Waiver.model_validate({"reason": "r", "approver": "a", **w}) for w in waivers},
         documents={d["id"]: m.Document.model_validate(d) for d in documents},
@@ -331,6 +332,24 @@ def test_cross_type_condition_never_matches(name):
     as_of = dt.date(2023, 3, 2)
     got = evaluate(bundle, as_of, engine=Engine()).findings
     assert got == reference_evaluate(bundle, as_of), diff(got, reference_evaluate(bundle, as_of))
+
+
+def test_constraint_over_staff_members():
+    """Issue 14 form 9: every staff member has a deputy on record; a missing deputy breaks
+    both a presence test and an equality ($neq never matches a missing field); a member
+    hired after the plan's adoption is judged from the hire date."""
+    staff = [{"id": "A01", "deputy": "B02"}, {"id": "B02"}, {"id": "C03", "hired": "2023-03-01"}]
+    bundle = small_bundle(
+        [{"id": "r1", "constraint": {"entity": "staff", "require": [{"field": "deputy", "present": True}]}},
+         {"id": "r2", "constraint": {"entity": "staff", "applies": [{"field": "title", "equals": "clerk"}],
+                                     "require": [{"field": "deputy", "equals": "B02"}]}}],
+        records=[{"id": "a01", "activity": "act-a", "date": "2023-01-05"}], staff=staff)
+    as_of = dt.date(2023, 2, 1)
+    got = evaluate(bundle, as_of, engine=ENGINE).findings
+    assert got == reference_evaluate(bundle, as_of), diff(got, reference_evaluate(bundle, as_of))
+    assert [(f.rule, f.entity, f.status) for f in got] == [
+        ("r1", "A01", "satisfied"), ("r1", "B02", "violation"), ("r1", "C03", "upcoming"),
+        ("r2", "A01", "satisfied"), ("r2", "B02", "violation"), ("r2", "C03", "upcoming")]
 
 
 def test_span_without_working_day_gives_no_period():

@@ -89,6 +89,9 @@ CATALOGUE: dict[str, str] = {
     "unknown {what} '{value}'": "未知的{what} '{value}'",
     "records have no field '{field}'": "紀錄沒有欄位 '{field}'",
     "documents have no field '{field}'": "文件沒有欄位 '{field}'",
+    "staff members have no field '{field}'": "人員沒有欄位 '{field}'",
+    "units have no field '{field}'": "單位沒有欄位 '{field}'",
+    "work items have no field '{field}'": "工作項目沒有欄位 '{field}'",
     "'for_each' cannot be combined with 'after'": "'for_each' 不能與 'after' 併用",
     "no file defines `plan:` (agency, roc_year, adopted, ...)":
         "沒有任何檔案定義 `plan:`（agency、roc_year、adopted 等）",
@@ -119,6 +122,8 @@ CATALOGUE: dict[str, str] = {
         "觸發條件須恰有 'within_workdays'、'within_days' 或 'within_months' 其中之一",
     "a constraint needs exactly one of 'require' or 'published'":
         "限制條件須恰有 'require' 或 'published' 其中之一",
+    "'published' lists kinds of documents: it needs 'entity: document'":
+        "'published' 列的是文件種類：須寫 'entity: document'",
     "a rule needs exactly one of 'every', 'by', 'window', 'after' or 'constraint' (has {kinds})":
         "規則須恰有 'every'、'by'、'window'、'after' 或 'constraint' 其中之一（目前有 {kinds}）",
     "a rule needs exactly one of 'every', 'by', 'window', 'after' or 'constraint'":

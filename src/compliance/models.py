@@ -191,11 +191,17 @@ class Kind(Model):
     title: Text
 
 
+EntityKind = Literal["document", "staff", "unit", "work_item"]
+"""The entity kinds of the plan data a constraint can check (``PlanFile`` lists them)."""
+
+
 class Constraint(Model):
     """Either every entity to which ``applies`` holds must meet ``require``, or, with
-    ``published``, at least one such entity of each listed kind must exist."""
+    ``published``, at least one such entity of each listed kind must exist. ``entity`` is
+    any entity kind the plan data declares; ``published`` needs documents."""
 
-    entity: Literal["document"]
+    entity: EntityKind = Field(description="What is checked, one finding each: document, staff "
+                               "(e.g. every staff member has a deputy), unit or work_item")
     applies: list[Condition] = Field(default_factory=list)
     require: list[Condition] = Field(default_factory=list)
     published: list[Kind] = Field(default_factory=list, description="Kinds each needing a document")
@@ -204,6 +210,8 @@ class Constraint(Model):
     def _one_test(self) -> Constraint:
         if bool(self.require) == bool(self.published):
             raise ValueError("a constraint needs exactly one of 'require' or 'published'")
+        if self.published and self.entity != "document":
+            raise ValueError("'published' lists kinds of documents: it needs 'entity: document'")
         return self
 
 
@@ -445,6 +453,8 @@ class Staff(Model):
     title: NonEmpty = Field(description="Job title (職稱), e.g. 課員")
     hired: Date | None = Field(default=None, description="到職日: opens 'after: {staff: hired}' "
                                "obligations (e.g. 新進人員到職1個月內完成訓練)")
+    deputy: StaffId | None = Field(default=None, description="職務代理人 on record, e.g. for "
+                                   "'constraint: {entity: staff, require: [{field: deputy, present: true}]}'")
 
 
 class Role(Model):

@@ -19,7 +19,8 @@ Fact = dict[str, Any]
 
 
 def match_facts(rules: Sequence[m.Rule], periods: Mapping[str, Period], records: Sequence[m.Record],
-                documents: Sequence[m.Document], as_of: dt.date) -> list[Fact]:
+                documents: Sequence[m.Document], as_of: dt.date,
+                entities: Mapping[str, Sequence[m.Model]] | None = None) -> list[Fact]:
     wanted = {r.activity for r in rules if r.activity}
     # A period that has not started cannot count anything: only its status is needed.
     facts = [period_fact(pid, p, as_of) for pid, p in periods.items() if p.start <= as_of]
@@ -27,6 +28,9 @@ def match_facts(rules: Sequence[m.Rule], periods: Mapping[str, Period], records:
     facts += [record_fact(r, fields) for r in records if r.activity in wanted]
     if any(r.constraint for r in rules):
         facts += [document_fact(d) for d in documents if d.published <= as_of]
+    checked = {r.constraint.entity for r in rules if r.constraint} - {"document"}
+    for kind in sorted(checked):
+        facts += [entity_fact(kind, e) for e in (entities or {}).get(kind, ())]
     return facts
 
 
@@ -64,6 +68,25 @@ def document_fact(d: m.Document) -> Fact:
     for name, value in d.model_dump().items():
         if value is not None and name != "id":
             fact[name] = value.toordinal() if isinstance(value, dt.date) else fact_value(value)
+    return fact
+
+
+ENTITY_SEP = ":"  # a staff member's fact id is staff:<id>, so it cannot collide with a record's
+
+
+def entity_fact(kind: str, e: m.Model) -> Fact:
+    """A staff member, unit or work item: its fields flat; a date as its ordinal, and a
+    list or a bilingual name as 1 (conditions can only test whether it is present)."""
+    fact: Fact = {"id": f"{kind}{ENTITY_SEP}{e.id}", "t": kind}  # type: ignore[attr-defined]
+    for name, value in e.model_dump().items():
+        if value is None or name == "id":
+            continue
+        if isinstance(value, dt.date):
+            fact[name] = value.toordinal()
+        elif isinstance(value, (list, dict)):
+            fact[name] = 1
+        else:
+            fact[name] = fact_value(value)
     return fact
 
 
