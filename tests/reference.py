@@ -9,6 +9,7 @@ beyond a memo of the holiday calendar.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from fractions import Fraction
 from functools import cache
 from typing import Any
@@ -289,6 +290,8 @@ def _norm(v: Any) -> Any:
 def condition_holds(cond, value: Any) -> bool:
     if cond.present is not None:
         return (value is not None) if cond.present else (value is None)
+    if cond.matches is not None:  # the whole text, as Python's re reads the pattern
+        return isinstance(value, str) and re.fullmatch(cond.matches, value) is not None
     if value is None:
         return False
     if cond.at_least is not None or cond.at_most is not None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import os
 import random
 from typing import Any
@@ -350,6 +351,29 @@ def test_constraint_over_staff_members():
     assert [(f.rule, f.entity, f.status) for f in got] == [
         ("r1", "A01", "satisfied"), ("r1", "B02", "violation"), ("r1", "C03", "upcoming"),
         ("r2", "A01", "satisfied"), ("r2", "B02", "violation"), ("r2", "C03", "upcoming")]
+
+
+def test_pattern_is_decided_as_python_reads_it():
+    """Issue 14 form 8: 'matches' is re.fullmatch on the whole text, decided when the fact is
+    built (durable-rules' $mt disagrees on Chinese after a quantifier: \\d+號 against 1號);
+    a record without the field, or with a partial match, does not count; negated in a
+    constraint, a missing field breaks it."""
+    bundle = small_bundle(
+        [{"id": "r1", **_YEARLY, "where": [{"field": "note", "matches": r"\d+號"}]},
+         {"id": "r2", **_YEARLY, "activity": "act-b", "where": [{"field": "note", "matches": r"\d+號"}]},
+         {"id": "r3", "constraint": {"entity": "document", "require": [{"field": "url", "matches": "https://.*"}]}}],
+        [{"id": "x1", "activity": "act-a", "date": "2023-03-01", "note": "1號"},
+         {"id": "x2", "activity": "act-b", "date": "2023-03-01", "note": "第1號"},
+         {"id": "x3", "activity": "act-b", "date": "2023-03-02"}],
+        documents=[{"id": "d1", "title": "t", "format": "odt", "editable": True, "published": "2023-01-05",
+                    "url": "https://x"},
+                   {"id": "d2", "title": "t", "format": "odt", "editable": True, "published": "2023-01-05"}])
+    as_of = dt.date(2023, 3, 2)
+    got = evaluate(bundle, as_of, engine=ENGINE).findings
+    assert got == reference_evaluate(bundle, as_of), diff(got, reference_evaluate(bundle, as_of))
+    assert {(f.rule, f.entity): f.count for f in got} == {("r1", None): 1, ("r2", None): 0,
+                                                         ("r3", "d1"): 1, ("r3", "d2"): 0}
+    assert "$mt" not in json.dumps(compile_mod.compile_match(list(bundle.rules.values())))
 
 
 def test_span_without_working_day_gives_no_period():

@@ -110,8 +110,12 @@ CATALOGUE: dict[str, str] = {
     "quote is not verbatim from {file} (compared after NFKC normalisation, whitespace removed)":
         "引文與 {file} 原文不符（以 NFKC 正規化並去除空白後比對）",
     # models.py
-    "a condition needs exactly one of 'present', 'equals' or 'in', or 'at_least' and/or 'at_most'":
-        "條件須恰有 'present'、'equals' 或 'in' 其中之一，或 'at_least' 及／或 'at_most'",
+    "a condition needs exactly one of 'present', 'equals', 'in' or 'matches', or 'at_least' and/or 'at_most'":
+        "條件須恰有 'present'、'equals'、'in' 或 'matches' 其中之一，或 'at_least' 及／或 'at_most'",
+    "'matches' is not a valid regular expression (wrong from character {pos} on)":
+        "'matches' 不是有效的正規表示式（第 {pos} 個字元起有誤）",
+    "'matches' tests text; field '{field}' does not hold text":
+        "'matches' 比對文字；欄位 '{field}' 不是文字",
     "'at_least' is above 'at_most': nothing is between them": "'at_least' 大於 'at_most'：兩者之間沒有值",
     "'{test}' compares numbers; field '{field}' does not hold numbers":
         "'{test}' 比較數值；欄位 '{field}' 不是數值",

@@ -330,6 +330,10 @@ def _check_condition(at: Origin, loc: PathKey, cond: m.Condition, kind: str) -> 
     an error when the rule is loaded, not a rule that silently never matches."""
     if cond.present is not None:
         return
+    if cond.matches is not None:  # a pattern matches text only
+        if kind != "text":
+            yield at.problem(loc, f"'matches' tests text; field {cond.field!r} does not hold text")
+        return
     if cond.ranged:  # ≥ / ≤ compare numbers only
         if kind != "number":
             yield at.problem(loc, _not_a_number(cond))

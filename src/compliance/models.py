@@ -70,14 +70,24 @@ class Condition(Model):
     in_: list[str | int | float | bool] | None = Field(default=None, alias="in", min_length=1)
     at_least: float | None = Field(default=None, description="≥, on a number field, e.g. hours")
     at_most: float | None = Field(default=None, description="≤, on a number field")
+    matches: str | None = Field(
+        default=None, min_length=1, description="A Python regular expression the whole text must "
+        "match (re.fullmatch), on a text field, e.g. '\\d{3}字第\\d+號' for a 文號 format")
 
     @model_validator(mode="after")
     def _one_test(self) -> Condition:
         ranged = self.at_least is not None or self.at_most is not None
-        given = [t for t in (self.present, self.equals, self.in_) if t is not None]
+        given = [t for t in (self.present, self.equals, self.in_, self.matches) if t is not None]
         if len(given) + ranged != 1:
-            raise ValueError("a condition needs exactly one of 'present', 'equals' or 'in', "
-                             "or 'at_least' and/or 'at_most'")
+            raise ValueError("a condition needs exactly one of 'present', 'equals', 'in' or "
+                             "'matches', or 'at_least' and/or 'at_most'")
+        if self.matches is not None:
+            try:
+                re.compile(self.matches)
+            except re.error as e:
+                # Only the position: re's own wording is English (the catalogue gives zh-TW).
+                raise ValueError(f"'matches' is not a valid regular expression (wrong from "
+                                 f"character {e.pos} on)") from None
         if self.at_least is not None and self.at_most is not None and self.at_least > self.at_most:
             raise ValueError("'at_least' is above 'at_most': nothing is between them")
         return self

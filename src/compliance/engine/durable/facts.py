@@ -5,10 +5,11 @@ left out."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from compliance.engine.durable.compile import NEVER, fact_value
+from compliance.engine.durable.compile import NEVER, fact_value, pattern_fields
 
 if TYPE_CHECKING:
     from compliance import models as m
@@ -25,13 +26,30 @@ def match_facts(rules: Sequence[m.Rule], periods: Mapping[str, Period], records:
     # A period that has not started cannot count anything: only its status is needed.
     facts = [period_fact(pid, p, as_of) for pid, p in periods.items() if p.start <= as_of]
     fields = record_fields(rules)
-    facts += [record_fact(r, fields) for r in records if r.activity in wanted]
+    on_records = pattern_fields(c for r in rules for c in r.where)
+    facts += [_decide_patterns(record_fact(r, fields), r, on_records)
+              for r in records if r.activity in wanted]
+    on_entities = {kind: pattern_fields(c for r in rules if r.constraint and r.constraint.entity == kind
+                                        for c in (*r.constraint.applies, *r.constraint.require))
+                   for kind in ("document", "staff", "unit", "work_item")}
     if any(r.constraint for r in rules):
-        facts += [document_fact(d) for d in documents if d.published <= as_of]
+        facts += [_decide_patterns(document_fact(d), d, on_entities["document"])
+                  for d in documents if d.published <= as_of]
     checked = {r.constraint.entity for r in rules if r.constraint} - {"document"}
     for kind in sorted(checked):
-        facts += [entity_fact(kind, e) for e in (entities or {}).get(kind, ())]
+        facts += [_decide_patterns(entity_fact(kind, e), e, on_entities[kind])
+                  for e in (entities or {}).get(kind, ())]
     return facts
+
+
+def _decide_patterns(fact: Fact, obj: m.Model, patterns: Mapping[str, tuple[str, str]]) -> Fact:
+    """One 0/1 field per ``matches`` condition (``compile.pattern_field``): 1 when the
+    object's text fully matches the pattern (``re.fullmatch``); 0 otherwise, also when the
+    field is missing or not text."""
+    for name, (field, pattern) in patterns.items():
+        value = getattr(obj, field, None)
+        fact[name] = int(isinstance(value, str) and re.fullmatch(pattern, value) is not None)
+    return fact
 
 
 def period_fact(pid: str, p: Period, as_of: dt.date) -> Fact:
