@@ -52,6 +52,8 @@ RECIPES: list[tuple[str, str]] = [
     ("Conditions: membership and evidence", "joint-audit-quarterly"),
     ("Conditions: a comparison (≥, ≤, between)", "courtesy-training-quarterly"),
     ("A constraint on every entity", "editable-documents-odf"),
+    ("Conditions: a pattern (matches)", "documents-online-https"),
+    ("A constraint over another entity kind: staff members", "staff-deputy-on-record"),
     ("A constraint: kinds that must exist", "plan-and-white-paper-online"),
 ]
 

@@ -9,6 +9,7 @@ beyond a memo of the holiday calendar.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from fractions import Fraction
 from functools import cache
 from typing import Any
@@ -289,6 +290,8 @@ def _norm(v: Any) -> Any:
 def condition_holds(cond, value: Any) -> bool:
     if cond.present is not None:
         return (value is not None) if cond.present else (value is None)
+    if cond.matches is not None:  # the whole text, as Python's re reads the pattern
+        return isinstance(value, str) and re.fullmatch(cond.matches, value) is not None
     if value is None:
         return False
     if cond.at_least is not None or cond.at_most is not None:
@@ -323,6 +326,9 @@ def reference_evaluate(bundle, as_of: dt.date) -> list[Finding]:
         if rule.constraint is not None and rule.constraint.published:
             findings.extend(_published(bundle, rule, as_of))
             continue
+        if rule.constraint is not None and rule.constraint.entity != "document":
+            findings.extend(_entity_constraint(bundle, rule, as_of))
+            continue
         if rule.constraint is not None:
             for doc in bundle.documents.values():
                 if doc.published > as_of:
@@ -352,6 +358,28 @@ def reference_evaluate(bundle, as_of: dt.date) -> list[Finding]:
 
     findings.sort(key=lambda f: (f.rule, f.start, f.entity or "", f.period_key))
     return findings
+
+
+def _entity_constraint(bundle, rule, as_of) -> list[Finding]:
+    """Each staff member, unit or work item to which ``applies`` holds meets ``require``
+    (or not), judged from the plan's adoption on (a staff member hired later: from the hire
+    date)."""
+    table = {"staff": bundle.staff, "unit": bundle.units, "work_item": bundle.work_items}
+    day = bundle.plan.adopted
+    out = []
+    for ident, entity in table[rule.constraint.entity].items():
+        if not all(condition_holds(c, getattr(entity, c.field)) for c in rule.constraint.applies):
+            continue
+        ok = all(condition_holds(c, getattr(entity, c.field)) for c in rule.constraint.require)
+        since = day
+        if rule.constraint.entity == "staff" and entity.hired is not None and entity.hired > day:
+            since = entity.hired  # not judged before joining the office
+        status = "upcoming" if as_of < since else "satisfied" if ok else "violation"
+        out.append(Finding(
+            rule=rule.id, status=status, period_key=ident, start=since, end=since, due=since,
+            nominal_due=since, close=since, required=1, count=1 if ok else 0, records=(),
+            entity=ident))
+    return out
 
 
 def _published(bundle, rule, as_of) -> list[Finding]:

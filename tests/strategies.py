@@ -26,7 +26,7 @@ EVERY = ["year", "half-year", "quarter", "month", "week", "workday"]
 BY_DAYS = ["01-01", "01-31", "02-28", "02-29", "03-31", "04-04", "04-05", "06-30", "06-17",
            "09-23", "10-10", "10-09", "12-31", "12-30", "07-01", "03-25", "05-15"]
 HOURS = [0, 0.5, 1, 1.5, 2, 3, 4, 8, 0.1, 0.2, 1.2, 1.4]
-NOTES = ["x", "y", "1"]
+NOTES = ["x", "y", "1", "1號", "北市12號", "號"]
 LEADS = [0, 1, 3, 7, 14, 30, 366]
 FORMATS = ["odt", "pdf", "docx", "html", "ods"]
 KINDS = ["k-plan", "k-paper", "k-map"]
@@ -143,8 +143,20 @@ DOCUMENT_VALUES = {
     "kind": (KINDS, [1]),
 }
 
+# Staff members and units, for constraints over the plan's other entity kinds (issue 14 form 9).
+STAFF_VALUES = {
+    "deputy": (STAFF_IDS, [1]),
+    "title": (["clerk", "chief"], [1]),
+    "unit": (UNIT_IDS, [1, True]),
+}
+
 
 NUMBER_FIELDS = {"hours"}  # fields a range may test (records'; documents have none)
+# Fields a pattern ('matches') may test, and patterns: Chinese after a quantifier (where
+# durable-rules' $mt and re disagree), alternation (fullmatch must bind the whole), anything.
+TEXT_FIELDS = {"unit", "staff", "note", "format", "url", "title", "kind", "deputy"}
+PATTERNS = [r"\d+號", r".*號", r"北市\d{2}號", r"[a-z]", r"u-[ab]", r"[A-C]\d+", r"odt|ods",
+            r"http://.*", r"k-.*", r"\d", r".*", r"t1|t2x", r"1", r"A0"]
 
 
 @st.composite
@@ -152,8 +164,11 @@ def condition(draw, values: dict, cross_types: bool = False) -> dict:
     field = draw(st.sampled_from(list(values)))
     typed, cross = values[field]
     value = st.sampled_from(typed + cross if cross_types else typed)
-    kinds = ["present", "equals", "in"] + (["range"] if field in NUMBER_FIELDS else [])
+    kinds = (["present", "equals", "in"] + (["range"] if field in NUMBER_FIELDS else [])
+             + (["matches"] if field in TEXT_FIELDS else []))
     kind = draw(st.sampled_from(kinds))
+    if kind == "matches":
+        return {"field": field, "matches": draw(st.sampled_from(PATTERNS))}
     if kind == "range":
         bounds = sorted(draw(st.lists(st.sampled_from(HOURS), min_size=2, max_size=2)))
         which = draw(st.sampled_from(["at_least", "at_most", "between"]))
@@ -204,7 +219,8 @@ def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False,
         "source": {"clause": "c", "quote": "q"},
         **OFFICE,
     }
-    kinds = ["every"] * 6 + ["by", "by", "window", "after", "after", "constraint", "published"]
+    kinds = ["every"] * 6 + ["by", "by", "window", "after", "after", "constraint", "published",
+                             "staff"]
     kind = "after" if hires else draw(st.sampled_from(kinds))
     if kind == "published":
         kinds = draw(st.lists(st.sampled_from(KINDS + ["k-none"]), min_size=1, max_size=3,
@@ -213,6 +229,13 @@ def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False,
             "entity": "document",
             "applies": draw(st.lists(condition(DOCUMENT_VALUES, cross_types), max_size=1)),
             "published": [{"id": k, "title": text(k)} for k in kinds],
+        }
+        return base
+    if kind == "staff":
+        base["constraint"] = {
+            "entity": "staff",
+            "applies": draw(st.lists(condition(STAFF_VALUES, cross_types), max_size=1)),
+            "require": draw(st.lists(condition(STAFF_VALUES, cross_types), min_size=1, max_size=2)),
         }
         return base
     if kind == "constraint":
@@ -305,7 +328,9 @@ def bundles(draw, max_records: int = 40, max_rules: int = 5, cross_types: bool =
              *next_year_deadlines(year))
     day = some_day(year, extra)
     staff = {s: m.Staff.model_validate({"id": s, "unit": draw(st.sampled_from(units)),
-                                        "title": "clerk", "hired": draw(st.one_of(st.none(), day))})
+                                        "title": draw(st.sampled_from(["clerk", "chief"])),
+                                        "hired": draw(st.one_of(st.none(), day)),
+                                        "deputy": draw(st.one_of(st.none(), st.sampled_from(STAFF_IDS)))})
              for s in staff_ids}
     unit_objs = {u: m.Unit.model_validate({"id": u, "name": text(u)}) for u in units}
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import json
 import os
 import random
 from pathlib import Path
@@ -281,7 +282,7 @@ def test_negative_control_records_after_close_count(monkeypatch):
 
 
 def small_bundle(rules: list[dict], records: list[dict] = (), documents: list[dict] = (),
-                 plan: dict | None = None, waivers: list[dict] = ()) -> Bundle:
+                 plan: dict | None = None, waivers: list[dict] = (), staff: list[dict] = ()) -> Bundle:
     base_plan = {"agency": "a", "title": "t", "roc_year": 112, "adopted": "2023-01-03",
                  "document_number": "n"}
     built = {}
@@ -296,7 +297,8 @@ def small_bundle(rules: list[dict], records: list[dict] = (), documents: list[di
                           rules=built, origins={}),
         plan=m.Plan.model_validate({**base_plan, **(plan or {})}),
         units={"u-a": m.Unit.model_validate({"id": "u-a", "name": text("u-a")})},
-        staff={}, roles={}, work_items={},
+        staff={s["id"]: m.Staff.model_validate({"unit": "u-a", "title": "clerk", **s}) for s in staff},
+        roles={}, work_items={},
         records={r["id"]: m.Record.model_validate(r) for r in records}, meetings={},
         waivers={w["id"]: m.Waiver.model_validate({"reason": "r", "approver": "a", **w}) for w in waivers},
         documents={d["id"]: m.Document.model_validate(d) for d in documents},
@@ -401,6 +403,47 @@ def test_cross_type_condition_never_matches(name):
     as_of = dt.date(2023, 3, 2)
     got = evaluate(bundle, as_of, engine=Engine()).findings
     assert got == reference_evaluate(bundle, as_of), diff(got, reference_evaluate(bundle, as_of))
+
+
+def test_constraint_over_staff_members():
+    """Issue 14 form 9: every staff member has a deputy on record; a missing deputy breaks
+    both a presence test and an equality ($neq never matches a missing field); a member
+    hired after the plan's adoption is judged from the hire date."""
+    staff = [{"id": "A01", "deputy": "B02"}, {"id": "B02"}, {"id": "C03", "hired": "2023-03-01"}]
+    bundle = small_bundle(
+        [{"id": "r1", "constraint": {"entity": "staff", "require": [{"field": "deputy", "present": True}]}},
+         {"id": "r2", "constraint": {"entity": "staff", "applies": [{"field": "title", "equals": "clerk"}],
+                                     "require": [{"field": "deputy", "equals": "B02"}]}}],
+        records=[{"id": "a01", "activity": "act-a", "date": "2023-01-05"}], staff=staff)
+    as_of = dt.date(2023, 2, 1)
+    got = evaluate(bundle, as_of, engine=ENGINE).findings
+    assert got == reference_evaluate(bundle, as_of), diff(got, reference_evaluate(bundle, as_of))
+    assert [(f.rule, f.entity, f.status) for f in got] == [
+        ("r1", "A01", "satisfied"), ("r1", "B02", "violation"), ("r1", "C03", "upcoming"),
+        ("r2", "A01", "satisfied"), ("r2", "B02", "violation"), ("r2", "C03", "upcoming")]
+
+
+def test_pattern_is_decided_as_python_reads_it():
+    """Issue 14 form 8: 'matches' is re.fullmatch on the whole text, decided when the fact is
+    built (durable-rules' $mt disagrees on Chinese after a quantifier: \\d+號 against 1號);
+    a record without the field, or with a partial match, does not count; negated in a
+    constraint, a missing field breaks it."""
+    bundle = small_bundle(
+        [{"id": "r1", **_YEARLY, "where": [{"field": "note", "matches": r"\d+號"}]},
+         {"id": "r2", **_YEARLY, "activity": "act-b", "where": [{"field": "note", "matches": r"\d+號"}]},
+         {"id": "r3", "constraint": {"entity": "document", "require": [{"field": "url", "matches": "https://.*"}]}}],
+        [{"id": "x1", "activity": "act-a", "date": "2023-03-01", "note": "1號"},
+         {"id": "x2", "activity": "act-b", "date": "2023-03-01", "note": "第1號"},
+         {"id": "x3", "activity": "act-b", "date": "2023-03-02"}],
+        documents=[{"id": "d1", "title": "t", "format": "odt", "editable": True, "published": "2023-01-05",
+                    "url": "https://x"},
+                   {"id": "d2", "title": "t", "format": "odt", "editable": True, "published": "2023-01-05"}])
+    as_of = dt.date(2023, 3, 2)
+    got = evaluate(bundle, as_of, engine=ENGINE).findings
+    assert got == reference_evaluate(bundle, as_of), diff(got, reference_evaluate(bundle, as_of))
+    assert {(f.rule, f.entity): f.count for f in got} == {("r1", None): 1, ("r2", None): 0,
+                                                         ("r3", "d1"): 1, ("r3", "d2"): 0}
+    assert "$mt" not in json.dumps(compile_mod.compile_match(list(bundle.rules.values())))
 
 
 def test_span_without_working_day_gives_no_period():

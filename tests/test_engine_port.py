@@ -16,7 +16,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "compliance"
 class PlainEngine:
     """The port in plain Python for calendar rules (documents have no verdicts here)."""
 
-    def match(self, rules, periods, records, documents, as_of):
+    def match(self, rules, periods, records, documents, as_of, entities=None):
         by_rule = {r.id: r for r in rules}
         out = {}
         for pid, p in periods.items():

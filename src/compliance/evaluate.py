@@ -50,11 +50,12 @@ def evaluate(bundle: Bundle, as_of: dt.date, *, rules: Iterable[str] | None = No
         periods = plan_periods(bundle, selected, records, calendar, as_of)
     documents = list(bundle.documents.values())
     with clock("engine"):
-        matches = engine.match(selected, periods, records, documents, as_of)
+        matches = engine.match(selected, periods, records, documents, as_of,
+                               entities=plan_entities(bundle))
     by_id = {r.id: r for r in records}
     findings = _classify(engine, bundle, periods, matches, by_id, as_of, clock)
     with clock("findings"):
-        findings += _constraint_findings(bundle, matches)
+        findings += _constraint_findings(bundle, matches, as_of)
         findings += _published_findings(bundle, selected, matches, as_of)
         findings = attach_explanations(bundle, findings, as_of)
         findings.sort(key=lambda f: (f.rule, f.start, f.entity or "", f.period_key))
@@ -200,17 +201,33 @@ def _finding(status: Status, p: Period, rule: m.Rule, counted: list[m.Record], m
         entity=p.entity, trigger=p.trigger, waivers=notes)
 
 
-def _constraint_findings(bundle: Bundle, matches: Matches) -> list[Finding]:
+def plan_entities(bundle: Bundle) -> dict[str, list[m.Model]]:
+    """The plan data's entities a constraint can check besides documents, by kind."""
+    return {"staff": list(bundle.staff.values()), "unit": list(bundle.units.values()),
+            "work_item": list(bundle.work_items.values())}
+
+
+def _constraint_findings(bundle: Bundle, matches: Matches, as_of: dt.date) -> list[Finding]:
+    """One finding per entity a constraint checks. A document is judged as of its
+    publication; a staff member, unit or work item from the day the plan takes effect, or
+    the staff member's hire date if later (upcoming before it)."""
     out = []
-    for (rule_id, doc_id), seen in sorted(matches.verdicts.items()):
+    for (rule_id, ident), seen in sorted(matches.verdicts.items()):
         if len(seen) != 1:
-            raise EngineError(f"document {doc_id} got verdicts {sorted(seen)} from rule {rule_id}")
-        doc = bundle.documents[doc_id]
+            raise EngineError(f"entity {ident} got verdicts {sorted(seen)} from rule {rule_id}")
+        constraint = bundle.rules[rule_id].constraint
+        assert constraint is not None
+        kind = constraint.entity
+        day = bundle.documents[ident].published if kind == "document" else bundle.plan.adopted
+        if kind == "staff":  # a staff member hired later is judged from the hire date
+            day = max(day, bundle.staff[ident].hired or day)
         status: Status = "satisfied" if seen == {"ok"} else "violation"
+        if day > as_of:
+            status = "upcoming"
         out.append(Finding(
-            rule=rule_id, status=status, period_key=doc_id, start=doc.published, end=doc.published,
-            due=doc.published, nominal_due=doc.published, close=doc.published, required=1,
-            count=int(status == "satisfied"), records=(), entity=doc_id))
+            rule=rule_id, status=status, period_key=ident, start=day, end=day,
+            due=day, nominal_due=day, close=day, required=1,
+            count=int(seen == {"ok"}), records=(), entity=ident))
     return out
 
 

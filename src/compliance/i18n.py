@@ -89,6 +89,9 @@ CATALOGUE: dict[str, str] = {
     "unknown {what} '{value}'": "未知的{what} '{value}'",
     "records have no field '{field}'": "紀錄沒有欄位 '{field}'",
     "documents have no field '{field}'": "文件沒有欄位 '{field}'",
+    "staff members have no field '{field}'": "人員沒有欄位 '{field}'",
+    "units have no field '{field}'": "單位沒有欄位 '{field}'",
+    "work items have no field '{field}'": "工作項目沒有欄位 '{field}'",
     "'for_each' cannot be combined with 'after'": "'for_each' 不能與 'after' 併用",
     "no file defines `plan:` (agency, roc_year, adopted, ...)":
         "沒有任何檔案定義 `plan:`（agency、roc_year、adopted 等）",
@@ -107,8 +110,12 @@ CATALOGUE: dict[str, str] = {
     "quote is not verbatim from {file} (compared after NFKC normalisation, whitespace removed)":
         "引文與 {file} 原文不符（以 NFKC 正規化並去除空白後比對）",
     # models.py
-    "a condition needs exactly one of 'present', 'equals' or 'in', or 'at_least' and/or 'at_most'":
-        "條件須恰有 'present'、'equals' 或 'in' 其中之一，或 'at_least' 及／或 'at_most'",
+    "a condition needs exactly one of 'present', 'equals', 'in' or 'matches', or 'at_least' and/or 'at_most'":
+        "條件須恰有 'present'、'equals'、'in' 或 'matches' 其中之一，或 'at_least' 及／或 'at_most'",
+    "'matches' is not a valid regular expression (wrong from character {pos} on)":
+        "'matches' 不是有效的正規表示式（第 {pos} 個字元起有誤）",
+    "'matches' tests text; field '{field}' does not hold text":
+        "'matches' 比對文字；欄位 '{field}' 不是文字",
     "'at_least' is above 'at_most': nothing is between them": "'at_least' 大於 'at_most'：兩者之間沒有值",
     "'{test}' compares numbers; field '{field}' does not hold numbers":
         "'{test}' 比較數值；欄位 '{field}' 不是數值",
@@ -119,6 +126,8 @@ CATALOGUE: dict[str, str] = {
         "觸發條件須恰有 'within_workdays'、'within_days' 或 'within_months' 其中之一",
     "a constraint needs exactly one of 'require' or 'published'":
         "限制條件須恰有 'require' 或 'published' 其中之一",
+    "'published' lists kinds of documents: it needs 'entity: document'":
+        "'published' 列的是文件種類：須寫 'entity: document'",
     "a rule needs exactly one of 'every', 'by', 'window', 'after' or 'constraint' (has {kinds})":
         "規則須恰有 'every'、'by'、'window'、'after' 或 'constraint' 其中之一（目前有 {kinds}）",
     "a rule needs exactly one of 'every', 'by', 'window', 'after' or 'constraint'":

@@ -253,7 +253,11 @@ def _read_rules(folder: Path, problems: list[Problem]) -> RuleBook:
 
 # A declared number (values) is summed by 'total', not tested by conditions.
 _RECORD_FIELDS = set(m.Record.model_fields) - {"values"}
-_DOCUMENT_FIELDS = set(m.Document.model_fields)
+# The entity kinds a constraint checks, and what their fields are called in messages.
+_ENTITY_MODELS: dict[str, type[m.Model]] = {"document": m.Document, "staff": m.Staff,
+                                            "unit": m.Unit, "work_item": m.WorkItem}
+_ENTITY_PLURAL = {"document": "documents", "staff": "staff members", "unit": "units",
+                  "work_item": "work items"}
 
 
 def _not_a_number(cond: m.Condition) -> str:
@@ -277,14 +281,14 @@ def _check_rules(book: RuleBook) -> Iterator[Problem]:
                 yield from _check_condition(at, ("where", i), cond, _RECORD_KINDS[cond.field])
         if rule.constraint:
             for part in ("applies", "require"):
+                kinds = _ENTITY_KINDS[rule.constraint.entity]
                 for i, cond in enumerate(getattr(rule.constraint, part)):
-                    if cond.field not in _DOCUMENT_FIELDS:
+                    if cond.field not in kinds:
                         yield at.problem(("constraint", part, i, "field"),
-                                         f"documents have no field {cond.field!r}"
-                                         + _suggest(cond.field, _DOCUMENT_FIELDS))
+                                         f"{_ENTITY_PLURAL[rule.constraint.entity]} have no field "
+                                         f"{cond.field!r}" + _suggest(cond.field, kinds))
                     else:
-                        yield from _check_condition(at, ("constraint", part, i), cond,
-                                                    _DOCUMENT_KINDS[cond.field])
+                        yield from _check_condition(at, ("constraint", part, i), cond, kinds[cond.field])
         if rule.after and rule.for_each:
             yield at.problem(("for_each",), "'for_each' cannot be combined with 'after'")
 
@@ -311,7 +315,11 @@ def _value_kind(annotation: Any) -> str:
 
 
 _RECORD_KINDS = {name: _value_kind(f.annotation) for name, f in m.Record.model_fields.items()}
-_DOCUMENT_KINDS = {name: _value_kind(f.annotation) for name, f in m.Document.model_fields.items()}
+# A list (a work item's months, rules) or a bilingual name can only be tested for presence;
+# an entity's id is its fact's id in the engine, not a field a condition can test.
+_ENTITY_KINDS = {kind: {name: "presence" if name in ("months", "rules", "name") else _value_kind(f.annotation)
+                        for name, f in model.model_fields.items() if name != "id"}
+                 for kind, model in _ENTITY_MODELS.items()}
 _FITS = {"text": lambda v: isinstance(v, str), "yes/no": lambda v: isinstance(v, bool),
          "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)}
 _EXAMPLE = {"text": "write quoted text", "yes/no": "write true or false",
@@ -322,6 +330,10 @@ def _check_condition(at: Origin, loc: PathKey, cond: m.Condition, kind: str) -> 
     """A condition whose value can never equal the field's (``hours`` against "1.0") is
     an error when the rule is loaded, not a rule that silently never matches."""
     if cond.present is not None:
+        return
+    if cond.matches is not None:  # a pattern matches text only
+        if kind != "text":
+            yield at.problem(loc, f"'matches' tests text; field {cond.field!r} does not hold text")
         return
     if cond.ranged:  # ≥ / ≤ compare numbers only
         if kind != "number":
@@ -488,6 +500,7 @@ def _check_references(b: Bundle, broken: Broken | None = None) -> Iterator[Probl
                            "record field")
     for s in b.staff.values():
         yield from ref("staff member", s.id, ("unit",), s.unit, b.units, "unit")
+        yield from ref("staff member", s.id, ("deputy",), s.deputy, b.staff, "staff member")
     for role in b.roles.values():
         yield from ref("role", role.id, ("staff",), role.staff, b.staff, "staff member")
     for item in b.work_items.values():

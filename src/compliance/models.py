@@ -70,14 +70,24 @@ class Condition(Model):
     in_: list[str | int | float | bool] | None = Field(default=None, alias="in", min_length=1)
     at_least: float | None = Field(default=None, description="≥, on a number field, e.g. hours")
     at_most: float | None = Field(default=None, description="≤, on a number field")
+    matches: str | None = Field(
+        default=None, min_length=1, description="A Python regular expression the whole text must "
+        "match (re.fullmatch), on a text field, e.g. '\\d{3}字第\\d+號' for a 文號 format")
 
     @model_validator(mode="after")
     def _one_test(self) -> Condition:
         ranged = self.at_least is not None or self.at_most is not None
-        given = [t for t in (self.present, self.equals, self.in_) if t is not None]
+        given = [t for t in (self.present, self.equals, self.in_, self.matches) if t is not None]
         if len(given) + ranged != 1:
-            raise ValueError("a condition needs exactly one of 'present', 'equals' or 'in', "
-                             "or 'at_least' and/or 'at_most'")
+            raise ValueError("a condition needs exactly one of 'present', 'equals', 'in' or "
+                             "'matches', or 'at_least' and/or 'at_most'")
+        if self.matches is not None:
+            try:
+                re.compile(self.matches)
+            except re.error as e:
+                # Only the position: re's own wording is English (the catalogue gives zh-TW).
+                raise ValueError(f"'matches' is not a valid regular expression (wrong from "
+                                 f"character {e.pos} on)") from None
         if self.at_least is not None and self.at_most is not None and self.at_least > self.at_most:
             raise ValueError("'at_least' is above 'at_most': nothing is between them")
         return self
@@ -201,11 +211,17 @@ class Kind(Model):
     title: Text
 
 
+EntityKind = Literal["document", "staff", "unit", "work_item"]
+"""The entity kinds of the plan data a constraint can check (``PlanFile`` lists them)."""
+
+
 class Constraint(Model):
     """Either every entity to which ``applies`` holds must meet ``require``, or, with
-    ``published``, at least one such entity of each listed kind must exist."""
+    ``published``, at least one such entity of each listed kind must exist. ``entity`` is
+    any entity kind the plan data declares; ``published`` needs documents."""
 
-    entity: Literal["document"]
+    entity: EntityKind = Field(description="What is checked, one finding each: document, staff "
+                               "(e.g. every staff member has a deputy), unit or work_item")
     applies: list[Condition] = Field(default_factory=list)
     require: list[Condition] = Field(default_factory=list)
     published: list[Kind] = Field(default_factory=list, description="Kinds each needing a document")
@@ -214,6 +230,8 @@ class Constraint(Model):
     def _one_test(self) -> Constraint:
         if bool(self.require) == bool(self.published):
             raise ValueError("a constraint needs exactly one of 'require' or 'published'")
+        if self.published and self.entity != "document":
+            raise ValueError("'published' lists kinds of documents: it needs 'entity: document'")
         return self
 
 
@@ -457,6 +475,8 @@ class Staff(Model):
     title: NonEmpty = Field(description="Job title (職稱), e.g. 課員")
     hired: Date | None = Field(default=None, description="到職日: opens 'after: {staff: hired}' "
                                "obligations (e.g. 新進人員到職1個月內完成訓練)")
+    deputy: StaffId | None = Field(default=None, description="職務代理人 on record, e.g. for "
+                                   "'constraint: {entity: staff, require: [{field: deputy, present: true}]}'")
 
 
 class Role(Model):

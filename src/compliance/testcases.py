@@ -17,7 +17,8 @@ from compliance.load import _read, replace_state
 
 class Expect(m.Model):
     rule: m.Id
-    period: m.PeriodKey | m.Id = Field(description="Period key, or the trigger record's / document's id")
+    period: m.PeriodKey | m.Id | m.StaffId = Field(
+        description="Period key, or the trigger record's, document's or other checked entity's id")
     entity: str | None = None
     status: Status
 

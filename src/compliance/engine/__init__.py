@@ -1,7 +1,7 @@
 """The rules-engine port: the two questions evaluation asks a rules engine, in plan terms.
 
 - ``match``: which records count for which period of each obligation, and which verdict
-  each constraint rule gives each document;
+  each constraint rule gives each document, staff member, unit or work item;
 - ``classify``: the status of each period, from its dates and what was met when.
 
 Evaluation speaks only this interface (typed questions in, typed answers out). The
@@ -31,7 +31,7 @@ class Matches:
     records: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Period id -> ids of the records that count for it."""
     verdicts: Mapping[tuple[str, str], frozenset[Verdict]] = field(default_factory=dict)
-    """(Constraint rule id, document id) -> the verdicts given (exactly one when sound)."""
+    """(Constraint rule id, entity id) -> the verdicts given (exactly one when sound)."""
     published: Mapping[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     """(Constraint rule id, kind id) -> the published documents of that kind (none: absent)."""
 
@@ -50,10 +50,11 @@ class StatusQuestion:
 class RulesEngine(Protocol):
     def match(self, rules: Sequence[m.Rule], periods: Mapping[str, Period],
               records: Sequence[m.Record], documents: Sequence[m.Document],
-              as_of: dt.date) -> Matches:
+              as_of: dt.date, entities: Mapping[str, Sequence[m.Model]] | None = None) -> Matches:
         """Records that count per period (a record counts inside the period's window, or
-        for the period it names from the period's start on), verdicts per document, and the
-        documents of each kind a ``published`` constraint lists."""
+        for the period it names from the period's start on), verdicts per document and per
+        entity of the other kinds a constraint checks (``entities``: kind -> its entities,
+        e.g. "staff"), and the documents of each kind a ``published`` constraint lists."""
         ...
 
     def classify(self, questions: Mapping[str, StatusQuestion], as_of: dt.date) -> dict[str, Status]:

@@ -42,6 +42,8 @@ _SENTENCES = {
         "waived": "{waiver}",
         "upcoming": "期間自 {start} 開始",
         "constraint_ok": "文件「{doc}」符合規定",
+        "entity_constraint_ok": "「{entity}」符合規定",
+        "entity_constraint_bad": "「{entity}」不符規定",
         "constraint_bad": "文件「{doc}」（{format}，{editable}）不符規定",
         "published_ok": "網站已公開「{kind}」",
         "published_bad": "網站未公開「{kind}」（計畫自 {since} 實施起應公開）",
@@ -63,6 +65,8 @@ _SENTENCES = {
         "waived": "{waiver}",
         "upcoming": "period starts {start}",
         "constraint_ok": "document '{doc}' complies",
+        "entity_constraint_ok": "'{entity}' complies",
+        "entity_constraint_bad": "'{entity}' does not comply",
         "constraint_bad": "document '{doc}' ({format}, {editable}) does not comply",
         "published_ok": "the website publishes {kind}",
         "published_bad": "the website does not publish {kind} (due since the plan took effect on {since})",
@@ -147,8 +151,10 @@ def _constraint_message(bundle: Bundle, rule: m.Rule, f: Finding, lang: str) -> 
         since = format_date(f.due, lang)
         key = {"satisfied": "published_ok", "upcoming": "published_later"}.get(f.status, "published_bad")
         return s[key].format(kind=kind, since=since)
-    doc = bundle.documents[f.entity or ""]
     key = "constraint_ok" if f.status == "satisfied" else "constraint_bad"
+    if rule.constraint.entity != "document":
+        return s["entity_" + key].format(entity=entity_name(bundle, f, lang))
+    doc = bundle.documents[f.entity or ""]
     return s[key].format(doc=doc.title, format=doc.format,
                          editable=s["editable"] if doc.editable else s["fixed"])
 

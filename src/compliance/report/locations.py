@@ -23,11 +23,15 @@ def _at(bundle: Bundle, kind: str, ident: str) -> Location | None:
     return Location(origin.path, line, column)
 
 
+_ORIGIN_KIND = {"staff": "staff member", "unit": "unit", "work_item": "work item"}
+
+
 def primary(bundle: Bundle, f: Finding) -> Location:
     """A constraint finding points at the document; a late one at the record that met it
     (late records are what a reviewer looks at); anything else at the rule."""
-    if bundle.rules[f.rule].constraint and f.entity:
-        loc = _at(bundle, "document", f.entity)
+    constraint = bundle.rules[f.rule].constraint
+    if constraint and f.entity:
+        loc = _at(bundle, _ORIGIN_KIND.get(constraint.entity, "document"), f.entity)
         if loc:
             return loc
     if f.status == "late" and f.records:

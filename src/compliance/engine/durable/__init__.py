@@ -38,8 +38,8 @@ class DurableEngine:
 
     def match(self, rules: Sequence[m.Rule], periods: Mapping[str, Period],
               records: Sequence[m.Record], documents: Sequence[m.Document],
-              as_of: dt.date) -> Matches:
-        facts = _facts.match_facts(rules, periods, records, documents, as_of)
+              as_of: dt.date, entities: Mapping[str, Sequence[m.Model]] | None = None) -> Matches:
+        facts = _facts.match_facts(rules, periods, records, documents, as_of, entities)
         matched: dict[str, set[str]] = defaultdict(set)
         verdicts: dict[tuple[str, str], set[Verdict]] = defaultdict(set)
         published: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -50,7 +50,8 @@ class DurableEngine:
             elif rest.startswith(_compile.HAS):
                 published[(rule_id, rest.removeprefix(_compile.HAS))].add(firing.facts["e"])
             else:
-                verdicts[(rule_id, firing.facts["e"])].add(cast(Verdict, rest))
+                entity = firing.facts["e"].rpartition(_facts.ENTITY_SEP)[2]  # staff:<id> -> <id>
+                verdicts[(rule_id, entity)].add(cast(Verdict, rest))
         return Matches({k: frozenset(v) for k, v in matched.items()},
                        {k: frozenset(v) for k, v in verdicts.items()},
                        {k: frozenset(v) for k, v in published.items()})

@@ -10,8 +10,9 @@ Facts are flat: dates as ordinal day numbers, booleans as 0/1, absent values lef
 
 from __future__ import annotations
 
+import hashlib
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from compliance import models as m
@@ -30,9 +31,27 @@ def fact_value(value: Any) -> Any:
     return value
 
 
+def pattern_field(field: str, pattern: str) -> str:
+    """The fact field holding 1 when ``field``'s text fully matches ``pattern``, else 0.
+
+    A pattern is decided in Python when the fact is built (``facts``), not by the engine:
+    durable-rules' ``$mt`` disagrees with ``re`` on Chinese text after a quantifier
+    (``\\d+號`` against ``1號``). The engine then tests this 0/1 field like any other."""
+    digest = hashlib.sha256(f"{field}\0{pattern}".encode()).hexdigest()[:16]
+    return f"re_{digest}"
+
+
+def pattern_fields(conds: Iterable[m.Condition]) -> dict[str, tuple[str, str]]:
+    """Fact field -> (record or entity field, pattern) of each ``matches`` condition."""
+    return {pattern_field(c.field, c.matches): (c.field, c.matches)
+            for c in conds if c.matches is not None}
+
+
 def _options(cond: m.Condition) -> list[list[dict[str, Any]]]:
     """A condition as alternatives, each a list of plain conjuncts (``in`` becomes one
     alternative per value, B2: no group nested in a join)."""
+    if cond.matches is not None:
+        return [[{pattern_field(cond.field, cond.matches): 1}]]
     if cond.present is not None:
         return [[{"$ex" if cond.present else "$nex": {cond.field: 1}}]]
     if cond.in_ is not None:
@@ -138,6 +157,8 @@ def _any_of(options: list[list[dict[str, Any]]]) -> dict[str, Any]:
 
 def _negate(cond: m.Condition) -> dict[str, Any]:
     # $neq never matches a missing field, so "not equal" must also accept "absent".
+    if cond.matches is not None:  # always 0 or 1 on the fact (0 for a missing field)
+        return {pattern_field(cond.field, cond.matches): 0}
     if cond.present is not None:
         return {"$nex" if cond.present else "$ex": {cond.field: 1}}
     if cond.ranged:

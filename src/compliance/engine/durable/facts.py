@@ -5,10 +5,11 @@ left out."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from compliance.engine.durable.compile import NEVER, fact_value
+from compliance.engine.durable.compile import NEVER, fact_value, pattern_fields
 
 if TYPE_CHECKING:
     from compliance import models as m
@@ -19,15 +20,36 @@ Fact = dict[str, Any]
 
 
 def match_facts(rules: Sequence[m.Rule], periods: Mapping[str, Period], records: Sequence[m.Record],
-                documents: Sequence[m.Document], as_of: dt.date) -> list[Fact]:
+                documents: Sequence[m.Document], as_of: dt.date,
+                entities: Mapping[str, Sequence[m.Model]] | None = None) -> list[Fact]:
     wanted = {r.activity for r in rules if r.activity}
     # A period that has not started cannot count anything: only its status is needed.
     facts = [period_fact(pid, p, as_of) for pid, p in periods.items() if p.start <= as_of]
     fields = record_fields(rules)
-    facts += [record_fact(r, fields) for r in records if r.activity in wanted]
+    on_records = pattern_fields(c for r in rules for c in r.where)
+    facts += [_decide_patterns(record_fact(r, fields), r, on_records)
+              for r in records if r.activity in wanted]
+    on_entities = {kind: pattern_fields(c for r in rules if r.constraint and r.constraint.entity == kind
+                                        for c in (*r.constraint.applies, *r.constraint.require))
+                   for kind in ("document", "staff", "unit", "work_item")}
     if any(r.constraint for r in rules):
-        facts += [document_fact(d) for d in documents if d.published <= as_of]
+        facts += [_decide_patterns(document_fact(d), d, on_entities["document"])
+                  for d in documents if d.published <= as_of]
+    checked = {r.constraint.entity for r in rules if r.constraint} - {"document"}
+    for kind in sorted(checked):
+        facts += [_decide_patterns(entity_fact(kind, e), e, on_entities[kind])
+                  for e in (entities or {}).get(kind, ())]
     return facts
+
+
+def _decide_patterns(fact: Fact, obj: m.Model, patterns: Mapping[str, tuple[str, str]]) -> Fact:
+    """One 0/1 field per ``matches`` condition (``compile.pattern_field``): 1 when the
+    object's text fully matches the pattern (``re.fullmatch``); 0 otherwise, also when the
+    field is missing or not text."""
+    for name, (field, pattern) in patterns.items():
+        value = getattr(obj, field, None)
+        fact[name] = int(isinstance(value, str) and re.fullmatch(pattern, value) is not None)
+    return fact
 
 
 def period_fact(pid: str, p: Period, as_of: dt.date) -> Fact:
@@ -64,6 +86,25 @@ def document_fact(d: m.Document) -> Fact:
     for name, value in d.model_dump().items():
         if value is not None and name != "id":
             fact[name] = value.toordinal() if isinstance(value, dt.date) else fact_value(value)
+    return fact
+
+
+ENTITY_SEP = ":"  # a staff member's fact id is staff:<id>, so it cannot collide with a record's
+
+
+def entity_fact(kind: str, e: m.Model) -> Fact:
+    """A staff member, unit or work item: its fields flat; a date as its ordinal, and a
+    list or a bilingual name as 1 (conditions can only test whether it is present)."""
+    fact: Fact = {"id": f"{kind}{ENTITY_SEP}{e.id}", "t": kind}  # type: ignore[attr-defined]
+    for name, value in e.model_dump().items():
+        if value is None or name == "id":
+            continue
+        if isinstance(value, dt.date):
+            fact[name] = value.toordinal()
+        elif isinstance(value, (list, dict)):
+            fact[name] = 1
+        else:
+            fact[name] = fact_value(value)
     return fact
 
 
