@@ -36,7 +36,7 @@ MAX_RULES = 60
 # Records (or documents, or status facts) per session: a plan of the bundled shape has
 # ~450 and runs in one session; from here on the engine's cost per fact stays flat.
 MAX_RECORDS = 1000
-_DOCUMENTS = "\x00documents"  # the group of constraint rules (they look at documents)
+_DOCUMENTS = "\x00documents"  # the group of constraint rules (documents, staff, units, ...)
 _CACHE = 8  # compiled partitions kept, per rule list
 
 
@@ -61,7 +61,7 @@ def run_match(engine: Engine, rules: list[m.Rule], facts: list[dict[str, Any]]) 
             periods[fact["rule"]].append(fact)
         elif kind == "record":
             by_group[fact["activity"]].append(fact)
-        elif kind == "document":
+        else:  # documents and the other entities that constraint rules judge (staff, units, ...)
             by_group[_DOCUMENTS].append(fact)
     firings: list[Firing] = []
     for ruleset in partition(rules):
