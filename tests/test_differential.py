@@ -423,6 +423,20 @@ def test_constraint_over_staff_members():
         ("r2", "A01", "satisfied"), ("r2", "B02", "violation"), ("r2", "C03", "upcoming")]
 
 
+def test_constraint_over_staff_without_records_or_documents():
+    """Found by the differential test: staff facts reached the engine only in a session
+    opened for documents, so with no document (and no record of a rule's activity) a staff
+    constraint gave no finding at all; upcoming before the plan's adoption."""
+    bundle = small_bundle(
+        [{"id": "r1", "constraint": {"entity": "staff", "require": [{"field": "deputy", "present": False}]}}],
+        staff=[{"id": "A01"}, {"id": "B02", "deputy": "A01"}])
+    for as_of, statuses in ((dt.date(2022, 12, 31), ["upcoming", "upcoming"]),
+                            (dt.date(2023, 3, 1), ["satisfied", "violation"])):
+        got = evaluate(bundle, as_of, engine=ENGINE).findings
+        assert got == reference_evaluate(bundle, as_of), diff(got, reference_evaluate(bundle, as_of))
+        assert [f.status for f in got] == statuses
+
+
 def test_pattern_is_decided_as_python_reads_it():
     """Issue 14 form 8: 'matches' is re.fullmatch on the whole text, decided when the fact is
     built (durable-rules' $mt disagrees on Chinese after a quantifier: \\d+號 against 1號);
