@@ -460,6 +460,27 @@ def test_pattern_is_decided_as_python_reads_it():
     assert "$mt" not in json.dumps(compile_mod.compile_match(list(bundle.rules.values())))
 
 
+def test_condition_on_the_evidence_doc_no():
+    """Issue 14: a condition on a field of the evidence (evidence.doc_no, .file, .url):
+    matches, equals, in, present; a record without evidence, or evidence without that
+    field, has no value there (and breaks a negated test, here none)."""
+    doc_no = r"北市安戶行字第\d+號"
+    bundle = small_bundle(
+        [{"id": "r1", **_YEARLY, "where": [{"field": "evidence.doc_no", "matches": doc_no}]},
+         {"id": "r2", **_YEARLY, "where": [{"field": "evidence.doc_no", "present": False}]},
+         {"id": "r3", **_YEARLY, "where": [{"field": "evidence.file", "equals": "a.pdf"}]},
+         {"id": "r4", **_YEARLY, "where": [{"field": "evidence.url", "in": ["https://b", "x"]}]}],
+        [{"id": "x1", "activity": "act-a", "date": "2023-03-01",
+          "evidence": {"doc_no": "北市安戶行字第1126000168號", "file": "a.pdf"}},
+         {"id": "x2", "activity": "act-a", "date": "2023-03-01", "evidence": {"doc_no": "府授人字第1號"}},
+         {"id": "x3", "activity": "act-a", "date": "2023-03-02", "evidence": {"url": "https://b"}},
+         {"id": "x4", "activity": "act-a", "date": "2023-03-02"}])
+    as_of = dt.date(2023, 3, 2)
+    got = evaluate(bundle, as_of, engine=ENGINE).findings
+    assert got == reference_evaluate(bundle, as_of), diff(got, reference_evaluate(bundle, as_of))
+    assert {f.rule: f.count for f in got} == {"r1": 1, "r2": 2, "r3": 1, "r4": 1}
+
+
 def test_span_without_working_day_gives_no_period():
     # The plan ends on Saturday 2023-07-01: July's span is that one day off.
     bundle = small_bundle([{"id": "r1", "activity": "act-a", "every": "month"}],
