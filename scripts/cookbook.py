@@ -53,6 +53,7 @@ RECIPES: list[tuple[str, str]] = [
     ("Conditions: a comparison (≥, ≤, between)", "courtesy-training-quarterly"),
     ("A constraint on every entity", "editable-documents-odf"),
     ("Conditions: a pattern (matches)", "documents-online-https"),
+    ("Conditions: the evidence's 文號 (evidence.doc_no)", "document-follow-up-doc-no"),
     ("A constraint over another entity kind: staff members", "staff-deputy-on-record"),
     ("A constraint: kinds that must exist", "plan-and-white-paper-online"),
 ]

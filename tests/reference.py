@@ -307,6 +307,8 @@ def condition_holds(cond, value: Any) -> bool:
 def record_value(rec, name: str) -> Any:
     if name == "evidence":
         return True if rec.evidence is not None else None
+    if name.startswith("evidence."):  # a field of the evidence: absent without evidence
+        return None if rec.evidence is None else getattr(rec.evidence, name[len("evidence."):])
     return getattr(rec, name)
 
 

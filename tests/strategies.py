@@ -27,6 +27,7 @@ BY_DAYS = ["01-01", "01-31", "02-28", "02-29", "03-31", "04-04", "04-05", "06-30
            "09-23", "10-10", "10-09", "12-31", "12-30", "07-01", "03-25", "05-15"]
 HOURS = [0, 0.5, 1, 1.5, 2, 3, 4, 8, 0.1, 0.2, 1.2, 1.4]
 NOTES = ["x", "y", "1", "1號", "北市12號", "號"]
+DOC_NOS = ["北市安戶行字第1120001234號", "北市安戶字第12號", "1號", "d"]
 LEADS = [0, 1, 3, 7, 14, 30, 366]
 FORMATS = ["odt", "pdf", "docx", "html", "ods"]
 KINDS = ["k-plan", "k-paper", "k-map"]
@@ -134,6 +135,10 @@ RECORD_VALUES = {
     "hours": ([0, 0.5, 1, 1.0, 2, 3, 8, True, False], ["1", "1.0", "2.0", "x"]),
     "note": (NOTES, [1, 1.0, True]),
     "evidence": ([True, False, 1, 0, 1.0], ["x", "1"]),
+    # The evidence's own fields (issue 14): a 文號 in the bundled data's form, or not.
+    "evidence.doc_no": (DOC_NOS, [1, True]),
+    "evidence.file": (["a.pdf", "b.odt"], [1]),
+    "evidence.url": (["http://a", "https://b"], [1]),
 }
 DOCUMENT_VALUES = {
     "format": (FORMATS, [1]),
@@ -154,9 +159,11 @@ STAFF_VALUES = {
 NUMBER_FIELDS = {"hours"}  # fields a range may test (records'; documents have none)
 # Fields a pattern ('matches') may test, and patterns: Chinese after a quantifier (where
 # durable-rules' $mt and re disagree), alternation (fullmatch must bind the whole), anything.
-TEXT_FIELDS = {"unit", "staff", "note", "format", "url", "title", "kind", "deputy"}
+TEXT_FIELDS = {"unit", "staff", "note", "format", "url", "title", "kind", "deputy",
+               "evidence.doc_no", "evidence.file", "evidence.url"}
 PATTERNS = [r"\d+號", r".*號", r"北市\d{2}號", r"[a-z]", r"u-[ab]", r"[A-C]\d+", r"odt|ods",
-            r"http://.*", r"k-.*", r"\d", r".*", r"t1|t2x", r"1", r"A0"]
+            r"http://.*", r"k-.*", r"\d", r".*", r"t1|t2x", r"1", r"A0",
+            r"北市安戶行字第\d+號", r".*\.pdf"]
 
 
 @st.composite
@@ -360,7 +367,9 @@ def bundles(draw, max_records: int = 40, max_rules: int = 5, cross_types: bool =
         if draw(st.booleans()):
             data["values"] = {"cases": draw(st.sampled_from(HOURS))}  # a declared number
         if draw(st.booleans()):
-            data["evidence"] = {"doc_no": "d"}
+            data["evidence"] = draw(st.sampled_from([
+                {"doc_no": "d"}, {"doc_no": draw(st.sampled_from(DOC_NOS))},
+                {"file": "a.pdf"}, {"url": "https://b", "doc_no": DOC_NOS[0]}]))
         if draw(st.integers(0, 2)) == 0:
             data["note"] = draw(st.sampled_from(NOTES))
         if draw(st.integers(0, 4)) == 0:

@@ -423,6 +423,20 @@ def test_constraint_over_staff_members():
         ("r2", "A01", "satisfied"), ("r2", "B02", "violation"), ("r2", "C03", "upcoming")]
 
 
+def test_constraint_over_staff_without_records_or_documents():
+    """Found by the differential test: staff facts reached the engine only in a session
+    opened for documents, so with no document (and no record of a rule's activity) a staff
+    constraint gave no finding at all; upcoming before the plan's adoption."""
+    bundle = small_bundle(
+        [{"id": "r1", "constraint": {"entity": "staff", "require": [{"field": "deputy", "present": False}]}}],
+        staff=[{"id": "A01"}, {"id": "B02", "deputy": "A01"}])
+    for as_of, statuses in ((dt.date(2022, 12, 31), ["upcoming", "upcoming"]),
+                            (dt.date(2023, 3, 1), ["satisfied", "violation"])):
+        got = evaluate(bundle, as_of, engine=ENGINE).findings
+        assert got == reference_evaluate(bundle, as_of), diff(got, reference_evaluate(bundle, as_of))
+        assert [f.status for f in got] == statuses
+
+
 def test_pattern_is_decided_as_python_reads_it():
     """Issue 14 form 8: 'matches' is re.fullmatch on the whole text, decided when the fact is
     built (durable-rules' $mt disagrees on Chinese after a quantifier: \\d+號 against 1號);
@@ -444,6 +458,27 @@ def test_pattern_is_decided_as_python_reads_it():
     assert {(f.rule, f.entity): f.count for f in got} == {("r1", None): 1, ("r2", None): 0,
                                                          ("r3", "d1"): 1, ("r3", "d2"): 0}
     assert "$mt" not in json.dumps(compile_mod.compile_match(list(bundle.rules.values())))
+
+
+def test_condition_on_the_evidence_doc_no():
+    """Issue 14: a condition on a field of the evidence (evidence.doc_no, .file, .url):
+    matches, equals, in, present; a record without evidence, or evidence without that
+    field, has no value there (and breaks a negated test, here none)."""
+    doc_no = r"北市安戶行字第\d+號"
+    bundle = small_bundle(
+        [{"id": "r1", **_YEARLY, "where": [{"field": "evidence.doc_no", "matches": doc_no}]},
+         {"id": "r2", **_YEARLY, "where": [{"field": "evidence.doc_no", "present": False}]},
+         {"id": "r3", **_YEARLY, "where": [{"field": "evidence.file", "equals": "a.pdf"}]},
+         {"id": "r4", **_YEARLY, "where": [{"field": "evidence.url", "in": ["https://b", "x"]}]}],
+        [{"id": "x1", "activity": "act-a", "date": "2023-03-01",
+          "evidence": {"doc_no": "北市安戶行字第1126000168號", "file": "a.pdf"}},
+         {"id": "x2", "activity": "act-a", "date": "2023-03-01", "evidence": {"doc_no": "府授人字第1號"}},
+         {"id": "x3", "activity": "act-a", "date": "2023-03-02", "evidence": {"url": "https://b"}},
+         {"id": "x4", "activity": "act-a", "date": "2023-03-02"}])
+    as_of = dt.date(2023, 3, 2)
+    got = evaluate(bundle, as_of, engine=ENGINE).findings
+    assert got == reference_evaluate(bundle, as_of), diff(got, reference_evaluate(bundle, as_of))
+    assert {f.rule: f.count for f in got} == {"r1": 1, "r2": 2, "r3": 1, "r4": 1}
 
 
 def test_span_without_working_day_gives_no_period():

@@ -251,8 +251,11 @@ def _read_rules(folder: Path, problems: list[Problem]) -> RuleBook:
     return book
 
 
-# A declared number (values) is summed by 'total', not tested by conditions.
-_RECORD_FIELDS = set(m.Record.model_fields) - {"values"}
+# A declared number (values) is summed by 'total', not tested by conditions. The evidence's
+# own fields are named evidence.doc_no, evidence.file, evidence.url (text, absent when the
+# record has no evidence or the evidence lacks that field).
+_EVIDENCE_FIELDS = {f"evidence.{name}" for name in m.Evidence.model_fields}
+_RECORD_FIELDS = (set(m.Record.model_fields) - {"values"}) | _EVIDENCE_FIELDS
 # The entity kinds a constraint checks, and what their fields are called in messages.
 _ENTITY_MODELS: dict[str, type[m.Model]] = {"document": m.Document, "staff": m.Staff,
                                             "unit": m.Unit, "work_item": m.WorkItem}
@@ -315,6 +318,7 @@ def _value_kind(annotation: Any) -> str:
 
 
 _RECORD_KINDS = {name: _value_kind(f.annotation) for name, f in m.Record.model_fields.items()}
+_RECORD_KINDS |= {f"evidence.{name}": _value_kind(f.annotation) for name, f in m.Evidence.model_fields.items()}
 # A list (a work item's months, rules) or a bilingual name can only be tested for presence;
 # an entity's id is its fact's id in the engine, not a field a condition can test.
 _ENTITY_KINDS = {kind: {name: "presence" if name in ("months", "rules", "name") else _value_kind(f.annotation)

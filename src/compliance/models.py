@@ -64,7 +64,9 @@ class Condition(Model):
     """A test on one field of a record or entity: exactly one of present / equals / in, or
     a range (``at_least`` and/or ``at_most``: ≥, ≤, both for 'between')."""
 
-    field: NonEmpty
+    field: NonEmpty = Field(description="A record's field (unit, staff, hours, note, evidence, "
+                            "...; evidence.doc_no, evidence.file or evidence.url for a field of its "
+                            "evidence) or the checked entity's field")
     present: bool | None = None
     equals: str | int | float | bool | None = None
     in_: list[str | int | float | bool] | None = Field(default=None, alias="in", min_length=1)

@@ -31,6 +31,12 @@ def fact_value(value: Any) -> Any:
     return value
 
 
+def fact_field(field: str) -> str:
+    """The fact field a condition's field is kept in: a field of the record's evidence
+    (``evidence.doc_no``) flat as ``evidence_doc_no``; a record's own field as itself."""
+    return field.replace(".", "_")
+
+
 def pattern_field(field: str, pattern: str) -> str:
     """The fact field holding 1 when ``field``'s text fully matches ``pattern``, else 0.
 
@@ -53,14 +59,14 @@ def _options(cond: m.Condition) -> list[list[dict[str, Any]]]:
     if cond.matches is not None:
         return [[{pattern_field(cond.field, cond.matches): 1}]]
     if cond.present is not None:
-        return [[{"$ex" if cond.present else "$nex": {cond.field: 1}}]]
+        return [[{"$ex" if cond.present else "$nex": {fact_field(cond.field): 1}}]]
     if cond.in_ is not None:
-        return [[{cond.field: fact_value(v)}] for v in cond.in_]
+        return [[{fact_field(cond.field): fact_value(v)}] for v in cond.in_]
     if cond.ranged:
         # A missing field never matches $gte/$lte; text is tagged, so never a number.
-        return [[*([{"$gte": {cond.field: cond.at_least}}] if cond.at_least is not None else []),
-                 *([{"$lte": {cond.field: cond.at_most}}] if cond.at_most is not None else [])]]
-    return [[{cond.field: fact_value(cond.equals)}]]
+        return [[*([{"$gte": {fact_field(cond.field): cond.at_least}}] if cond.at_least is not None else []),
+                 *([{"$lte": {fact_field(cond.field): cond.at_most}}] if cond.at_most is not None else [])]]
+    return [[{fact_field(cond.field): fact_value(cond.equals)}]]
 
 
 def _alternatives(conds: list[m.Condition]) -> list[list[dict[str, Any]]]:
@@ -160,18 +166,18 @@ def _negate(cond: m.Condition) -> dict[str, Any]:
     if cond.matches is not None:  # always 0 or 1 on the fact (0 for a missing field)
         return {pattern_field(cond.field, cond.matches): 0}
     if cond.present is not None:
-        return {"$nex" if cond.present else "$ex": {cond.field: 1}}
+        return {"$nex" if cond.present else "$ex": {fact_field(cond.field): 1}}
     if cond.ranged:
         # Outside the range, or absent (the loader lets ranges test number fields only).
-        return {"$or": [{"$nex": {cond.field: 1}}, *_outside(cond)]}
+        return {"$or": [{"$nex": {fact_field(cond.field): 1}}, *_outside(cond)]}
     values = cond.in_ if cond.in_ is not None else [cond.equals]
-    unequal = [{"$neq": {cond.field: fact_value(v)}} for v in values]
-    return {"$or": [{"$nex": {cond.field: 1}}, {"$and": unequal} if len(unequal) > 1 else unequal[0]]}
+    unequal = [{"$neq": {fact_field(cond.field): fact_value(v)}} for v in values]
+    return {"$or": [{"$nex": {fact_field(cond.field): 1}}, {"$and": unequal} if len(unequal) > 1 else unequal[0]]}
 
 
 def _outside(cond: m.Condition) -> list[dict[str, Any]]:
-    return [*([{"$lt": {cond.field: cond.at_least}}] if cond.at_least is not None else []),
-            *([{"$gt": {cond.field: cond.at_most}}] if cond.at_most is not None else [])]
+    return [*([{"$lt": {fact_field(cond.field): cond.at_least}}] if cond.at_least is not None else []),
+            *([{"$gt": {fact_field(cond.field): cond.at_most}}] if cond.at_most is not None else [])]
 
 
 # One compiler per schedule kind (see models.Schedule): every dated kind joins periods and

@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from compliance.engine.durable.compile import NEVER, fact_value, pattern_fields
+from compliance.engine.durable.compile import NEVER, fact_field, fact_value, pattern_fields
 
 if TYPE_CHECKING:
     from compliance import models as m
@@ -47,7 +47,7 @@ def _decide_patterns(fact: Fact, obj: m.Model, patterns: Mapping[str, tuple[str,
     object's text fully matches the pattern (``re.fullmatch``); 0 otherwise, also when the
     field is missing or not text."""
     for name, (field, pattern) in patterns.items():
-        value = getattr(obj, field, None)
+        value = field_value(obj, field)
         fact[name] = int(isinstance(value, str) and re.fullmatch(pattern, value) is not None)
     return fact
 
@@ -72,13 +72,21 @@ def record_fields(rules: Sequence[m.Rule]) -> tuple[str, ...]:
 def record_fact(r: m.Record, fields: tuple[str, ...]) -> Fact:
     fact: Fact = {"id": r.id, "t": "record", "activity": r.activity, "date": r.date.toordinal()}
     for name in fields:
-        value = getattr(r, name)
+        value = field_value(r, name)
         if name == "evidence":
             if value is not None:
                 fact[name] = 1
         elif value is not None:
-            fact[name] = fact_value(value)
+            fact[fact_field(name)] = fact_value(value)
     return fact
+
+
+def field_value(obj: m.Model, field: str) -> Any:
+    """A field of a record or entity by its condition name; ``evidence.doc_no`` is the
+    record's evidence's 文號 (None when there is no evidence or no 文號)."""
+    head, _, rest = field.partition(".")
+    value = getattr(obj, head, None)
+    return getattr(value, rest, None) if rest and value is not None else value
 
 
 def document_fact(d: m.Document) -> Fact:

@@ -61,7 +61,7 @@ def run_match(engine: Engine, rules: list[m.Rule], facts: list[dict[str, Any]]) 
             periods[fact["rule"]].append(fact)
         elif kind == "record":
             by_group[fact["activity"]].append(fact)
-        else:  # documents and the other entities that constraint rules judge (staff, units, ...)
+        else:  # a document, staff member, unit or work item: what constraints look at
             by_group[_DOCUMENTS].append(fact)
     firings: list[Firing] = []
     for ruleset in partition(rules):
