@@ -140,3 +140,11 @@ def test_click_refusals_read_chinese_and_exit_2(workdir, args):
     assert not re.search(r"\b(Usage|Error|Invalid|Missing|such|Got)\b", zh.stderr), zh.stderr
     en = CliRunner().invoke(main, [*args, "--lang", "en"])
     assert en.exit_code == 2 and en.stderr.startswith("Usage:") and "Error:" in en.stderr
+
+
+def test_rule_tests_report_in_the_language_asked(workdir):
+    zh = CliRunner().invoke(main, ["test", "--lang", "zh-TW"])
+    en = CliRunner().invoke(main, ["test", "--lang", "en"])
+    assert zh.exit_code == en.exit_code == 0
+    assert re.search(r"^\d+ 項通過，0 項未通過$", zh.stdout, re.M) and "PASS" not in zh.stdout
+    assert re.search(r"^\d+ passed, 0 failed$", en.stdout, re.M) and "通過" not in en.stdout

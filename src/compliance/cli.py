@@ -607,8 +607,9 @@ def board(rules_dir: Path, plan_dir: Path, as_of: str, lang: str | None, units: 
 @main.command(name="test")
 @click.argument("cases_dir", required=False, type=click.Path(path_type=Path))
 @data_options
+@lang_option
 @guarded
-def test_rules(cases_dir: Path | None, rules_dir: Path, plan_dir: Path) -> None:
+def test_rules(cases_dir: Path | None, rules_dir: Path, plan_dir: Path, lang: str | None) -> None:
     """Run the YAML test cases of the rules (default: RULES/tests).
 
     Each case gives records (and meetings, waivers, documents) and an as-of date, and
@@ -624,7 +625,7 @@ def test_rules(cases_dir: Path | None, rules_dir: Path, plan_dir: Path) -> None:
     bundle = _load(rules_dir, plan_dir)
     report = run_cases(bundle, cases_dir or rules_dir / "tests")
     # Case names are the rule author's own words and are shown as written.
-    zh = default_lang() == "zh-TW"
+    zh = (lang or default_lang()) == "zh-TW"
     w = ({"pass": "通過", "fail": "未通過", "detail": "：預期 {e}，實際 {a}", "none": "無此期間",
           "uncovered": "沒有案例的規則（{n}）：{ids}", "total": "{p} 項通過，{f} 項未通過"} if zh else
          {"pass": "PASS", "fail": "FAIL", "detail": ": expected {e}, got {a}", "none": "no such period",
