@@ -86,3 +86,15 @@ def test_bundled_yaml_files_point_at_their_schema():
         for file in (ROOT / folder).glob("*.yaml"):
             first = file.read_text(encoding="utf-8").splitlines()[0]
             assert first == f"# yaml-language-server: $schema=../schemas/{name}.schema.json", file
+
+
+def test_file_models_have_no_checks_of_their_own():
+    """Plan and rule files are validated entry by entry (so every problem shows in one run);
+    a check on a whole file model or on a list's length would be skipped, so there is none."""
+    from compliance import models as m
+
+    for model in (m.PlanFile, m.RuleFile):
+        decorators = model.__pydantic_decorators__
+        assert not decorators.model_validators and not decorators.field_validators, model
+        for name, info in model.model_fields.items():
+            assert not info.metadata, f"{model.__name__}.{name} has constraints load.py would skip"
