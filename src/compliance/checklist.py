@@ -86,16 +86,13 @@ def build(bundle: Bundle, evaluation: Evaluation, meeting: dt.date) -> Checklist
     as_of = evaluation.as_of
     sections = {u: UnitSection(unit) for u, unit in bundle.units.items()}
     for f in evaluation.findings:
-        section = sections.get(_owner(bundle, f))
+        section = sections.get(owner(bundle, f))
         if section is not None:
             _place(section, f, as_of, nxt, meeting)
     _group_due_soon(sections)
     _done_since(bundle, evaluation, sections, previous, as_of)
     _scheduled(bundle, sections, meeting, as_of)
     return Checklist(meeting, as_of, previous, nxt, estimated, list(sections.values()))
-
-
-_owner = owner
 
 
 def _place(section: UnitSection, f: Finding, as_of: dt.date, nxt: dt.date, meeting: dt.date) -> None:
@@ -126,7 +123,7 @@ def _done_since(bundle: Bundle, evaluation: Evaluation, sections: dict[str, Unit
     for f in evaluation.findings:
         for rid in f.records:
             if start < bundle.records[rid].date <= as_of:
-                counted[(_owner(bundle, f), f.rule)].add(rid)
+                counted[(owner(bundle, f), f.rule)].add(rid)
     for (unit, rule), ids in sorted(counted.items()):
         if unit in sections:
             recs = tuple(sorted((bundle.records[i] for i in ids), key=lambda r: (r.date, r.id)))

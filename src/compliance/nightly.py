@@ -132,18 +132,6 @@ class Staging:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def publish(out: Path, name: str, files: dict[str, bytes]) -> None:
-    """Make ``out/name`` hold exactly ``files``, all or nothing."""
-    stage = Staging(out, name)
-    try:
-        for rel, data in files.items():
-            stage.write(rel, data)
-        stage.commit()
-    except BaseException:
-        stage.discard()
-        raise
-
-
 def _slugs(plan_dirs: list[Path]) -> list[str]:
     out: list[str] = []
     for d in plan_dirs:

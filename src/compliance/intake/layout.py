@@ -3,7 +3,6 @@ importer's tests: what one writes, the other reads back without loss."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,6 +69,3 @@ def record_row(record: m.Record, bundle: Any, lang: str) -> list[Any]:
     }
     return [values[f] for f, _ in COLUMNS]
 
-
-def is_date(value: Any) -> bool:
-    return isinstance(value, dt.date)
