@@ -155,7 +155,7 @@ def test_p5_action_errors_are_raised_not_swallowed(monkeypatch):
 
     engine = Engine()
     with monkeypatch.context() as patch:
-        patch.setattr(session._Collector, "_collect", fail)
+        patch.setattr(session._Collector, "take", fail)
         with pytest.raises(EngineError, match="injected"):
             engine.run(JOIN, facts())
     # and the engine is usable afterwards

@@ -200,3 +200,41 @@ def test_a_trigger_counted_in_months_moves_only_when_asked():
     moves = expand(rule(after={"activity": "a", "within_days": 31}, shift="next-working-day"),
                    PLAN, CAL, triggers=[rec])
     assert (stays[0].due, moves[0].due) == (D(2023, 9, 16), D(2023, 9, 18))
+
+
+def test_taiwan_alone_gives_the_packages_own_answer():
+    """The Taiwan module loaded on its own (without every country's calendar) must say
+    exactly what ``holidays.country_holidays("TW")`` says, in every year it knows and a
+    few it must estimate."""
+    import holidays
+
+    from compliance.holiday_years import published_years, taiwan, taiwan_module
+
+    assert taiwan_module().__name__ == "compliance._holidays_taiwan"  # the cheap path ran
+    first, last = published_years()
+    for year in range(first, last + 3):
+        ours, theirs = taiwan(year), holidays.country_holidays("TW", years=year)
+        day, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        while day <= end:
+            assert ours.is_working_day(day) == theirs.is_working_day(day), day
+            day += dt.timedelta(days=1)
+
+
+def test_check_does_not_import_every_country(tmp_path):
+    """``holidays.countries`` imports ~200 calendars (45–80 ms per process)."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    code = ("import sys, runpy; sys.argv = ['compliance', 'check', '--as-of', '2023-12-31', "
+            "'--format', 'json', '-o', %r, '--fail-on', 'never']\n"
+            "try:\n    runpy.run_module('compliance', run_name='__main__')\n"
+            "except SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('holidays.countries')))")
+    out = subprocess.run([sys.executable, "-c", code % str(tmp_path / "r.json")], check=True,
+                         capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, "COMPLIANCE_CACHE_DIR": ""})
+    assert out.stdout.strip() == "[]"
+    assert (tmp_path / "r.json").stat().st_size > 1000

@@ -90,9 +90,9 @@ def _working_days(year: int) -> tuple[dt.date, ...]:
 
 
 def _compute_working_days(year: int) -> tuple[dt.date, ...]:
-    import holidays  # importing the country calendars costs ~0.1 s: only when not cached
+    from compliance.holiday_years import taiwan  # only when not cached
 
-    calendar = holidays.country_holidays("TW", years=year)
+    calendar = taiwan(year)
     day = dt.date(year, 1, 1)
     out = []
     while day.year == year:
