@@ -22,6 +22,8 @@ from compliance.errors import Problem, display_path
 # libyaml's parser when PyYAML was built with it (about 10x faster); same nodes and marks.
 _BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVED: dict[tuple[Any, str, Any], str] = {}
+_COLLECTION_TAGS = {yaml.SequenceNode: yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+                    yaml.MappingNode: yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG}
 _IMPLICIT_FIRST = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)
 
 
@@ -38,8 +40,8 @@ class _LOADER(_BASE_LOADER):
         return None
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if kind is not yaml.ScalarNode:
-            return super().resolve(kind, value, implicit)
+        if kind is not yaml.ScalarNode:  # what the resolver answers without path resolvers
+            return _COLLECTION_TAGS[kind]
         if implicit[0] and value and value[0] not in _IMPLICIT_FIRST:
             return _STR  # no implicit type (int, date, bool, null, ...) starts this way
         key = (value, kind.__name__, implicit)
@@ -66,29 +68,54 @@ _STR = "tag:yaml.org,2002:str"
 class SourceMap:
     """Where each value (and each mapping key) of one file is, 1-based.
 
-    The tables hold the YAML nodes themselves; their marks are only turned into line
-    and column numbers when a problem is reported, which keeps loading cheap.
+    Only the file's text is kept. Positions are found when a problem or a report needs
+    one, by composing the text again (once, then kept) and following the path down the
+    nodes. Keeping a node and a path tuple per value instead cost a third of loading a
+    large plan and most of its memory (~600,000 values in a 100,000-record file).
     """
 
     path: str
-    values: dict[PathKey, yaml.Node] = field(default_factory=dict)
-    keys: dict[PathKey, yaml.Node] = field(default_factory=dict)
+    text: str | None = None
+    _root: yaml.Node | None = field(default=None, repr=False, compare=False)
+
+    def _node(self) -> yaml.Node | None:
+        if self._root is None and self.text is not None:
+            try:
+                self._root = yaml.compose(self.text, Loader=_LOADER)
+            except yaml.YAMLError:  # cannot happen: the same text composed when it was read
+                self.text = None
+        return self._root
 
     def locate(self, loc: PathKey, *, key: bool = False) -> tuple[int, int]:
-        """Position of ``loc``, or of its nearest ancestor that has one."""
-        table = self.keys if key and loc in self.keys else self.values
-        probe = tuple(loc)
-        while probe:
-            if probe in table:
-                return _mark(table[probe])
-            if probe in self.values:
-                return _mark(self.values[probe])
-            probe = probe[:-1]
-        return _mark(self.values[()]) if () in self.values else (1, 1)
+        """Position of ``loc`` (of its key, with ``key``), or of its nearest ancestor."""
+        node = self._node()
+        if node is None:
+            return 1, 1
+        key_node = None
+        for part in loc:
+            child = _child(node, part)
+            if child is None:
+                return _mark(node)  # the nearest ancestor that exists
+            key_node, node = child
+        return _mark(key_node if key and key_node is not None else node)
 
     def problem(self, loc: PathKey, message: str, *, key: bool = False) -> Problem:
         line, col = self.locate(loc, key=key)
         return Problem(self.path, line, col, format_path(loc), message)
+
+
+def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node | None, yaml.Node] | None:
+    """(key node, value node) of ``part`` under ``node``: the first of duplicate keys, as
+    the data keeps it; None where the path leaves the document."""
+    if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge" \
+                    and str(key_node.value) == part:
+                return key_node, value_node
+        return None
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        return None, node.value[part]
+    return None
 
 
 def format_path(loc: PathKey) -> str:
@@ -155,35 +182,38 @@ _PLAIN: dict[str, Any] = {
 
 
 class _Builder:
-    def __init__(self, source: SourceMap):
+    def __init__(self, source: SourceMap, *, anchors: bool = True):
         self.source = source
         self.count = 0
-        self.seen: set[int] = set()
+        # Aliases (*name) repeat an anchored (&name) node; without anchors there are none,
+        # and the ids of a large file's ~600,000 nodes need not be kept to find them.
+        self.seen: set[int] | None = set() if anchors else None
         self.alias_values = 0
         self.problems: list[Problem] = []
         self.scalars = yaml.constructor.SafeConstructor()
 
     def build(self, node: yaml.Node, loc: PathKey) -> Any:
         self._count(node, loc)
-        self.source.values.setdefault(loc, node)
-        if isinstance(node, yaml.MappingNode):
+        if type(node) is yaml.ScalarNode:
+            return node.value if node.tag == _STR else self._scalar(node, loc)
+        if type(node) is yaml.MappingNode:
             return self._mapping(node, loc)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != "tag:yaml.org,2002:seq":
-                return self._bad_tag(node, loc)
-            return [self.build(item, loc + (i,)) for i, item in enumerate(node.value)]
-        assert isinstance(node, yaml.ScalarNode)
-        return self._scalar(node, loc)
+        if node.tag != "tag:yaml.org,2002:seq":
+            return self._bad_tag(node, loc)
+        return [self.build(item, loc + (i,)) for i, item in enumerate(node.value)]
 
     def _count(self, node: yaml.Node, loc: PathKey) -> None:
         self.count += 1
-        if id(node) in self.seen:  # the node was reached before: through an alias
+        seen = self.seen
+        if seen is None:
+            pass
+        elif id(node) in seen:  # the node was reached before: through an alias
             self.alias_values += 1
+            if self.alias_values > MAX_ALIAS_VALUES:
+                raise _Abort(self._at(node, loc, f"aliases (*name) expand to more than "
+                                                 f"{MAX_ALIAS_VALUES} values; write the values out"))
         else:
-            self.seen.add(id(node))
-        if self.alias_values > MAX_ALIAS_VALUES:
-            raise _Abort(self._at(node, loc, f"aliases (*name) expand to more than "
-                                             f"{MAX_ALIAS_VALUES} values; write the values out"))
+            seen.add(id(node))
         if self.count > MAX_NODES:
             raise _Abort(self._at(node, loc, f"file holds more than {MAX_NODES} values, the limit "
                                              "per file; split it into several files"))
@@ -196,6 +226,7 @@ class _Builder:
         if node.tag != "tag:yaml.org,2002:map":
             return self._bad_tag(node, loc)
         out: dict[str, Any] = {}
+        first_key: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 line, col = _mark(key_node)
@@ -208,14 +239,20 @@ class _Builder:
                                              "mapping keys must be plain text"))
                 continue
             key = str(key_node.value)
-            if key in out:
+            if key in first_key:
                 line, col = _mark(key_node)
-                first = _mark(self.source.keys[loc + (key,)])
+                first = _mark(first_key[key])
                 self.problems.append(Problem(self.source.path, line, col, format_path(loc + (key,)),
                                              f"duplicate key {key!r} (first at line {first[0]})"))
                 continue
-            self.source.keys[loc + (key,)] = key_node
-            out[key] = self.build(value_node, loc + (key,))
+            first_key[key] = key_node
+            if type(value_node) is yaml.ScalarNode and value_node.tag == _STR \
+                    and self.seen is None and self.count < MAX_NODES:
+                # The common case inline (text, in a file without anchors): build()'s work.
+                self.count += 1
+                out[key] = value_node.value
+            else:
+                out[key] = self.build(value_node, loc + (key,))
         return out
 
     def _scalar(self, node: yaml.ScalarNode, loc: PathKey) -> Any:
@@ -297,7 +334,8 @@ def read_yaml(file: Path, empty_hint: str = "") -> tuple[Any, SourceMap, list[Pr
         return None, source, [Problem(path, line, col, "",
                                       "the document must be a mapping (key: value), "
                                       f"not a {_kind(node)}")]
-    builder = _Builder(source)
+    source.text = text  # positions are looked up in it when needed (SourceMap)
+    builder = _Builder(source, anchors="&" in text)  # no '&' at all: no anchor, no alias
     try:
         data = builder.build(node, ())
     except _Abort as abort:
