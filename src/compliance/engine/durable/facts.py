@@ -25,9 +25,16 @@ def match_facts(rules: Sequence[m.Rule], periods: Mapping[str, Period], records:
     wanted = {r.activity for r in rules if r.activity}
     # A period that has not started cannot count anything: only its status is needed.
     facts = [period_fact(pid, p, as_of) for pid, p in periods.items() if p.start <= as_of]
-    fields = record_fields(rules)
-    on_records = pattern_fields(c for r in rules for c in r.where)
-    facts += [_decide_patterns(record_fact(r, fields), r, on_records)
+    # Each record is only ever joined with rules of its own activity (partition.py), so it
+    # carries only the fields those rules test: the fewer the fields, the less there is
+    # to encode, parse in the engine and decode again from each firing.
+    by_activity: dict[str, list[m.Rule]] = {}
+    for rule in rules:
+        if rule.activity:
+            by_activity.setdefault(rule.activity, []).append(rule)
+    fields = {a: record_fields(rs) for a, rs in by_activity.items()}
+    on_records = {a: pattern_fields(c for r in rs for c in r.where) for a, rs in by_activity.items()}
+    facts += [_decide_patterns(record_fact(r, fields[r.activity]), r, on_records[r.activity])
               for r in records if r.activity in wanted]
     on_entities = {kind: pattern_fields(c for r in rules if r.constraint and r.constraint.entity == kind
                                         for c in (*r.constraint.applies, *r.constraint.require))
