@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 import random
 import threading
 from pathlib import Path
 
 import pytest
 from durable import engine as raw
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from compliance.engine.durable import partition, session
 from compliance.engine.durable.compile import CLASSIFY, compile_match
@@ -150,12 +153,12 @@ def test_p4_duplicate_ids_are_refused():
 
 
 def test_p5_action_errors_are_raised_not_swallowed(monkeypatch):
-    def fail(self, rule, c):
+    def fail(self, *args):
         raise RuntimeError("injected action failure")
 
     engine = Engine()
     with monkeypatch.context() as patch:
-        patch.setattr(session._Collector, "take", fail)
+        patch.setattr(session._Collector, "take_message", fail)
         with pytest.raises(EngineError, match="injected"):
             engine.run(JOIN, facts())
     # and the engine is usable afterwards
@@ -320,3 +323,40 @@ def test_distinct_keeps_facts_with_non_numeric_relative_fields_apart():
     assert canonical(fs[0], relative_fields(CLASSIFY))["id"] == "a"
     assert {(f.rule, f.facts["s"]) for f in run_distinct(Engine(), CLASSIFY, fs)} == {
         (f.rule, f.facts["s"]) for f in Engine().run(CLASSIFY, fs)}
+
+
+# Values a plan could hold that look like the engine's own frame text.
+HOSTILE = st.one_of(st.text(max_size=12), st.sampled_from(
+    ['"id": "f1"', '":{"id": "go"', '{"g":{"id": "f9"}}', "\\", '\\"', "}{", "戶籍資料課", "\x00"]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.dictionaries(st.sampled_from(["p", "r", "e2"]), st.dictionaries(
+    st.sampled_from(["activity", "note", "unit", "kind"]), st.one_of(HOSTILE, st.integers())),
+    min_size=1), min_size=1, max_size=4), st.booleans())
+def test_message_parsing_equals_json_decoding(frames, single):
+    """``parse_message`` reads only aliases and ids; it must agree with decoding the whole
+    frame, whatever the facts' values hold."""
+    ids = itertools.count()
+    sent = []
+    for frame in frames:  # the engine's layout: frames compact, facts as they were asserted
+        full = {"g": session._engine_fact({"t": "go"}, "go", "s1")}
+        full.update({alias: session._engine_fact(fields, f"f{next(ids)}", "s1")
+                     for alias, fields in frame.items()})
+        sent.append("{" + ",".join(f'"{a}":{session._encode(f)}' for a, f in full.items()) + "}")
+    body = sent[0] if single and len(sent) == 1 else "[" + ",".join(sent) + "]"
+    text = '{"m|rule|d0":' + body + "}"
+    decoded = json.loads(text)["m|rule|d0"]
+    decoded = [decoded] if isinstance(decoded, dict) else decoded
+    assert session.parse_message(text) == (
+        "m|rule|d0", [{alias: fact["id"] for alias, fact in frame.items()} for frame in decoded])
+
+
+def test_hostile_values_pass_through_the_engine():
+    """The same through the real engine: text values that imitate its frames do not
+    confuse the firings."""
+    odd = ['"id": "f1"', '":{"id": "go"', '{"r":{"id": "P0"}}', '\\"', "}{"]
+    fs = facts()
+    for i, f in enumerate(fs):
+        f["note"] = odd[i % len(odd)]
+    assert matches(Engine().run(JOIN, fs)) == expected_matches(fs)

@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import re
 import traceback
 from collections import OrderedDict
 from collections.abc import Callable
@@ -115,6 +116,11 @@ class _Collector:
         except Exception:  # re-raised as EngineError after the assert (P5)
             self.errors.append(traceback.format_exc())
 
+    def take_message(self, message: str) -> None:
+        """The firings of one pending action, as the engine's JSON text (see ``frames``)."""
+        rule, frames = parse_message(message)
+        self.firings += [(rule, frame) for frame in frames]
+
     def take(self, rule: str, frames: dict[str, Any] | list[dict[str, Any]]) -> None:
         """One firing (a dict of facts per alias) or, with "cap", a batch of them; a batched
         frame may arrive wrapped as ``{"m": frame}`` (as durable's Closure unwraps it)."""
@@ -148,6 +154,41 @@ def engine_failure(exc: Exception, doing: str) -> EngineError:
     reason = _CODES.get(int(code)) if code.isdigit() else None
     return EngineError(f"durable-rules failed while {doing}: {text}"
                        + (f" -- {reason}" if reason else ""))
+
+
+# A fact inside a firing's frame: its alias, then the fact with its engine id first
+# (``_engine_fact`` puts it there). Inside a JSON string a quote is escaped, so this text
+# can only be the start of a fact, never part of a value.
+_FACT_START = re.compile(r'"(\w+)":\s*\{"id": "([^"\\]*)"')
+
+
+def parse_message(message: str) -> tuple[str, list[dict[str, str]]]:
+    """(rule, one {alias: engine id} per frame) from a pending action's JSON text.
+
+    The text is ``{"<rule>": frame}`` or ``{"<rule>": [frame, ...]}`` (one action per
+    message), each frame ``{"g": {go fact}, "<alias>": {fact}, ...}`` with the go pattern
+    first in every rule (P1). Only the aliases and ids are needed: decoding every fact into
+    dicts (``json.loads``) was two thirds of the time spent on firings. A test holds this
+    equal to ``json.loads`` on hostile values.
+    """
+    rule, end = json.decoder.scanstring(message, 2)
+    frames: list[dict[str, str]] = []
+    for match in _FACT_START.finditer(message, end):
+        alias, eid = match.group(1), match.group(2)
+        if alias == "g":
+            frames.append({})
+        frames[-1][alias] = eid
+    return rule, frames
+
+
+def _engine_fact(fact: dict[str, Any], eid: str, sid: str) -> dict[str, Any]:
+    """The fact as the engine gets it: the engine id first (``parse_message`` relies on
+    it), the session id last."""
+    out = {"id": eid}
+    out.update(fact)
+    out["id"] = eid
+    out["sid"] = sid
+    return out
 
 
 def _assert_direct(handle: Any, fact: dict[str, Any]) -> None:
@@ -215,7 +256,7 @@ class Engine:
             # (the Python wrappers cost as much as the engine's own work).
             handle = ruleset._handle
             for fact, eid in zip(facts, engine_ids):
-                _assert_direct(handle, {**fact, "id": eid, "sid": sid})
+                _assert_direct(handle, _engine_fact(fact, eid, sid))
             reached_go = True
             self._assert_go(name, sid)
         finally:
@@ -236,7 +277,7 @@ class Engine:
         and start the next; an error abandons the action and becomes an ``EngineError``.
         """
         handle = self._host.get_ruleset(name)._handle
-        go = _encode({"id": GO_ID, "t": GO_TYPE, "sid": sid})
+        go = _encode(_engine_fact({"t": GO_TYPE}, GO_ID, sid))
         try:
             code, state_handle = _dre.assert_fact(handle, go)[:2]
         except Exception as exc:  # the C extension raises bare Exceptions
@@ -254,8 +295,7 @@ class Engine:
         state, message = pending[0], pending[1]  # the state is the session's, unchanged here
         while message:
             try:
-                for rule, frames in json.loads(message).items():
-                    self._collector.take(rule, frames)
+                self._collector.take_message(message)
                 _dre.update_state(handle, state)
                 message = _dre.complete_and_start_action(handle, state_handle)
             except Exception as exc:  # P5: nothing is swallowed
