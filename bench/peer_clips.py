@@ -262,7 +262,8 @@ class ClipsSession:
 
 
 class ClipsEngine(DurableEngine):
-    """The engine port (``match``, ``classify``) with the durable adapter's facts and
+    """The engine port (``match``, ``classify``) with the durable adapter's facts (records
+    equal but for their ids asserted once, as for durable-rules) and
     compiled rules, run on CLIPS. CLIPS needs no partitioning: the whole match ruleset
     runs in one session; the single-fact CLASSIFY ruleset gets the same distinct-fact
     reduction as durable-rules (distinct.py), so both do the same work."""

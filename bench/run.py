@@ -150,6 +150,12 @@ def _engine(name: str):
     if name == "clips":
         from peer_clips import ClipsEngine  # bench-only: pip install -e '.[bench]'
         return ClipsEngine()
+    if name == "durable-each":
+        # Every record asserted, even one equal to another but for its id: the cost of a
+        # plan whose records all differ, at the size of this one (the generator's copies
+        # are same-day repeats, which the product asserts once).
+        import compliance.engine.durable as durable
+        durable._distinct_records = lambda facts: (facts, {})
     return None  # evaluate's default: durable-rules
 
 
@@ -284,8 +290,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="compare every plan with tests/reference.py (untimed)")
     parser.add_argument("--breakdown", action="store_true", help="seconds per stage")
     parser.add_argument("--lang", default="zh-TW", choices=["zh-TW", "en"], help="report language")
-    parser.add_argument("--engine", default="durable", choices=["durable", "clips"],
-                        help="evaluate on durable-rules (the product) or the CLIPS peer")
+    parser.add_argument("--engine", default="durable", choices=["durable", "durable-each", "clips"],
+                        help="evaluate on durable-rules (the product), on durable-rules asserting "
+                             "every record even when equal to another (durable-each), or on the "
+                             "CLIPS peer")
     parser.add_argument("--warmup", action="store_true",
                         help="load the rules and evaluate the first plan once, untimed, first")
     generate.add_scale_options(parser)

@@ -488,3 +488,38 @@ def test_span_without_working_day_gives_no_period():
     got = evaluate(bundle, dt.date(2023, 6, 1), engine=ENGINE).findings
     assert [f.period_key for f in got] == [f"2023-{m:02d}" for m in range(1, 7)]
     assert got == reference_evaluate(bundle, dt.date(2023, 6, 1))
+
+
+# --- records equal but for their ids are asserted once (DurableEngine._distinct_records) ---
+
+
+@settings(SECONDARY)
+@given(bundles(max_records=12), st.data())
+def test_repeated_records_agree_with_reference(case, data):
+    """Copies of generated records under new ids (same day and fields) are asserted once
+    and stand for every copy: the findings still equal the reference's."""
+    bundle, as_of = case
+    picked = data.draw(st.lists(st.sampled_from(sorted(bundle.records)), max_size=6)
+                       if bundle.records else st.just([]))
+    records = dict(bundle.records)
+    for n, rid in enumerate(picked):
+        copy_ = records[rid].model_copy(update={"id": f"{rid}-copy{n}"})
+        records[copy_.id] = copy_
+    assert_agree(dataclasses.replace(bundle, records=records), as_of)
+
+
+def test_repeated_records_reach_the_engine_once(monkeypatch):
+    from compliance.engine.durable import session
+
+    bundle = small_bundle([{"id": "r1", "activity": "act-a", "every": "month", "at_least": 3}],
+                          [{"id": f"x{i}", "activity": "act-a", "date": "2023-06-12"}
+                           for i in range(3)])
+    asserted = []
+    real = session._assert_direct
+    monkeypatch.setattr(session, "_assert_direct", lambda h, f: (asserted.append(f["t"]), real(h, f)))
+    as_of = dt.date(2023, 7, 1)
+    got = evaluate(bundle, as_of, engine=Engine()).findings
+    assert asserted.count("record") == 1
+    june = [f for f in got if f.period_key == "2023-06"]
+    assert [f.status for f in june] == ["satisfied"] and june[0].records == ("x0", "x1", "x2")
+    assert got == reference_evaluate(bundle, as_of)

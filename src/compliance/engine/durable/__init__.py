@@ -30,6 +30,30 @@ if TYPE_CHECKING:
     from compliance.periods import Period
 
 
+def _distinct_records(facts: list[_facts.Fact]) -> tuple[list[_facts.Fact], dict[str, list[str]]]:
+    """Each distinct record fact once, and the ids of the records it stands for.
+
+    Two records whose facts are equal but for the id (same activity, day and every field
+    a rule tests: a counter's many cases of one day, say) meet exactly the same periods in
+    every rule, so the engine is asked once and its firing stands for all of them. The
+    same idea as ``distinct`` for status questions; the differential test covers it."""
+    out: list[_facts.Fact] = []
+    first: dict[tuple[Any, ...], str] = {}
+    copies: dict[str, list[str]] = {}
+    for fact in facts:
+        if fact["t"] != "record":
+            out.append(fact)
+            continue
+        shape = tuple(sorted((k, v) for k, v in fact.items() if k != "id"))
+        rep = first.get(shape)
+        if rep is None:
+            first[shape] = fact["id"]
+            out.append(fact)
+        else:
+            copies.setdefault(rep, [rep]).append(fact["id"])
+    return out, copies
+
+
 class DurableEngine:
     """``RulesEngine`` on durable-rules: one session per question, rulesets cached."""
 
@@ -39,14 +63,16 @@ class DurableEngine:
     def match(self, rules: Sequence[m.Rule], periods: Mapping[str, Period],
               records: Sequence[m.Record], documents: Sequence[m.Document],
               as_of: dt.date, entities: Mapping[str, Sequence[m.Model]] | None = None) -> Matches:
-        facts = _facts.match_facts(rules, periods, records, documents, as_of, entities)
+        facts, copies = _distinct_records(
+            _facts.match_facts(rules, periods, records, documents, as_of, entities))
         matched: dict[str, set[str]] = defaultdict(set)
         verdicts: dict[tuple[str, str], set[Verdict]] = defaultdict(set)
         published: dict[tuple[str, str], set[str]] = defaultdict(set)
         for firing in self._run_match(list(rules), facts):
             kind, rule_id, rest = _compile.parse_rule_name(firing.rule)
             if kind == "m":
-                matched[firing.facts["p"]].add(firing.facts["r"])
+                record = firing.facts["r"]
+                matched[firing.facts["p"]].update(copies.get(record, (record,)))
             elif rest.startswith(_compile.HAS):
                 published[(rule_id, rest.removeprefix(_compile.HAS))].add(firing.facts["e"])
             else:
