@@ -96,7 +96,7 @@ STAGES = ("load", "calendar", "engine", "findings", "report")
 sys.path.insert(0, str(HERE))
 import generate  # noqa: E402  (bench/generate.py)
 
-from compliance._gc import tune_for_batch  # noqa: E402
+from compliance._gc import steps_kept, tune_for_batch  # noqa: E402
 from compliance.bundle import RuleBook  # noqa: E402
 from compliance.evaluate import evaluate  # noqa: E402
 from compliance.load import load_bundle, load_rules  # noqa: E402
@@ -189,32 +189,33 @@ def run_chunk(task: tuple[list[str], bool, bool, str, str, str, bool]) -> dict:
     facts = records = findings = report_chars = differences = 0
     check_seconds = 0.0
     perf = time.perf_counter
-    for folder in folders:
-        t0 = perf()
-        bundle = load_bundle(rules_path, Path(folder), rulebook=book)
-        t1 = perf()
-        evaluation = evaluate(bundle, AS_OF, engine=engine, timings=timings if breakdown else None)
-        t2 = perf()
-        stream = io.StringIO()
-        write_json(bundle, evaluation, stream, options)
-        report = stream.getvalue()
-        t3 = perf()
-        timings["load"] += t1 - t0
-        timings["evaluate"] += t2 - t1
-        timings["report"] += t3 - t2
-        report_chars += len(report)
-        periods = sum(1 for f in evaluation.findings if f.rule not in constraint_rules)
-        facts += len(bundle.records) + periods + len(bundle.documents)
-        records += len(bundle.records)
-        findings += len(evaluation.findings)
-        if check:
-            c0 = perf()
-            differences += _disagrees(bundle, evaluation, folder)
-            if engine is not None and evaluate(bundle, AS_OF).findings != evaluation.findings:
-                print(f"DIFFERENCE from durable-rules: {folder}", file=sys.stderr)
-                differences += 1
-            check_seconds += perf() - c0
-        del bundle, evaluation, report, stream  # freeing the plan's objects is part of the work
+    with steps_kept():  # as inside a CLI command: each step's objects frozen after it
+        for folder in folders:
+            t0 = perf()
+            bundle = load_bundle(rules_path, Path(folder), rulebook=book)
+            t1 = perf()
+            evaluation = evaluate(bundle, AS_OF, engine=engine, timings=timings if breakdown else None)
+            t2 = perf()
+            stream = io.StringIO()
+            write_json(bundle, evaluation, stream, options)
+            report = stream.getvalue()
+            t3 = perf()
+            timings["load"] += t1 - t0
+            timings["evaluate"] += t2 - t1
+            timings["report"] += t3 - t2
+            report_chars += len(report)
+            periods = sum(1 for f in evaluation.findings if f.rule not in constraint_rules)
+            facts += len(bundle.records) + periods + len(bundle.documents)
+            records += len(bundle.records)
+            findings += len(evaluation.findings)
+            if check:
+                c0 = perf()
+                differences += _disagrees(bundle, evaluation, folder)
+                if engine is not None and evaluate(bundle, AS_OF).findings != evaluation.findings:
+                    print(f"DIFFERENCE from durable-rules: {folder}", file=sys.stderr)
+                    differences += 1
+                check_seconds += perf() - c0
+            del bundle, evaluation, report, stream  # freeing the plan's objects is part of the work
     return {"plans": len(folders), "facts": facts, "records": records, "findings": findings,
             "report_chars": report_chars, "differences": differences, "timings": dict(timings),
             "elapsed": time.perf_counter() - began, "check_seconds": check_seconds,

@@ -11,20 +11,24 @@ Raised thresholds are not enough for a large plan: its own objects (45,000 recor
 again, and the collector's share grows with the plan -- loading a 45,700-record plan
 took 2.0x as long with the collector on, evaluating it 2-3x (bench/growth.py,
 docs/performance.md). ``paused`` turns it off for one bounded step (load one plan,
-evaluate one plan) and then freezes what the step made: everything allocated while
-the collector was off is young, so its first collection afterwards walked all of it
-(0.8 s after a 43,000-record plan, and again at interpreter exit). Frozen objects are
-still freed by reference counting when the step's caller drops them (a batch's memory
-stays flat, bench/run.py); only cyclic garbage made inside a step (a handful of
-objects; durable-rules' action closures were the bulk, and no longer run) is not
-collected.
+evaluate one plan).
+
+Everything a step allocates while the collector is off is young, so the first
+collection afterwards walks all of it (0.8 s after a 43,000-record plan, and again at
+interpreter exit). Inside ``steps_kept`` -- a command of the CLI, a bench worker: a
+process that owns its lifetime -- what each step made is frozen after it instead:
+frozen objects are still freed by reference counting when dropped (memory stays flat
+over a batch, bench/run.py); only cyclic garbage made inside a step is never collected
+(a handful of objects per plan since durable-rules' action closures no longer run).
+A program that calls the library in a long-lived process gets neither.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import ParamSpec, TypeVar
 
 P = ParamSpec("P")
@@ -34,6 +38,20 @@ R = TypeVar("R")
 def tune_for_batch() -> None:
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
+
+
+_keep_steps = False
+
+
+@contextlib.contextmanager
+def steps_kept() -> Iterator[None]:
+    """While active, what each ``paused`` step allocated is frozen after it (see above)."""
+    global _keep_steps
+    before, _keep_steps = _keep_steps, True
+    try:
+        yield
+    finally:
+        _keep_steps = before
 
 
 def paused(func: Callable[P, R]) -> Callable[P, R]:
@@ -48,7 +66,8 @@ def paused(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         finally:
-            gc.freeze()
+            if _keep_steps:
+                gc.freeze()
             gc.enable()
 
     return run

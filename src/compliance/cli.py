@@ -260,9 +260,10 @@ def main(debug: bool) -> None:
     Example:
       compliance check --as-of 112/06/30
     """
-    from compliance._gc import tune_for_batch
+    from compliance._gc import steps_kept, tune_for_batch
 
     tune_for_batch()
+    click.get_current_context().with_resource(steps_kept())  # for this command only
 
 
 @main.command()
