@@ -44,7 +44,8 @@ def _distinct_records(facts: list[_facts.Fact]) -> tuple[list[_facts.Fact], dict
         if fact["t"] != "record":
             out.append(fact)
             continue
-        shape = tuple(sorted((k, v) for k, v in fact.items() if k != "id"))
+        items = tuple(fact.items())  # the id comes first (facts.record_fact): skip it
+        shape = items[1:] if items[0][0] == "id" else tuple(kv for kv in items if kv[0] != "id")
         rep = first.get(shape)
         if rep is None:
             first[shape] = fact["id"]

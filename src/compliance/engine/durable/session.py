@@ -30,7 +30,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import re
 import traceback
 from collections import OrderedDict
 from collections.abc import Callable
@@ -124,12 +123,7 @@ class _Collector:
     def take(self, rule: str, frames: dict[str, Any] | list[dict[str, Any]]) -> None:
         """One firing (a dict of facts per alias) or, with "cap", a batch of them; a batched
         frame may arrive wrapped as ``{"m": frame}`` (as durable's Closure unwraps it)."""
-        if isinstance(frames, dict):
-            frames = [frames]
-        for frame in frames:
-            if len(frame) == 1 and "m" in frame:
-                frame = frame["m"]
-            self.firings.append((rule, {alias: fact["id"] for alias, fact in frame.items()}))
+        self.firings += [(rule, frame) for frame in _decoded_frames(frames)]
 
 
 def _json_encoder() -> Callable[[Any], str]:
@@ -156,30 +150,48 @@ def engine_failure(exc: Exception, doing: str) -> EngineError:
                        + (f" -- {reason}" if reason else ""))
 
 
-# A fact inside a firing's frame: its alias, then the fact with its engine id first
-# (``_engine_fact`` puts it there). Inside a JSON string a quote is escaped, so this text
-# can only be the start of a fact, never part of a value.
-_FACT_START = re.compile(r'"(\w+)":\s*\{"id": "([^"\\]*)"')
+# Where a fact starts inside a firing's frame: after its alias, the fact with its engine
+# id first (``_engine_fact`` puts it there). Inside a JSON string every quote is escaped,
+# so this text can only be the start of a fact, never part of a value.
+_FACT_START = '":{"id": "'
 
 
 def parse_message(message: str) -> tuple[str, list[dict[str, str]]]:
     """(rule, one {alias: engine id} per frame) from a pending action's JSON text.
 
     The text is ``{"<rule>": frame}`` or ``{"<rule>": [frame, ...]}`` (one action per
-    message), each frame ``{"g": {go fact}, "<alias>": {fact}, ...}`` with the go pattern
-    first in every rule (P1). Only the aliases and ids are needed: decoding every fact into
-    dicts (``json.loads``) was two thirds of the time spent on firings. A test holds this
-    equal to ``json.loads`` on hostile values.
+    message), each frame ``{"g":{go fact},"<alias>":{fact},...}`` with the go pattern first
+    in every rule (P1). Only the aliases and ids are needed: decoding every fact into dicts
+    (``json.loads``) cost 2.4x as much as cutting the text at each fact's start. A test
+    holds this equal to ``json.loads`` on hostile values; text in any other layout is
+    decoded with ``json.loads``.
     """
     end = message.index('":') + 1  # the key's closing quote (a quote inside it is escaped)
     rule = json.loads(message[1:end])
+    parts = message.split(_FACT_START)
+    if len(parts) == 1:
+        return rule, _decoded_frames(json.loads(message)[rule])
     frames: list[dict[str, str]] = []
-    for match in _FACT_START.finditer(message, end):
-        alias, eid = match.group(1), match.group(2)
+    frame: dict[str, str] = {}
+    before = parts[0]
+    for part in parts[1:]:
+        alias = before[before.rfind('"') + 1:]
         if alias == "g":
-            frames.append({})
-        frames[-1][alias] = eid
+            frame = {}
+            frames.append(frame)
+        frame[alias] = part[:part.index('"')]
+        before = part
     return rule, frames
+
+
+def _decoded_frames(frames: dict[str, Any] | list[dict[str, Any]]) -> list[dict[str, str]]:
+    frames = [frames] if isinstance(frames, dict) else frames
+    out = []
+    for frame in frames:
+        if len(frame) == 1 and "m" in frame:
+            frame = frame["m"]
+        out.append({alias: fact["id"] for alias, fact in frame.items()})
+    return out
 
 
 def _engine_fact(fact: dict[str, Any], eid: str, sid: str) -> dict[str, Any]:
