@@ -304,11 +304,19 @@ def condition_holds(cond, value: Any) -> bool:
     return _norm(value) == _norm(cond.equals)
 
 
+# A record's own fields, as docs/plan-data.md lists them; any other name a condition tests
+# is a number the plan data declares (record_fields).
+RECORD_OWN_FIELDS = {"id", "activity", "date", "unit", "staff", "hours", "values", "period",
+                     "evidence", "note"}
+
+
 def record_value(rec, name: str) -> Any:
     if name == "evidence":
         return True if rec.evidence is not None else None
     if name.startswith("evidence."):  # a field of the evidence: absent without evidence
         return None if rec.evidence is None else getattr(rec.evidence, name[len("evidence."):])
+    if name not in RECORD_OWN_FIELDS:  # a number the plan data declares, carried in values
+        return (rec.values or {}).get(name)
     return getattr(rec, name)
 
 

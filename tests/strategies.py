@@ -139,6 +139,8 @@ RECORD_VALUES = {
     "evidence.doc_no": (DOC_NOS, [1, True]),
     "evidence.file": (["a.pdf", "b.odt"], [1]),
     "evidence.url": (["http://a", "https://b"], [1]),
+    # A number the plan data declares (record_fields), carried in values (issue 14).
+    "cases": ([0, 0.5, 1, 1.2, 2, 3, 8, True], ["1", "x"]),
 }
 DOCUMENT_VALUES = {
     "format": (FORMATS, [1]),
@@ -146,6 +148,7 @@ DOCUMENT_VALUES = {
     "url": (["http://a", "http://b"], [1]),
     "title": (["t1", "t2"], [True]),
     "kind": (KINDS, [1]),
+    "id": (["d0", "d1", "d3"], [1]),
 }
 
 # Staff members and units, for constraints over the plan's other entity kinds (issue 14 form 9).
@@ -153,17 +156,18 @@ STAFF_VALUES = {
     "deputy": (STAFF_IDS, [1]),
     "title": (["clerk", "chief"], [1]),
     "unit": (UNIT_IDS, [1, True]),
+    "id": (STAFF_IDS, [1]),
 }
 
 
-NUMBER_FIELDS = {"hours"}  # fields a range may test (records'; documents have none)
+NUMBER_FIELDS = {"hours", "cases"}  # fields a range may test (records'; documents have none)
 # Fields a pattern ('matches') may test, and patterns: Chinese after a quantifier (where
 # durable-rules' $mt and re disagree), alternation (fullmatch must bind the whole), anything.
-TEXT_FIELDS = {"unit", "staff", "note", "format", "url", "title", "kind", "deputy",
+TEXT_FIELDS = {"unit", "staff", "note", "format", "url", "title", "kind", "deputy", "id",
                "evidence.doc_no", "evidence.file", "evidence.url"}
 PATTERNS = [r"\d+號", r".*號", r"北市\d{2}號", r"[a-z]", r"u-[ab]", r"[A-C]\d+", r"odt|ods",
             r"http://.*", r"k-.*", r"\d", r".*", r"t1|t2x", r"1", r"A0",
-            r"北市安戶行字第\d+號", r".*\.pdf"]
+            r"北市安戶行字第\d+號", r".*\.pdf", r"d[01]"]
 
 
 @st.composite

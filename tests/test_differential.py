@@ -488,3 +488,28 @@ def test_span_without_working_day_gives_no_period():
     got = evaluate(bundle, dt.date(2023, 6, 1), engine=ENGINE).findings
     assert [f.period_key for f in got] == [f"2023-{m:02d}" for m in range(1, 7)]
     assert got == reference_evaluate(bundle, dt.date(2023, 6, 1))
+
+
+def test_condition_on_a_declared_number_and_on_an_entity_id():
+    """Issue 14: a record condition on a number the plan data declares (values: {cases: n}),
+    named as 'total' names it (field: cases): a record without it has none (present: false
+    holds, a range fails); a constraint's condition on an entity's id."""
+    bundle = small_bundle(
+        [{"id": "r1", **_YEARLY, "where": [{"field": "cases", "at_least": 3}]},
+         {"id": "r2", **_YEARLY, "where": [{"field": "cases", "present": False}]},
+         {"id": "r3", **_YEARLY, "where": [{"field": "cases", "at_least": 1, "at_most": 2}]},
+         {"id": "r4", "constraint": {"entity": "staff", "applies": [{"field": "id", "in": ["A01", "C03"]}],
+                                     "require": [{"field": "deputy", "present": True}]}},
+         {"id": "r5", "constraint": {"entity": "document", "require": [{"field": "id", "matches": "d[0-9]"}]}}],
+        [{"id": "x1", "activity": "act-a", "date": "2023-03-01", "values": {"cases": 3}},
+         {"id": "x2", "activity": "act-a", "date": "2023-03-01", "values": {"cases": 1.5}},
+         {"id": "x3", "activity": "act-a", "date": "2023-03-02"}],
+        documents=[{"id": "d1", "title": "t", "format": "odt", "editable": True, "published": "2023-01-05"},
+                   {"id": "doc", "title": "t", "format": "odt", "editable": True, "published": "2023-01-05"}],
+        staff=[{"id": "A01", "deputy": "B02"}, {"id": "B02"}, {"id": "C03"}])
+    as_of = dt.date(2023, 3, 2)
+    got = evaluate(bundle, as_of, engine=ENGINE).findings
+    assert got == reference_evaluate(bundle, as_of), diff(got, reference_evaluate(bundle, as_of))
+    assert {(f.rule, f.entity): f.count for f in got} == {
+        ("r1", None): 1, ("r2", None): 1, ("r3", None): 1,
+        ("r4", "A01"): 1, ("r4", "C03"): 0, ("r5", "d1"): 1, ("r5", "doc"): 0}

@@ -88,6 +88,10 @@ CATALOGUE: dict[str, str] = {
     "duplicate {kind} id '{id}' (first defined at {where})": "重複的{kind}代碼 '{id}'（第一次定義於 {where}）",
     "unknown {what} '{value}'": "未知的{what} '{value}'",
     "records have no field '{field}'": "紀錄沒有欄位 '{field}'",
+    "a number records carry is declared in the plan data under record_fields":
+        "紀錄所帶的數值須先在計畫資料的 `record_fields` 中宣告",
+    "'{id}' is a field of every record": "'{id}' 是每筆紀錄本有的欄位",
+    "give the declared number another id": "請為宣告的數值另取代碼",
     "documents have no field '{field}'": "文件沒有欄位 '{field}'",
     "staff members have no field '{field}'": "人員沒有欄位 '{field}'",
     "units have no field '{field}'": "單位沒有欄位 '{field}'",

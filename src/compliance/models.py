@@ -66,7 +66,8 @@ class Condition(Model):
 
     field: NonEmpty = Field(description="A record's field (unit, staff, hours, note, evidence, "
                             "...; evidence.doc_no, evidence.file or evidence.url for a field of its "
-                            "evidence) or the checked entity's field")
+                            "evidence; the id of a number the plan data declares in record_fields, "
+                            "e.g. cases, as 'total' names it) or the checked entity's field (id too)")
     present: bool | None = None
     equals: str | int | float | bool | None = None
     in_: list[str | int | float | bool] | None = Field(default=None, alias="in", min_length=1)

@@ -31,9 +31,23 @@ def fact_value(value: Any) -> Any:
     return value
 
 
+# Every field a model of the plan data has: a condition naming anything else on a record
+# tests a number the plan data declares (``record_fields``, carried in ``values``).
+_MODEL_FIELDS = frozenset(
+    {name for model in (m.Record, m.Document, m.Staff, m.Unit, m.WorkItem) for name in model.model_fields}
+    | {f"evidence.{name}" for name in m.Evidence.model_fields})
+
+
 def fact_field(field: str) -> str:
     """The fact field a condition's field is kept in: a field of the record's evidence
-    (``evidence.doc_no``) flat as ``evidence_doc_no``; a record's own field as itself."""
+    (``evidence.doc_no``) flat as ``evidence_doc_no``; a declared number (``cases``, from
+    the record's ``values``) as ``v_cases``, so no declared id can overwrite a fact's own
+    keys (``t``); an entity's ``id`` as ``e_id`` (the fact's ``id`` is the engine's); any
+    other field as itself."""
+    if field == "id":
+        return "e_id"
+    if field not in _MODEL_FIELDS:
+        return "v_" + field
     return field.replace(".", "_")
 
 
