@@ -274,7 +274,9 @@ def _check_rules(book: RuleBook) -> Iterator[Problem]:
     for rule in book.rules.values():
         at = book.origins[("rule", rule.id)]
         trigger = rule.after.activity if rule.after else None
-        for sub, activity in (("activity",), rule.activity), (("after", "activity"), trigger):
+        until = rule.after.until.activity if rule.after and rule.after.until else None
+        for sub, activity in ((("activity",), rule.activity), (("after", "activity"), trigger),
+                              (("after", "until", "activity"), until)):
             if activity and activity not in book.activities and not _refused(refused, "activity", activity):
                 yield at.problem(sub, f"unknown activity {activity!r}" + _suggest(activity, book.activities))
         for i, cond in enumerate(rule.where):
@@ -558,8 +560,27 @@ def _check_references(b: Bundle, broken: Broken | None = None) -> Iterator[Probl
         yield from ref("record", rec.id, ("staff",), rec.staff, b.staff, "staff member")
         for name in rec.values or {}:
             yield from ref("record", rec.id, ("values", name), name, b.record_fields, "record field")
+        if rec.case is not None:
+            yield from _check_case(b, rec, ref)
     for w in b.waivers.values():
         yield from _check_waiver(b, w, refused)
+
+
+def _check_case(b: Bundle, rec: m.Record, ref: Any) -> Iterator[Problem]:
+    """A record's ``case`` names a record that opens a case (of a rule's ``after`` with
+    ``every``), dated on or before it."""
+    opened = b.records.get(rec.case or "")
+    if opened is None:
+        yield from ref("record", rec.id, ("case",), rec.case, b.records, "record")
+        return
+    at = b.defined_at("record", rec.id)
+    openers = {r.after.activity for r in b.rules.values() if r.after and r.after.every}
+    if opened.activity not in openers:
+        yield at.problem(("case",), f"record {opened.id!r} opens no case: no rule's 'after' with "
+                         f"'every' has its activity {opened.activity!r}")
+    elif opened.date > rec.date:
+        yield at.problem(("case",), f"case {opened.id!r} was opened on {opened.date.isoformat()}, "
+                         "after this record's date")
 
 
 def _refused(refused: dict[str, set[str]], what: str, value: str) -> bool:
@@ -586,8 +607,11 @@ def _check_waiver(b: Bundle, w: m.Waiver, refused: dict[str, set[str]]) -> Itera
     if w.entity is not None:
         tables: dict[str, dict[str, Any]] = {"unit": b.units, "staff": b.staff}
         known = tables.get(rule.for_each or "", {})
+        what: str = rule.for_each or "nothing (the rule does not apply per unit or staff member)"
+        if rule.schedule.kind == "case":  # a case: a record of the activity that opens one
+            known = {r.id: r for r in b.records.values() if r.activity == rule.schedule.opened_by}
+            what = "case"
         if w.entity not in known:
-            what = rule.for_each or "nothing (the rule does not apply per unit or staff member)"
             yield at.problem(("entity",), f"entity {w.entity!r} is not a {what} of rule {rule.id!r}")
 
 

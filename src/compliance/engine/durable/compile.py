@@ -115,7 +115,8 @@ def _obligation(rule: m.Rule) -> dict[str, Any]:
     naming a ``period`` counts only for that period, from its start on (done late).
     """
     period = {"$and": [{"t": "period"}, {"rule": rule.id}]}
-    entity = {"unit": {"unit": {"p": "entity"}}, "staff": {"staff": {"p": "entity"}}}
+    entity = {"unit": {"unit": {"p": "entity"}}, "staff": {"staff": {"p": "entity"}},
+              "case": {"case": {"p": "entity"}}}
     dated: list[dict[str, Any]] = [{"$gte": {"date": {"p": "start"}}}, {"$lte": {"date": {"p": "close"}}}]
     if rule.schedule.kind == "every" and rule.schedule.every == "workday":
         # A one-day window: an equality join, which the engine does far faster than a range.
@@ -124,9 +125,11 @@ def _obligation(rule: m.Rule) -> dict[str, Any]:
         "d": [{"$nex": {"period": 1}}, *dated],
         "k": [{"period": {"p": "key"}}, {"$gte": {"date": {"p": "start"}}}],
     }
-    # Whose records count: the period's unit or staff member (for_each), or the staff member
-    # whose hire date opened it.
-    owner = rule.for_each or ("staff" if rule.after and rule.after.staff else None)
+    # Whose records count: the period's unit or staff member (for_each), the staff member
+    # whose hire date opened it, or those naming the case it tracks (case: <opening record>).
+    owner: str | None = rule.for_each or ("staff" if rule.after and rule.after.staff else None)
+    if rule.schedule.kind == "case":
+        owner = "case"
     out = {}
     for n, extra in enumerate(_alternatives(rule.where)):
         for tag, window in windows.items():
@@ -198,7 +201,7 @@ def _outside(cond: m.Condition) -> list[dict[str, Any]]:
 # records the same way; a constraint judges documents.
 _COMPILERS: dict[str, Callable[[m.Rule], dict[str, Any]]] = {
     "every": _obligation, "by": _obligation, "window": _obligation, "after": _obligation,
-    "constraint": _constraint,
+    "case": _obligation, "constraint": _constraint,
 }
 
 

@@ -65,6 +65,7 @@ def record_fields(rules: Sequence[m.Rule]) -> tuple[str, ...]:
     nobody tests would be encoded, matched and decoded for nothing)."""
     used = {"period"} | {r.for_each for r in rules if r.for_each}
     used |= {"staff" for r in rules if r.after and r.after.staff}  # answered by the hire's staff
+    used |= {"case" for r in rules if r.schedule.kind == "case"}  # answered by the case's records
     used |= {c.field for r in rules for c in r.where}
     return tuple(sorted(used))
 
