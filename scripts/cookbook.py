@@ -2,8 +2,8 @@
 
 Each recipe is a rule of ``examples/plan-113/rules/obligations.yaml``: its plan sentence
 (the rule's quote), its YAML as written there, and the periods and due dates that
-``compliance calendar`` prints for it in 2023 (the example's plan data moved to 112) and
-in 2024. ``tests/test_cookbook.py`` fails when docs/rules.md differs from what this
+``compliance calendar`` prints for it in 2023 (the example's plan data, every date of it,
+moved to 112) and in 2024. ``tests/test_cookbook.py`` fails when docs/rules.md differs from what this
 writes, so a stated date can never drift from the code.
 
 Usage: python scripts/cookbook.py
@@ -56,7 +56,36 @@ RECIPES: list[tuple[str, str]] = [
     ("Conditions: the evidence's 文號 (evidence.doc_no)", "document-follow-up-doc-no"),
     ("A constraint over another entity kind: staff members", "staff-deputy-on-record"),
     ("A constraint: kinds that must exist", "plan-and-white-paper-online"),
+    ("Triggered: a case tracked every month until it is closed", "complaint-tracking-monthly"),
+    ("Conditions: a number the plan data declares", "case-audit-monthly-ten"),
 ]
+
+
+# What a recipe needs besides the rule: the plan data its periods come from.
+NOTES: dict[str, str] = {
+    "complaint-tracking-monthly": """\
+Records (the example's plan data): a record of the opening activity is the case; each
+tracking or closing record names it with `case:` (its id). The calendar lists the cases
+the plan data opens: complaint-1, listed 1/15, tracked in February and closed 4/12 (before
+April's tracking fell due), and complaint-2, listed 2/02 and still open.
+
+```yaml
+- {id: complaint-1, activity: complaint-listed, date: 113/01/15, unit: admin}
+- {id: complaint-1-2024-02, activity: complaint-tracking, date: 113/02/16, unit: admin, case: complaint-1}
+- {id: complaint-1-closed, activity: complaint-closed, date: 113/04/12, unit: admin, case: complaint-1}
+- {id: complaint-2, activity: complaint-listed, date: 113/02/02, unit: admin}
+```
+""",
+    "case-audit-monthly-ten": """The number is declared in the plan data and carried by records, as for `total`:
+
+```yaml
+record_fields:
+  - {id: cases, title: {zh-TW: 抽查件數, en: Cases checked}}
+records:
+  - {id: case-audit-2024-01, activity: case-audit, date: 113/01/23, unit: registration, values: {cases: 12}}
+```
+""",
+}
 
 
 def rule_blocks(text: str) -> dict[str, str]:
@@ -78,8 +107,10 @@ def calendar_lines(roc_year: int) -> list[str]:
         plan_dir = Path(tmp) / "plan_data"
         shutil.copytree(EXAMPLE / "plan_data", plan_dir)
         plan = plan_dir / "plan.yaml"
-        plan.write_text(plan.read_text(encoding="utf-8").replace("roc_year: 113", f"roc_year: {roc_year}")
-                        .replace("adopted: 113/", f"adopted: {roc_year}/"), encoding="utf-8")
+        plan.write_text(plan.read_text(encoding="utf-8").replace("roc_year: 113", f"roc_year: {roc_year}"),
+                        encoding="utf-8")
+        for data in plan_dir.glob("*.yaml"):  # every date of the plan data (ROC 113/mm/dd) moves too
+            data.write_text(data.read_text(encoding="utf-8").replace("113/", f"{roc_year}/"), encoding="utf-8")
         result = CliRunner().invoke(main, ["calendar", "--rules", str(EXAMPLE / "rules"),
                                            "--plan", str(plan_dir), "--lang", "en"])
     if result.exit_code != 0:
@@ -99,10 +130,10 @@ def shown(lines: list[str]) -> list[str]:
     return [*lines[:SHOWN], f"… ({len(lines) - SHOWN - 1} more)", lines[-1]]
 
 
-def recipe(heading: str, block: str, by_year: dict[int, list[str]]) -> str:
+def recipe(heading: str, block: str, by_year: dict[int, list[str]], note: str = "") -> str:
     quote = re.search(r"quote: ([^}]+)}", block)
     parts = [f"### {heading}", "", f"Plan: {quote.group(1).strip() if quote else ''}", "",
-             "```yaml", block, "```", ""]
+             "```yaml", block, "```", "", *([note] if note else [])]
     for year, lines in by_year.items():
         if not lines:
             parts += [f"{year}: no dated periods (each record that opens one, or each entity, is judged "
@@ -121,7 +152,7 @@ def cookbook() -> str:
     out = []
     for heading, rule_id in RECIPES:
         by_year = {y: rule_lines(lines, titles[rule_id]) for y, lines in calendars.items()}
-        out.append(recipe(heading, blocks[rule_id], by_year))
+        out.append(recipe(heading, blocks[rule_id], by_year, NOTES.get(rule_id, "")))
     return "\n".join(out)
 
 

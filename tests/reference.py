@@ -191,6 +191,8 @@ def rule_periods(rule, plan, records, as_of, staff=None) -> list[P]:
         if first <= last and any(is_working_day(d) for d in days(first, last)):
             due = last_working_day(first, last)
             out.append(P(start.isoformat(), first, last, due, due, last))
+    elif rule.after is not None and rule.after.every is not None:
+        out.extend(case_periods(rule, plan, records, as_of))
     elif rule.after is not None:
         for rec in (records if rule.after.staff is None else hire_triggers(staff, as_of)):
             if rule.after.staff is None and rec.activity != rule.after.activity:
@@ -212,6 +214,60 @@ def rule_periods(rule, plan, records, as_of, staff=None) -> list[P]:
             out.append(period)
     else:
         raise AssertionError("not an obligation rule")
+    return out
+
+
+class _AsRecurrence:
+    """A case rule read as the recurrence its tracking follows (every, due, shift)."""
+
+    def __init__(self, rule):
+        self.every, self.due, self.shift = rule.after.every, rule.due, rule.shift
+        self.months = self.by = self.window = self.after = None
+        self.by_year = "plan"
+
+
+def first_day_of(key: str) -> dt.date:
+    """The first day of the calendar span a key names: 2023, 2023-H2, 2023-Q3, 2023-07, 2023-W27."""
+    year = int(key[:4])
+    if "-W" in key:
+        return dt.date.fromisocalendar(year, int(key[6:]), 1)
+    if len(key) == 4:
+        return dt.date(year, 1, 1)
+    part = key[5:]
+    if part[0] == "H":
+        return dt.date(year, 1 if part == "H1" else 7, 1)
+    if part[0] == "Q":
+        return dt.date(year, 3 * int(part[1]) - 2, 1)
+    return dt.date(year, int(part), 1)
+
+
+def case_periods(rule, plan, records, as_of) -> list[P]:
+    """每月追蹤至結案 (docs/rules.md): each record of the opening activity in the plan's window
+    opens a case; every span of the recurrence that begins after the day it opened is due,
+    except those whose due date is on or after the day the case closed (the first record of
+    the closing activity that names the case). The case is the period's owner and trigger."""
+    year = plan.roc_year + 1911
+    first_day = plan.start or dt.date(year, 1, 1)
+    last_day = plan.end or dt.date(year, 12, 31)
+    spans = rule_periods(_AsRecurrence(rule), plan, records, as_of)
+    out = []
+    for opening in records:
+        if opening.activity != rule.after.activity or not first_day <= opening.date <= last_day:
+            continue
+        if opening.date > as_of:
+            continue
+        closings = [r.date for r in records if r.activity == rule.after.until.activity
+                    and r.case == opening.id and r.date <= as_of]
+        closed = min(closings) if closings else None
+        for span in spans:
+            if first_day_of(span.key) <= opening.date:
+                continue  # the month the case opens in is the opening record's own
+            if closed is not None and closed <= span.due:
+                continue  # closed by the time it fell due: the closing record reports last
+            period = P(span.key, span.start, span.end, span.due, span.nominal_due, span.close,
+                       trigger=opening.id)
+            period.owner = opening.id
+            out.append(period)
     return out
 
 
@@ -304,11 +360,19 @@ def condition_holds(cond, value: Any) -> bool:
     return _norm(value) == _norm(cond.equals)
 
 
+# A record's own fields, as docs/plan-data.md lists them; any other name a condition tests
+# is a number the plan data declares (record_fields).
+RECORD_OWN_FIELDS = {"id", "activity", "date", "unit", "staff", "hours", "values", "period",
+                     "evidence", "note", "case"}
+
+
 def record_value(rec, name: str) -> Any:
     if name == "evidence":
         return True if rec.evidence is not None else None
     if name.startswith("evidence."):  # a field of the evidence: absent without evidence
         return None if rec.evidence is None else getattr(rec.evidence, name[len("evidence."):])
+    if name not in RECORD_OWN_FIELDS:  # a number the plan data declares, carried in values
+        return (rec.values or {}).get(name)
     return getattr(rec, name)
 
 
@@ -419,6 +483,8 @@ def _obligation_finding(bundle, rule, period: P, entity, records, as_of) -> Find
             continue
         if (rule.for_each == "staff" or (rule.after and rule.after.staff)) and rec.staff != entity:
             continue
+        if rule.after and rule.after.every and rec.case != entity:
+            continue  # a case is answered only by records naming it
         if not all(condition_holds(c, record_value(rec, c.field)) for c in rule.where):
             continue
         counted.append(rec)

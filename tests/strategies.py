@@ -139,6 +139,8 @@ RECORD_VALUES = {
     "evidence.doc_no": (DOC_NOS, [1, True]),
     "evidence.file": (["a.pdf", "b.odt"], [1]),
     "evidence.url": (["http://a", "https://b"], [1]),
+    # A number the plan data declares (record_fields), carried in values (issue 14).
+    "cases": ([0, 0.5, 1, 1.2, 2, 3, 8, True], ["1", "x"]),
 }
 DOCUMENT_VALUES = {
     "format": (FORMATS, [1]),
@@ -146,6 +148,7 @@ DOCUMENT_VALUES = {
     "url": (["http://a", "http://b"], [1]),
     "title": (["t1", "t2"], [True]),
     "kind": (KINDS, [1]),
+    "id": (["d0", "d1", "d3"], [1]),
 }
 
 # Staff members and units, for constraints over the plan's other entity kinds (issue 14 form 9).
@@ -153,17 +156,18 @@ STAFF_VALUES = {
     "deputy": (STAFF_IDS, [1]),
     "title": (["clerk", "chief"], [1]),
     "unit": (UNIT_IDS, [1, True]),
+    "id": (STAFF_IDS, [1]),
 }
 
 
-NUMBER_FIELDS = {"hours"}  # fields a range may test (records'; documents have none)
+NUMBER_FIELDS = {"hours", "cases"}  # fields a range may test (records'; documents have none)
 # Fields a pattern ('matches') may test, and patterns: Chinese after a quantifier (where
 # durable-rules' $mt and re disagree), alternation (fullmatch must bind the whole), anything.
-TEXT_FIELDS = {"unit", "staff", "note", "format", "url", "title", "kind", "deputy",
+TEXT_FIELDS = {"unit", "staff", "note", "format", "url", "title", "kind", "deputy", "id",
                "evidence.doc_no", "evidence.file", "evidence.url"}
 PATTERNS = [r"\d+號", r".*號", r"北市\d{2}號", r"[a-z]", r"u-[ab]", r"[A-C]\d+", r"odt|ods",
             r"http://.*", r"k-.*", r"\d", r".*", r"t1|t2x", r"1", r"A0",
-            r"北市安戶行字第\d+號", r".*\.pdf"]
+            r"北市安戶行字第\d+號", r".*\.pdf", r"d[01]"]
 
 
 @st.composite
@@ -217,7 +221,7 @@ def due_dict(draw, every: str) -> dict:
 
 @st.composite
 def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False,
-              hires: bool = False) -> dict:
+              hires: bool = False, cases: bool = False) -> dict:
     base = {
         "id": rule_id,
         "title": text(rule_id),
@@ -227,8 +231,8 @@ def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False,
         **OFFICE,
     }
     kinds = ["every"] * 6 + ["by", "by", "window", "after", "after", "constraint", "published",
-                             "staff"]
-    kind = "after" if hires else draw(st.sampled_from(kinds))
+                             "staff", "case"]
+    kind = "after" if hires else "case" if cases else draw(st.sampled_from(kinds))
     if kind == "published":
         kinds = draw(st.lists(st.sampled_from(KINDS + ["k-none"]), min_size=1, max_size=3,
                               unique=True))
@@ -281,6 +285,15 @@ def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False,
     elif kind == "window":
         start, end = draw(st.sampled_from(WINDOWS))
         base["window"] = {"from": start, "to": end}
+    elif kind == "case":
+        # 每月追蹤至結案: a record opens a case tracked each span until another closes it.
+        every = draw(st.sampled_from(["month", "month", "week", "quarter", "half-year", "year"]))
+        base["after"] = {"activity": draw(st.sampled_from(ACTIVITIES)), "every": every,
+                         "until": {"activity": draw(st.sampled_from(ACTIVITIES))}}
+        if draw(st.booleans()):
+            base["due"] = draw(due_dict(every))
+        if draw(st.integers(0, 2)) == 0:
+            base["shift"] = "none"
     else:
         count = draw(st.sampled_from(["within_workdays", "within_days", "within_months"]))
         low = 1 if count == "within_months" else 0
@@ -289,7 +302,7 @@ def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False,
         base["after"] = {**opened_by, count: draw(st.integers(low, 3))}
         if count != "within_workdays" and draw(st.booleans()):
             base["shift"] = draw(st.sampled_from(["next-working-day", "none"]))
-    if kind != "after":
+    if kind not in ("after", "case"):
         choices = ["unit", "staff"] if staff or draw(st.integers(0, 4)) == 0 else ["unit"]
         if draw(st.integers(0, 2)) == 0:
             base["for_each"] = draw(st.sampled_from(choices))
@@ -325,7 +338,7 @@ def plan_dict(draw) -> dict:
 
 @st.composite
 def bundles(draw, max_records: int = 40, max_rules: int = 5, cross_types: bool = False,
-            hires: bool = False):
+            hires: bool = False, cases: bool = False):
     """(bundle, as_of)."""
     plan = m.Plan.model_validate(draw(plan_dict()))
     year = plan.year
@@ -343,10 +356,11 @@ def bundles(draw, max_records: int = 40, max_rules: int = 5, cross_types: bool =
 
     rule_ids = draw(st.lists(st.sampled_from(RULE_IDS), min_size=1, max_size=max_rules,
                              unique=True))
-    rules = {rid: m.Rule.model_validate(draw(rule_dict(rid, units, staff_ids, cross_types, hires)))
+    rules = {rid: m.Rule.model_validate(draw(rule_dict(rid, units, staff_ids, cross_types, hires, cases)))
              for rid in rule_ids}
     activities = {a: m.Activity.model_validate({"id": a, "title": text(a)}) for a in ACTIVITIES}
 
+    openers = {r.after.activity: r for r in rules.values() if r.after and r.after.every}
     n = draw(st.integers(0, max_records))
     numbers = draw(st.lists(st.integers(0, 999), min_size=n, max_size=n, unique=True))
     records: dict[str, m.Record] = {}
@@ -374,6 +388,19 @@ def bundles(draw, max_records: int = 40, max_rules: int = 5, cross_types: bool =
             data["note"] = draw(st.sampled_from(NOTES))
         if draw(st.integers(0, 4)) == 0:
             data["period"] = draw(st.sampled_from(period_keys(data["date"])))
+        if cases and openers and draw(st.integers(0, 2)) == 0:
+            data["activity"] = draw(st.sampled_from(sorted(openers)))  # opens a case
+        if records and draw(st.integers(0, 1 if cases else 4)) == 0:
+            # the case it tracks or closes: an earlier record, which may open one (or not)
+            opening = [i for i, r in records.items() if r.activity in openers] if cases else []
+            data["case"] = draw(st.sampled_from(opening or sorted(records)))
+            opened = records[data["case"]]
+            rule = openers.get(opened.activity)
+            if rule is not None and draw(st.integers(0, 3)) > 0:
+                # a record of the case's own rule: mostly its tracking, sometimes its closing
+                until = rule.schedule.closed_by  # type: ignore[union-attr]
+                data["activity"] = draw(st.sampled_from([rule.activity, rule.activity, until]))
+                data["date"] = opened.date + dt.timedelta(days=draw(st.sampled_from([0, 1, 20, 31, 45, 62, 95])))
         records[rid] = m.Record.model_validate(data)
 
     waivers: dict[str, m.Waiver] = {}
@@ -407,4 +434,6 @@ def bundles(draw, max_records: int = 40, max_rules: int = 5, cross_types: bool =
         plan=plan, units=unit_objs, staff=staff, roles={}, work_items={}, records=records,
         meetings={}, waivers=waivers, documents=documents, origins={})
     as_of = draw(day)
+    if cases and draw(st.booleans()):  # late in the year, when cases have been tracked a while
+        as_of = draw(st.sampled_from([plan.last_day, plan.last_day + 20 * ONE, dt.date(year, 9, 30)]))
     return bundle, as_of

@@ -191,6 +191,24 @@ def test_hire_date_triggers_agree(case):
     assert_agree(bundle, as_of)
 
 
+@pytest.mark.slow
+@SECONDARY
+@given(bundles(cases=True))
+def test_case_tracking_agrees(case):
+    """Cases opened by records and tracked each span until a record naming them closes them
+    (每月追蹤至結案), answered only by records naming the case: drawn on their own."""
+    bundle, as_of = case
+    assert_agree(bundle, as_of)
+
+
+@settings(PROFILE, max_examples=30)
+@given(bundles(max_records=25, max_rules=2, cases=True))
+def test_case_tracking_agrees_quickly(case):
+    """A few of the above in the quick loop (-m "not slow")."""
+    bundle, as_of = case
+    assert_agree(bundle, as_of)
+
+
 @SECONDARY
 @given(bundles(), st.randoms(use_true_random=False))
 def test_fact_insertion_order_does_not_matter(case, rnd):
@@ -523,3 +541,57 @@ def test_repeated_records_reach_the_engine_once(monkeypatch):
     june = [f for f in got if f.period_key == "2023-06"]
     assert [f.status for f in june] == ["satisfied"] and june[0].records == ("x0", "x1", "x2")
     assert got == reference_evaluate(bundle, as_of)
+
+
+def test_condition_on_a_declared_number_and_on_an_entity_id():
+    """Issue 14: a record condition on a number the plan data declares (values: {cases: n}),
+    named as 'total' names it (field: cases): a record without it has none (present: false
+    holds, a range fails); a constraint's condition on an entity's id."""
+    bundle = small_bundle(
+        [{"id": "r1", **_YEARLY, "where": [{"field": "cases", "at_least": 3}]},
+         {"id": "r2", **_YEARLY, "where": [{"field": "cases", "present": False}]},
+         {"id": "r3", **_YEARLY, "where": [{"field": "cases", "at_least": 1, "at_most": 2}]},
+         {"id": "r4", "constraint": {"entity": "staff", "applies": [{"field": "id", "in": ["A01", "C03"]}],
+                                     "require": [{"field": "deputy", "present": True}]}},
+         {"id": "r5", "constraint": {"entity": "document", "require": [{"field": "id", "matches": "d[0-9]"}]}}],
+        [{"id": "x1", "activity": "act-a", "date": "2023-03-01", "values": {"cases": 3}},
+         {"id": "x2", "activity": "act-a", "date": "2023-03-01", "values": {"cases": 1.5}},
+         {"id": "x3", "activity": "act-a", "date": "2023-03-02"}],
+        documents=[{"id": "d1", "title": "t", "format": "odt", "editable": True, "published": "2023-01-05"},
+                   {"id": "doc", "title": "t", "format": "odt", "editable": True, "published": "2023-01-05"}],
+        staff=[{"id": "A01", "deputy": "B02"}, {"id": "B02"}, {"id": "C03"}])
+    as_of = dt.date(2023, 3, 2)
+    got = evaluate(bundle, as_of, engine=ENGINE).findings
+    assert got == reference_evaluate(bundle, as_of), diff(got, reference_evaluate(bundle, as_of))
+    assert {(f.rule, f.entity): f.count for f in got} == {
+        ("r1", None): 1, ("r2", None): 1, ("r3", None): 1,
+        ("r4", "A01"): 1, ("r4", "C03"): 0, ("r5", "d1"): 1, ("r5", "doc"): 0}
+
+
+def test_case_tracking_corners():
+    """Issue 14 form 6 (每月追蹤至結案): tracking is owed from the month after the case
+    opens; a case closed on or before a month's due date owes nothing for that month; a
+    case closed before any tracking owes nothing; only records naming the case count, a late
+    one naming its month too; a waiver covers one case's month."""
+    rule = {"id": "r1", "activity": "act-a",
+            "after": {"activity": "act-b", "every": "month", "until": {"activity": "act-c"}}}
+    bundle = small_bundle(
+        [rule],
+        [{"id": "c1", "activity": "act-b", "date": "2023-03-10"},
+         {"id": "t1", "activity": "act-a", "date": "2023-04-12", "case": "c1"},
+         {"id": "z1", "activity": "act-c", "date": "2023-05-31", "case": "c1"},  # May's due day
+         {"id": "c2", "activity": "act-b", "date": "2023-03-31"},  # the last working day of March
+         {"id": "t2", "activity": "act-a", "date": "2023-04-20"},  # names no case
+         {"id": "t3", "activity": "act-a", "date": "2023-04-21", "case": "c1"},  # another case's
+         {"id": "t4", "activity": "act-a", "date": "2023-06-05", "case": "c2", "period": "2023-05"},
+         {"id": "c3", "activity": "act-b", "date": "2023-04-03"},
+         {"id": "z3", "activity": "act-c", "date": "2023-04-20", "case": "c3"}],
+        waivers=[{"id": "w1", "rule": "r1", "entity": "c2", "from": "2023-06-30", "to": "2023-06-30",
+                  "granted": "2023-06-01", "expires": "2023-12-31"}])
+    as_of = dt.date(2023, 7, 3)
+    got = evaluate(bundle, as_of, engine=ENGINE).findings
+    assert got == reference_evaluate(bundle, as_of), diff(got, reference_evaluate(bundle, as_of))
+    assert [(f.entity, f.period_key, f.status, f.records) for f in got if f.start <= as_of] == [
+        ("c1", "2023-04", "satisfied", ("t1", "t3")), ("c2", "2023-04", "violation", ()),
+        ("c2", "2023-05", "late", ("t4",)), ("c2", "2023-06", "waived", ()), ("c2", "2023-07", "open", ())]
+    assert {f.trigger for f in got} == {"c1", "c2"}

@@ -148,3 +148,28 @@ def test_rule_tests_report_in_the_language_asked(workdir):
     assert zh.exit_code == en.exit_code == 0
     assert re.search(r"^\d+ 項通過，0 項未通過$", zh.stdout, re.M) and "PASS" not in zh.stdout
     assert re.search(r"^\d+ passed, 0 failed$", en.stdout, re.M) and "通過" not in en.stdout
+
+
+EXAMPLE = ROOT / "examples/plan-113"
+EXAMPLE_DATA = ["--rules", str(EXAMPLE / "rules"), "--plan", str(EXAMPLE / "plan_data")]
+
+
+@pytest.mark.parametrize("args", [
+    ["check", "--as-of", "113/06/20", "--all"],
+    ["calendar", "--year", "113"],
+    ["explain", "complaint-tracking-monthly", "--as-of", "113/06/20"],
+    ["explain", "complaint-tracking-monthly", "--as-of", "113/06/20", "--period", "113/02/10"],
+    ["explain", "case-audit-monthly-ten", "--as-of", "113/06/20"],
+    ["checklist", "--meeting", "113/06/12", "--format", "text"],
+    ["checklist", "--meeting", "113/06/12", "--format", "markdown"],
+    ["check", "--as-of", "113/06/20", "--format", "markdown"],
+], ids=lambda a: " ".join(a))
+def test_cases_tracked_until_closed_read_chinese(args):
+    """Issue 14: a case tracked every month until closed is named 案件 <id>：<ROC date>
+    <activity>, its month 113年3月; conditions on declared numbers explain in Chinese."""
+    ids = typed_ids(load_bundle(EXAMPLE / "rules", EXAMPLE / "plan_data"))
+    result = run(*args, *EXAMPLE_DATA, "--lang", "zh-TW")
+    assert result.exit_code in (0, 1), result.output
+    assert_chinese(result.stdout, ids, " ".join(args))
+    if "complaint-tracking-monthly" in args or args[0] in ("check", "calendar"):
+        assert re.search(r"案件 complaint-\d：113/0\d/\d\d 陳情案件列管", result.stdout)

@@ -434,7 +434,8 @@ def _select(bundle: Any, rule_ids: tuple[str, ...]) -> list[str]:
 @guarded
 def calendar(rules_dir: Path, plan_dir: Path, start: str | None, end: str | None, year: int | None,
              fmt: str, lang: str | None, output: Path | None) -> None:
-    """Every scheduled period with its due date (triggered obligations have none).
+    """Every scheduled period with its due date (triggered obligations have none; the
+    cases the plan data's records open are listed each span until closed).
 
     \b
     Examples:
@@ -489,7 +490,8 @@ def _range(bundle: Any, start: str | None, end: str | None, year: int | None) ->
 @click.option("--period", "period_day", default=None,
               help="A day inside the period to explain (default: every period that is not green).")
 @click.option("--entity", default=None,
-              help="Only this unit (id or name), staff member or document.")
+              help="Only this unit (id or name), staff member, document or case (the id of the "
+                   "record that opened it).")
 @lang_option
 @guarded
 def explain(rule_id: str, rules_dir: Path, plan_dir: Path, as_of: str, period_day: str | None,

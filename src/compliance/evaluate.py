@@ -91,9 +91,22 @@ def plan_periods(bundle: Bundle, rules: list[m.Rule], records: list[m.Record],
             triggers = sorted((r for r in opening if r.activity == (rule.after.activity or HIRED)
                                and plan.first_day <= r.date <= plan.last_day),
                               key=lambda r: (r.date, r.id))
+        closed = closing_days(rule, records)
         for p in expand(rule, plan, calendar, entities=entities.get(rule.for_each or ""),
-                        triggers=triggers):
+                        triggers=triggers, closed=closed):
             out[f"{p.rule}|{p.key}|{p.entity or ''}"] = p
+    return out
+
+
+def closing_days(rule: m.Rule, records: Iterable[m.Record]) -> dict[str, dt.date] | None:
+    """For a case rule (after: {every, until}): the day each case was closed, the earliest
+    record of the closing activity naming it (case: <opening record's id>)."""
+    if rule.schedule.kind != "case":
+        return None
+    out: dict[str, dt.date] = {}
+    for r in records:
+        if r.activity == rule.schedule.closed_by and r.case is not None:
+            out[r.case] = min(out.get(r.case, r.date), r.date)
     return out
 
 
@@ -109,10 +122,13 @@ def hires(bundle: Bundle, as_of: dt.date | None) -> list[m.Record]:
 
 
 def scheduled_periods(bundle: Bundle, calendar: WorkCalendar | None = None) -> list[Period]:
-    """Every period with a date known in advance (those opened by records have none), by due date."""
-    # A hire date is in the plan data, so what it opens is known in advance; a record's is not.
-    rules = [r for r in bundle.rules.values() if not r.after or r.after.staff]
-    periods = plan_periods(bundle, rules, [], calendar or default_calendar()).values()
+    """Every period with a date known in advance (those opened by records have none, but the
+    cases the plan data's records open are tracked on known dates), by due date."""
+    # A hire date is in the plan data, so what it opens is known in advance; a record's
+    # deadline is not. A case the records open is tracked each span until a record closes it.
+    rules = [r for r in bundle.rules.values() if not r.after or r.after.staff or r.after.every]
+    records = list(bundle.records.values())
+    periods = plan_periods(bundle, rules, records, calendar or default_calendar()).values()
     return sorted(periods, key=lambda p: (p.due, p.rule, p.entity or ""))
 
 

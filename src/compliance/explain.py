@@ -48,6 +48,8 @@ def considered(bundle: Bundle, f: Finding, as_of: dt.date) -> list[Considered]:
             continue
         if rule.for_each and getattr(rec, rule.for_each) not in (f.entity, None):
             continue  # another unit's or staff member's own record: not a candidate
+        if rule.schedule.kind == "case" and rec.case not in (f.entity, None):
+            continue  # another case's record
         counted = rec.id in f.records
         out.append(Considered(rec, counted, "" if counted else _reason(rule, f, rec, as_of)))
     return out
@@ -64,4 +66,6 @@ def _reason(rule: m.Rule, f: Finding, rec: m.Record, as_of: dt.date) -> str:
         return "after-period"
     if rule.for_each and getattr(rec, rule.for_each) != f.entity:
         return f"other-{rule.for_each}"
+    if rule.schedule.kind == "case" and rec.case != f.entity:
+        return "no-case"
     return "condition"

@@ -11,9 +11,11 @@ new message without its translation is caught.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 
+from compliance.dates import format_date
 from compliance.errors import Problem
 
 # English template -> zh-TW template. {name} matches any text; in zh-TW it is copied as is,
@@ -88,11 +90,18 @@ CATALOGUE: dict[str, str] = {
     "duplicate {kind} id '{id}' (first defined at {where})": "重複的{kind}代碼 '{id}'（第一次定義於 {where}）",
     "unknown {what} '{value}'": "未知的{what} '{value}'",
     "records have no field '{field}'": "紀錄沒有欄位 '{field}'",
+    "a number records carry is declared in the plan data under record_fields":
+        "紀錄所帶的數值須先在計畫資料的 `record_fields` 中宣告",
+    "'{id}' is a field of every record": "'{id}' 是每筆紀錄本有的欄位",
+    "give the declared number another id": "請為宣告的數值另取代碼",
     "documents have no field '{field}'": "文件沒有欄位 '{field}'",
     "staff members have no field '{field}'": "人員沒有欄位 '{field}'",
     "units have no field '{field}'": "單位沒有欄位 '{field}'",
     "work items have no field '{field}'": "工作項目沒有欄位 '{field}'",
     "'for_each' cannot be combined with 'after'": "'for_each' 不能與 'after' 併用",
+    "record '{id}' opens no case: no rule's 'after' with 'every' has its activity '{activity}'":
+        "紀錄 '{id}' 並未開啟案件：沒有任何規則的 'after'（含 'every'）以其活動 '{activity}' 開案",
+    "case '{id}' was opened on {day}, after this record's date": "案件 '{id}' 於 {day} 才開案，晚於本紀錄的日期",
     "no file defines `plan:` (agency, roc_year, adopted, ...)":
         "沒有任何檔案定義 `plan:`（agency、roc_year、adopted 等）",
     "`plan:` is defined twice (also in {where})": "`plan:` 定義了兩次（另見 {where}）",
@@ -124,6 +133,16 @@ CATALOGUE: dict[str, str] = {
     "a trigger needs exactly one of 'activity' or 'staff'": "觸發條件須恰有 'activity' 或 'staff' 其中之一",
     "a trigger needs exactly one of 'within_workdays', 'within_days' or 'within_months'":
         "觸發條件須恰有 'within_workdays'、'within_days' 或 'within_months' 其中之一",
+    "a recurring trigger ('every') needs 'until', the record that closes the case":
+        "週期追蹤的觸發條件（'every'）須有 'until'，即結案的紀錄",
+    "'until' closes a case a recurring trigger opens: it needs 'every'":
+        "'until' 是週期追蹤案件的結案條件：須與 'every' 併用",
+    "a recurring trigger opens a case from a record: it needs 'activity', not 'staff'":
+        "週期追蹤由一筆紀錄開案：須寫 'activity'，不可用 'staff'",
+    "a recurring trigger is due each span as a recurrence is (its last working day, or the rule's "
+    "'due'): it takes no 'within_workdays', 'within_days' or 'within_months'":
+        "週期追蹤每期之期限同週期規則（該期最後一個上班日，或規則的 'due'）：不可有 "
+        "'within_workdays'、'within_days' 或 'within_months'",
     "a constraint needs exactly one of 'require' or 'published'":
         "限制條件須恰有 'require' 或 'published' 其中之一",
     "'published' lists kinds of documents: it needs 'entity: document'":
@@ -306,7 +325,7 @@ _WORDS = {
     "integer": "整數", "list": "清單", "string": "文字", "number": "數字", "boolean": "布林值",
     "dictionary": "對應表", "date": "日期", "scalar": "單一值", "null value": "空值",
     "activity": "活動", "rule": "規則", "unit": "課室", "staff member": "同仁", "role": "職別",
-    "work item": "作業項目", "record": "紀錄", "meeting": "會議", "waiver": "免辦核准",
+    "work item": "作業項目", "record": "紀錄", "case": "案件", "meeting": "會議", "waiver": "免辦核准",
     "document": "文件", "test case": "測試案例", "record field": "紀錄數值欄位",
     "nothing (the rule does not apply per unit or staff member)": "對象（該規則不分課室或同仁）",
     "text": "文字", "yes/no": "是非值（`true`/`false`）",
@@ -349,10 +368,21 @@ def _one(text: str) -> str | None:
         match = pattern.match(text)
         if match:
             slots = {k: (_WORDS.get(v, v) if k in _TRANSLATED_SLOTS
-                         else _one(v) or v if k in _NESTED_SLOTS else v)
+                         else _one(v) or v if k in _NESTED_SLOTS
+                         else v.replace("' or '", "' 或 '") if k == "choices"
+                         else _roc(v) if k == "day" else v)
                      for k, v in match.groupdict().items()}
             return chinese.format(**slots)
     return None
+
+
+def _roc(text: str) -> str:
+    """A day the message gives in ISO form (2023-05-10) as a clerk writes it (112/05/10)."""
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return text
+    return format_date(day, "zh-TW")
 
 
 def problem(p: Problem, lang: str) -> Problem:

@@ -251,9 +251,10 @@ def _read_rules(folder: Path, problems: list[Problem]) -> RuleBook:
     return book
 
 
-# A declared number (values) is summed by 'total', not tested by conditions. The evidence's
-# own fields are named evidence.doc_no, evidence.file, evidence.url (text, absent when the
-# record has no evidence or the evidence lacks that field).
+# A declared number (values: {cases: 3}) is named by its id alone, as 'total' names it
+# (field: cases); it is checked against the plan data's record_fields once they are loaded
+# (_check_references). The evidence's own fields are named evidence.doc_no, evidence.file,
+# evidence.url (text, absent when the record has no evidence or the evidence lacks that field).
 _EVIDENCE_FIELDS = {f"evidence.{name}" for name in m.Evidence.model_fields}
 _RECORD_FIELDS = (set(m.Record.model_fields) - {"values"}) | _EVIDENCE_FIELDS
 # The entity kinds a constraint checks, and what their fields are called in messages.
@@ -273,15 +274,17 @@ def _check_rules(book: RuleBook) -> Iterator[Problem]:
     for rule in book.rules.values():
         at = book.origins[("rule", rule.id)]
         trigger = rule.after.activity if rule.after else None
-        for sub, activity in (("activity",), rule.activity), (("after", "activity"), trigger):
+        until = rule.after.until.activity if rule.after and rule.after.until else None
+        for sub, activity in ((("activity",), rule.activity), (("after", "activity"), trigger),
+                              (("after", "until", "activity"), until)):
             if activity and activity not in book.activities and not _refused(refused, "activity", activity):
                 yield at.problem(sub, f"unknown activity {activity!r}" + _suggest(activity, book.activities))
         for i, cond in enumerate(rule.where):
-            if cond.field not in _RECORD_FIELDS:
+            if cond.field in _RECORD_FIELDS:
+                yield from _check_condition(at, ("where", i), cond, _RECORD_KINDS[cond.field])
+            elif not _may_be_declared(cond.field):
                 yield at.problem(("where", i, "field"), f"records have no field {cond.field!r}"
                                  + _suggest(cond.field, _RECORD_FIELDS))
-            else:
-                yield from _check_condition(at, ("where", i), cond, _RECORD_KINDS[cond.field])
         if rule.constraint:
             for part in ("applies", "require"):
                 kinds = _ENTITY_KINDS[rule.constraint.entity]
@@ -294,6 +297,33 @@ def _check_rules(book: RuleBook) -> Iterator[Problem]:
                         yield from _check_condition(at, ("constraint", part, i), cond, kinds[cond.field])
         if rule.after and rule.for_each:
             yield at.problem(("for_each",), "'for_each' cannot be combined with 'after'")
+
+
+def _may_be_declared(field: str) -> bool:
+    """Whether a record condition's field could be a number the plan data declares (an id):
+    the plan data says whether it is (``_check_declared``)."""
+    return re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", field) is not None
+
+
+def _check_declared(b: Bundle) -> Iterator[Problem]:
+    """Record conditions on a number the plan data declares (record_fields), e.g.
+    ``{field: cases, at_least: 3}``: the name must be declared, and tested as a number."""
+    for rule in b.rules.values():
+        for i, cond in enumerate(rule.where):
+            if cond.field in _RECORD_FIELDS or not _may_be_declared(cond.field):
+                continue  # a record's own field, or a name already refused (_check_rules)
+            at = b.defined_at("rule", rule.id)
+            if cond.field in b.record_fields:
+                yield from _check_condition(at, ("where", i), cond, "number")
+                continue
+            known = [*_RECORD_FIELDS, *b.record_fields]
+            hint = _suggest(cond.field, known) or ("; a number records carry is declared in the "
+                                                   "plan data under record_fields")
+            yield at.problem(("where", i, "field"), f"records have no field {cond.field!r}" + hint)
+    for rf in b.record_fields.values():
+        if rf.id in m.Record.model_fields:
+            yield b.defined_at("record field", rf.id).problem(
+                ("id",), f"{rf.id!r} is a field of every record; give the declared number another id")
 
 
 def _value_kind(annotation: Any) -> str:
@@ -320,9 +350,9 @@ def _value_kind(annotation: Any) -> str:
 _RECORD_KINDS = {name: _value_kind(f.annotation) for name, f in m.Record.model_fields.items()}
 _RECORD_KINDS |= {f"evidence.{name}": _value_kind(f.annotation) for name, f in m.Evidence.model_fields.items()}
 # A list (a work item's months, rules) or a bilingual name can only be tested for presence;
-# an entity's id is its fact's id in the engine, not a field a condition can test.
+# an entity's id is text (e.g. {field: id, in: [R01, R02]}).
 _ENTITY_KINDS = {kind: {name: "presence" if name in ("months", "rules", "name") else _value_kind(f.annotation)
-                        for name, f in model.model_fields.items() if name != "id"}
+                        for name, f in model.model_fields.items()}
                  for kind, model in _ENTITY_MODELS.items()}
 _FITS = {"text": lambda v: isinstance(v, str), "yes/no": lambda v: isinstance(v, bool),
          "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)}
@@ -497,6 +527,7 @@ def _check_references(b: Bundle, broken: Broken | None = None) -> Iterator[Probl
             at = b.defined_at(kind, ident)
             yield at.problem(sub, f"unknown {what} {value!r}" + _suggest(value, known))
 
+    yield from _check_declared(b)
     for rule in b.rules.values():
         yield from ref("rule", rule.id, ("unit",), rule.unit, b.units, "unit")
         if rule.total is not None and rule.total.field != "hours":
@@ -529,8 +560,27 @@ def _check_references(b: Bundle, broken: Broken | None = None) -> Iterator[Probl
         yield from ref("record", rec.id, ("staff",), rec.staff, b.staff, "staff member")
         for name in rec.values or {}:
             yield from ref("record", rec.id, ("values", name), name, b.record_fields, "record field")
+        if rec.case is not None:
+            yield from _check_case(b, rec, ref)
     for w in b.waivers.values():
         yield from _check_waiver(b, w, refused)
+
+
+def _check_case(b: Bundle, rec: m.Record, ref: Any) -> Iterator[Problem]:
+    """A record's ``case`` names a record that opens a case (of a rule's ``after`` with
+    ``every``), dated on or before it."""
+    opened = b.records.get(rec.case or "")
+    if opened is None:
+        yield from ref("record", rec.id, ("case",), rec.case, b.records, "record")
+        return
+    at = b.defined_at("record", rec.id)
+    openers = {r.after.activity for r in b.rules.values() if r.after and r.after.every}
+    if opened.activity not in openers:
+        yield at.problem(("case",), f"record {opened.id!r} opens no case: no rule's 'after' with "
+                         f"'every' has its activity {opened.activity!r}")
+    elif opened.date > rec.date:
+        yield at.problem(("case",), f"case {opened.id!r} was opened on {opened.date.isoformat()}, "
+                         "after this record's date")
 
 
 def _refused(refused: dict[str, set[str]], what: str, value: str) -> bool:
@@ -557,8 +607,11 @@ def _check_waiver(b: Bundle, w: m.Waiver, refused: dict[str, set[str]]) -> Itera
     if w.entity is not None:
         tables: dict[str, dict[str, Any]] = {"unit": b.units, "staff": b.staff}
         known = tables.get(rule.for_each or "", {})
+        what: str = rule.for_each or "nothing (the rule does not apply per unit or staff member)"
+        if rule.schedule.kind == "case":  # a case: a record of the activity that opens one
+            known = {r.id: r for r in b.records.values() if r.activity == rule.schedule.opened_by}
+            what = "case"
         if w.entity not in known:
-            what = rule.for_each or "nothing (the rule does not apply per unit or staff member)"
             yield at.problem(("entity",), f"entity {w.entity!r} is not a {what} of rule {rule.id!r}")
 
 

@@ -34,6 +34,8 @@ PeriodKey = Annotated[str, Field(
     description="A period key: 2023, 2023-H1, 2023-Q2, 2023-06, 2023-W20, 2023-06-30 or 2023-01-15")]
 
 Every = Literal["year", "half-year", "quarter", "month", "week", "workday"]
+TrackEvery = Literal["year", "half-year", "quarter", "month", "week"]
+"""How often an open case is tracked (每月追蹤至結案): any recurrence but a working day."""
 Severity = Literal["high", "medium", "low"]
 _MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
 
@@ -66,7 +68,8 @@ class Condition(Model):
 
     field: NonEmpty = Field(description="A record's field (unit, staff, hours, note, evidence, "
                             "...; evidence.doc_no, evidence.file or evidence.url for a field of its "
-                            "evidence) or the checked entity's field")
+                            "evidence; the id of a number the plan data declares in record_fields, "
+                            "e.g. cases, as 'total' names it) or the checked entity's field (id too)")
     present: bool | None = None
     equals: str | int | float | bool | None = None
     in_: list[str | int | float | bool] | None = Field(default=None, alias="in", min_length=1)
@@ -109,10 +112,22 @@ class Total(Model):
     at_least: float = Field(gt=0)
 
 
+class Until(Model):
+    """What closes a case a recurring trigger opened: a record of ``activity`` naming the
+    case (``case: <id of the opening record>``)."""
+
+    activity: Id = Field(description="The activity whose record closes the case, e.g. complaint-closed (結案)")
+
+
 class Trigger(Model):
     """A record of ``activity``, or a date of the plan data (``staff: hired``, each staff
     member's 到職日), opens a window that closes ``within_workdays`` working days,
-    ``within_days`` calendar days or ``within_months`` months later (exactly one)."""
+    ``within_days`` calendar days or ``within_months`` months later (exactly one).
+
+    With ``every`` (and ``until``), a record of ``activity`` opens a *case* instead, tracked
+    once each span (month, week, ...) from the span after the one it opens in, until a record
+    of ``until``'s activity names it (每月追蹤至結案): each span is due as a recurrence is
+    (its last working day, or the rule's ``due``)."""
 
     activity: Id | None = Field(default=None, description="The activity whose records open it")
     staff: Literal["hired"] | None = Field(
@@ -126,12 +141,31 @@ class Trigger(Model):
     within_months: int | None = Field(
         default=None, ge=1, le=12, description="Months, e.g. 1 for 到職1個月內 (to the day before "
         "the same day of that month, or its last day; 民法第121條)")
+    every: TrackEvery | None = Field(
+        default=None, description="Each record of 'activity' opens a case tracked once every "
+        "month (week, quarter, ...) until 'until' closes it, e.g. month for 每月追蹤至結案")
+    until: Until | None = Field(default=None, description="With 'every': the record that closes "
+                                "a case, e.g. {activity: complaint-closed}")
 
     @model_validator(mode="after")
     def _one_count(self) -> Trigger:
         if (self.activity is None) == (self.staff is None):
             raise ValueError("a trigger needs exactly one of 'activity' or 'staff'")
         given = (self.within_workdays, self.within_days, self.within_months)
+        if self.every is not None or self.until is not None:
+            if self.every is None:
+                raise ValueError("'until' closes a case a recurring trigger opens: it needs 'every'")
+            if self.until is None:
+                raise ValueError("a recurring trigger ('every') needs 'until', the record that "
+                                 "closes the case")
+            if self.activity is None:
+                raise ValueError("a recurring trigger opens a case from a record: it needs "
+                                 "'activity', not 'staff'")
+            if any(x is not None for x in given):
+                raise ValueError("a recurring trigger is due each span as a recurrence is (its "
+                                 "last working day, or the rule's 'due'): it takes no "
+                                 "'within_workdays', 'within_days' or 'within_months'")
+            return self
         if sum(x is not None for x in given) != 1:
             raise ValueError("a trigger needs exactly one of 'within_workdays', 'within_days' "
                              "or 'within_months'")
@@ -308,6 +342,18 @@ class Triggered(Model):
     shift: bool = False
 
 
+class CaseTracking(Model):
+    """Each span of ``recurrence`` a case stays open (``after`` with ``every`` and ``until``):
+    a record of ``opened_by`` opens a case; the spans that begin after its day are due (as
+    ``recurrence`` says) until a record of ``closed_by`` naming the case (``case:``) is dated
+    on or before a span's due date."""
+
+    kind: Literal["case"] = "case"
+    opened_by: str
+    closed_by: str
+    recurrence: Recurring
+
+
 class DocumentCheck(Model):
     """A condition every published document must meet, or kinds of document that must be
     published (``constraint``)."""
@@ -316,7 +362,7 @@ class DocumentCheck(Model):
     constraint: Constraint
 
 
-Schedule = Annotated[Recurring | FixedDate | Window | Triggered | DocumentCheck,
+Schedule = Annotated[Recurring | FixedDate | Window | Triggered | CaseTracking | DocumentCheck,
                      Field(discriminator="kind")]
 SCHEDULE_KEYS = ("every", "by", "window", "after", "constraint")
 
@@ -342,6 +388,8 @@ class Rule(Model):
     total: Total | None = None
     where: list[Condition] = Field(default_factory=list)
     for_each: Literal["unit", "staff"] | None = None
+    # Before 'due': a recurring trigger's 'every' decides what 'due' may say (_due_fits).
+    after: Trigger | None = None
     every: Every | None = None
     months: list[Annotated[int, Field(ge=1, le=12)]] | None = Field(default=None, min_length=1)
     due: Due | None = Field(default=None, description="With 'every': when each span falls due, "
@@ -352,10 +400,10 @@ class Rule(Model):
         "the plan year due 01-31 of the following year)")
     shift: Literal["next-working-day", "none"] | None = Field(
         default=None, description="A deadline on a day off moves to the next working day "
-        "(行政程序法第48條), or stays. Default: moves for 'by' and 'due', stays for 'after'")
+        "(行政程序法第48條), or stays. Default: moves for 'by', 'due' and a case's spans "
+        "('after' with 'every'), stays for 'after'")
     window: YearWindow | None = Field(default=None, description="Once between two days of the "
                                       "year, e.g. {from: 03-01, to: 05-31} for 每年3月至5月間")
-    after: Trigger | None = None
     constraint: Constraint | None = None
     lead_days: int = Field(default=7, ge=0, le=366, description="Reminder lead time, calendar days")
     _schedule: Schedule = PrivateAttr()
@@ -369,7 +417,9 @@ class Rule(Model):
     @classmethod
     def _due_fits(cls, due: Due | None, info: ValidationInfo) -> Due | None:
         # A field validator, so the message points at the rule's 'due' line.
-        if due is not None and (problem := _due_problem(info.data.get("every"), due)):
+        after = info.data.get("after")
+        every = info.data.get("every") or (after.every if after is not None else None)
+        if due is not None and (problem := _due_problem(every, due)):
             raise ValueError(problem)
         return due
 
@@ -407,6 +457,8 @@ class Rule(Model):
     @property
     def kind(self) -> str:
         """The schedule in one word, for listings: the recurrence, fixed-date, trigger or constraint."""
+        if self.after is not None and self.after.every is not None:
+            return self.after.every  # a case tracked every month: 每月 is its schedule word
         return _KIND_WORD[self.schedule.kind] or self.every or ""
 
 
@@ -429,7 +481,7 @@ def _due_problem(every: Every | None, due: Due) -> str | None:
 
 
 _KIND_WORD = {"every": None, "by": "fixed-date", "window": "window", "after": "trigger",
-              "constraint": "constraint"}
+              "case": None, "constraint": "constraint"}
 
 
 def _month_day(text: str) -> tuple[int, int]:
@@ -447,6 +499,12 @@ def _build_schedule(rule: Rule) -> Schedule:
                          shift=rule.shift != "none")
     if rule.window is not None:
         return Window(start=_month_day(rule.window.from_), end=_month_day(rule.window.to))
+    if rule.after is not None and rule.after.every is not None:
+        assert rule.after.activity is not None and rule.after.until is not None  # Trigger checked
+        # Each span is due as a recurrence's: moved off a day off unless 'shift: none'.
+        return CaseTracking(opened_by=rule.after.activity, closed_by=rule.after.until.activity,
+                            recurrence=Recurring(every=rule.after.every, due=rule.due,
+                                                 shift=rule.shift != "none"))
     if rule.after is not None:
         return Triggered(trigger=rule.after, shift=rule.shift == "next-working-day")
     assert rule.constraint is not None  # _one_schedule checked there is exactly one
@@ -570,6 +628,9 @@ class Record(Model):
         "the obligation); it then counts only for that period")
     evidence: Evidence | None = None
     note: str | None = None
+    case: Id | None = Field(
+        default=None, description="The case this record tracks or closes: the id of the record "
+        "that opened it (a rule's 'after: {activity, every, until}'), e.g. complaint-1")
 
 
 class UnitReport(Model):

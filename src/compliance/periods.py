@@ -195,9 +195,14 @@ Span = tuple[str, dt.date, dt.date, dt.date, "dt.date | None", dt.date]
 
 
 def expand(rule: m.Rule, plan: m.Plan, calendar: WorkCalendar, *,
-           entities: list[str] | None = None, triggers: list[m.Record] | None = None) -> list[Period]:
-    """All periods of ``rule`` in the plan year (one per entity for ``for_each`` rules)."""
+           entities: list[str] | None = None, triggers: list[m.Record] | None = None,
+           closed: dict[str, dt.date] | None = None) -> list[Period]:
+    """All periods of ``rule`` in the plan year (one per entity for ``for_each`` rules; for
+    a case rule one per case and span, the case's ``triggers`` record being the entity, and
+    ``closed`` the day each closed case was closed)."""
     schedule = rule.schedule
+    if schedule.kind == "case":
+        return _case_periods(rule, schedule, plan, calendar, triggers or [], closed or {})
     spans = _EXPANDERS[schedule.kind](schedule, plan, calendar, triggers or [])
     out = []
     # A trigger from the plan data (a staff member's hire date) is answered by that member.
@@ -342,12 +347,46 @@ def _triggered(schedule: m.Triggered, plan: m.Plan, calendar: WorkCalendar,
     return out
 
 
+def _case_periods(rule: m.Rule, schedule: m.CaseTracking, plan: m.Plan, calendar: WorkCalendar,
+                  opened: list[m.Record], closed: dict[str, dt.date]) -> list[Period]:
+    # 每月追蹤至結案: the spans of the recurrence (as an 'every' rule has them) that begin after
+    # the day the case opened (the month it opens in is that of the opening record itself),
+    # up to the last one due before the case closed (a case closed on or before a span's due
+    # date owes nothing for it: the closing record is its last report). A case never closed
+    # keeps its spans to the plan's last day. The case (the opening record) is the entity.
+    every = schedule.recurrence.every
+    spans = [(span_first(every, key), span) for span in _recurring(schedule.recurrence, plan, calendar, [])
+             for key in [span[0]]]
+    out = []
+    for record in opened:
+        until = closed.get(record.id)
+        for first, (key, start, end, close, due, nominal) in spans:
+            if due is None or first <= record.date or (until is not None and until <= due):
+                continue
+            remind = due - dt.timedelta(days=rule.lead_days)
+            out.append(Period(rule.id, key, start, end, close, due, nominal, remind, record.id, record.id))
+    return out
+
+
+def span_first(every: str, key: str) -> dt.date:
+    """The first day of a recurring span by its key (before the plan's window clips it)."""
+    if every == "week":
+        iso_year, week = key.split("-W")
+        return dt.date.fromisocalendar(int(iso_year), int(week), 1)
+    if every == "workday":
+        return dt.date.fromisoformat(key)
+    part = key[5:]
+    month = {"": 1, "H1": 1, "H2": 7, "Q1": 1, "Q2": 4, "Q3": 7, "Q4": 10}.get(part)
+    return dt.date(int(key[:4]), month or int(part), 1)
+
+
 def _no_periods(schedule: m.DocumentCheck, plan: m.Plan, calendar: WorkCalendar,
                 triggers: list[m.Record]) -> list[Span]:
     return []  # a constraint is checked per document or kind of document, not per period
 
 
-# One expander per schedule kind (see models.Schedule).
+# One expander per schedule kind (see models.Schedule); a case rule's periods carry their
+# case as the entity, so ``expand`` builds them itself (``_case_periods``, from ``_recurring``).
 _EXPANDERS: dict[str, Callable[[Any, m.Plan, WorkCalendar, list[m.Record]], list[Span]]] = {
     "every": _recurring, "by": _fixed, "window": _window, "after": _triggered,
     "constraint": _no_periods,

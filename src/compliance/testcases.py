@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 
@@ -20,7 +21,9 @@ class Expect(m.Model):
     period: m.PeriodKey | m.Id | m.StaffId = Field(
         description="Period key, or the trigger record's, document's or other checked entity's id")
     entity: str | None = None
-    status: Status
+    status: Status | Literal["none"] = Field(
+        description="The period's status, or none: the rule has no such period (e.g. the month "
+        "in which a case was closed before it fell due)")
 
 
 class Case(m.Model):
@@ -46,6 +49,8 @@ class Outcome:
 
     @property
     def passed(self) -> bool:
+        if self.expect.status == "none":
+            return self.actual is None
         return self.actual == self.expect.status
 
 

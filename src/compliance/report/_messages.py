@@ -179,7 +179,22 @@ def entity_label(bundle: Bundle, rule_id: str, entity: str, lang: str) -> str:
         return f"{s.id} {unit.name.get(lang) + ' ' if unit else ''}{s.title}"
     if entity in bundle.documents:
         return bundle.documents[entity].title
+    if rule and rule.schedule.kind == "case":
+        return case_label(bundle, entity, lang)
     return entity
+
+
+def case_label(bundle: Bundle, record_id: str, lang: str) -> str:
+    """A case a record opened (每月追蹤至結案), by its id, day and activity:
+    案件 complaint-1：113/01/15 收受民眾陳情."""
+    rec = bundle.records.get(record_id)
+    if rec is None:
+        return record_id
+    activity = bundle.activities.get(rec.activity)
+    title = activity.title.get(lang) if activity else rec.activity
+    if lang == "zh-TW":
+        return f"案件 {record_id}：{format_date(rec.date, lang)} {title}"
+    return f"case {record_id}: {format_date(rec.date, lang)} {title}"
 
 
 def period_label(f: Finding, lang: str) -> str:

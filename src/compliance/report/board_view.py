@@ -17,7 +17,7 @@ from compliance.board import AFTER, BEFORE, Cell, Column
 from compliance.bundle import Bundle
 from compliance.dates import format_date, roc_year
 from compliance.findings import RANK, Finding, Status
-from compliance.report._messages import STATUS, long_date, message, period_label
+from compliance.report._messages import STATUS, case_label, long_date, message, period_label
 
 # A symbol per status, so a cell still says what it is in black and white and to a
 # reader who cannot tell red from green.
@@ -105,6 +105,8 @@ def entity_label(bundle: Bundle, entity: str, lang: str) -> str:
         return f"{s.id} {s.title}"
     if entity in bundle.documents:
         return bundle.documents[entity].title
+    if entity in bundle.records:  # the case a record opened (每月追蹤至結案)
+        return case_label(bundle, entity, lang)
     return entity
 
 

@@ -10,7 +10,7 @@ from compliance.bundle import Bundle
 from compliance.findings import Evaluation, Finding
 from compliance.ownership import owner
 from compliance.report import Options
-from compliance.report._messages import flowing, message, rule_title
+from compliance.report._messages import entity_label, flowing, message, period_name, rule_title
 from compliance.report.locations import Location, primary, related
 
 
@@ -64,6 +64,16 @@ def write(bundle: Bundle, evaluation: Evaluation, stream: IO[str], options: Opti
     stream.write("\n")
 
 
+def _which(bundle: Bundle, f: Finding, lang: str) -> str:
+    """Which period, and for whom, as the text report names them (112年3月, 案件 c1：...):
+    results of one rule differ by them. A constraint's message names its entity already."""
+    if bundle.rules[f.rule].constraint:
+        return ""
+    parts = [period_name(bundle, f.period_key, lang),
+             *([entity_label(bundle, f.rule, f.entity, lang)] if f.entity else [])]
+    return f"（{'，'.join(parts)}）" if lang == "zh-TW" else f" ({', '.join(parts)})"
+
+
 def _result(bundle: Bundle, f: Finding, index: dict[str, int], options: Options) -> dict[str, Any]:
     level = LEVEL[f.status]
     if level == "error" and f.status not in options.failing:
@@ -73,7 +83,8 @@ def _result(bundle: Bundle, f: Finding, index: dict[str, int], options: Options)
         "ruleId": f.rule,
         "ruleIndex": index[f.rule],
         "level": level,
-        "message": {"text": f"{rule_title(bundle.rules[f.rule], options.lang)}: {message(bundle, f, options.lang)}"},
+        "message": {"text": f"{rule_title(bundle.rules[f.rule], options.lang)}{_which(bundle, f, options.lang)}: "
+                            f"{message(bundle, f, options.lang)}"},
         "locations": [_physical(primary(bundle, f))],
         "partialFingerprints": {"findingKey/v1": "|".join(f.key)},
         "properties": {"status": f.status, "period": f.period_key, "due": f.due.isoformat(),

@@ -31,9 +31,23 @@ def fact_value(value: Any) -> Any:
     return value
 
 
+# Every field a model of the plan data has: a condition naming anything else on a record
+# tests a number the plan data declares (``record_fields``, carried in ``values``).
+_MODEL_FIELDS = frozenset(
+    {name for model in (m.Record, m.Document, m.Staff, m.Unit, m.WorkItem) for name in model.model_fields}
+    | {f"evidence.{name}" for name in m.Evidence.model_fields})
+
+
 def fact_field(field: str) -> str:
     """The fact field a condition's field is kept in: a field of the record's evidence
-    (``evidence.doc_no``) flat as ``evidence_doc_no``; a record's own field as itself."""
+    (``evidence.doc_no``) flat as ``evidence_doc_no``; a declared number (``cases``, from
+    the record's ``values``) as ``v_cases``, so no declared id can overwrite a fact's own
+    keys (``t``); an entity's ``id`` as ``e_id`` (the fact's ``id`` is the engine's); any
+    other field as itself."""
+    if field == "id":
+        return "e_id"
+    if field not in _MODEL_FIELDS:
+        return "v_" + field
     return field.replace(".", "_")
 
 
@@ -101,7 +115,8 @@ def _obligation(rule: m.Rule) -> dict[str, Any]:
     naming a ``period`` counts only for that period, from its start on (done late).
     """
     period = {"$and": [{"t": "period"}, {"rule": rule.id}]}
-    entity = {"unit": {"unit": {"p": "entity"}}, "staff": {"staff": {"p": "entity"}}}
+    entity = {"unit": {"unit": {"p": "entity"}}, "staff": {"staff": {"p": "entity"}},
+              "case": {"case": {"p": "entity"}}}
     dated: list[dict[str, Any]] = [{"$gte": {"date": {"p": "start"}}}, {"$lte": {"date": {"p": "close"}}}]
     if rule.schedule.kind == "every" and rule.schedule.every == "workday":
         # A one-day window: an equality join, which the engine does far faster than a range.
@@ -110,9 +125,11 @@ def _obligation(rule: m.Rule) -> dict[str, Any]:
         "d": [{"$nex": {"period": 1}}, *dated],
         "k": [{"period": {"p": "key"}}, {"$gte": {"date": {"p": "start"}}}],
     }
-    # Whose records count: the period's unit or staff member (for_each), or the staff member
-    # whose hire date opened it.
-    owner = rule.for_each or ("staff" if rule.after and rule.after.staff else None)
+    # Whose records count: the period's unit or staff member (for_each), the staff member
+    # whose hire date opened it, or those naming the case it tracks (case: <opening record>).
+    owner: str | None = rule.for_each or ("staff" if rule.after and rule.after.staff else None)
+    if rule.schedule.kind == "case":
+        owner = "case"
     out = {}
     for n, extra in enumerate(_alternatives(rule.where)):
         for tag, window in windows.items():
@@ -184,7 +201,7 @@ def _outside(cond: m.Condition) -> list[dict[str, Any]]:
 # records the same way; a constraint judges documents.
 _COMPILERS: dict[str, Callable[[m.Rule], dict[str, Any]]] = {
     "every": _obligation, "by": _obligation, "window": _obligation, "after": _obligation,
-    "constraint": _constraint,
+    "case": _obligation, "constraint": _constraint,
 }
 
 

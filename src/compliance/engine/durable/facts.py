@@ -72,6 +72,7 @@ def record_fields(rules: Sequence[m.Rule]) -> tuple[str, ...]:
     nobody tests would be encoded, matched and decoded for nothing)."""
     used = {"period"} | {r.for_each for r in rules if r.for_each}
     used |= {"staff" for r in rules if r.after and r.after.staff}  # answered by the hire's staff
+    used |= {"case" for r in rules if r.schedule.kind == "case"}  # answered by the case's records
     used |= {c.field for r in rules for c in r.where}
     return tuple(sorted(used))
 
@@ -90,14 +91,17 @@ def record_fact(r: m.Record, fields: tuple[str, ...]) -> Fact:
 
 def field_value(obj: m.Model, field: str) -> Any:
     """A field of a record or entity by its condition name; ``evidence.doc_no`` is the
-    record's evidence's 文號 (None when there is no evidence or no 文號)."""
+    record's evidence's 文號 (None when there is no evidence or no 文號); a name the model
+    lacks is a number the plan data declares, from the record's ``values``."""
     head, _, rest = field.partition(".")
+    if head not in type(obj).model_fields:
+        return (getattr(obj, "values", None) or {}).get(field)
     value = getattr(obj, head, None)
     return getattr(value, rest, None) if rest and value is not None else value
 
 
 def document_fact(d: m.Document) -> Fact:
-    fact: Fact = {"id": d.id, "t": "document"}
+    fact: Fact = {"id": d.id, "t": "document", fact_field("id"): fact_value(d.id)}
     for name, value in d.model_dump().items():
         if value is not None and name != "id":
             fact[name] = value.toordinal() if isinstance(value, dt.date) else fact_value(value)
@@ -110,7 +114,8 @@ ENTITY_SEP = ":"  # a staff member's fact id is staff:<id>, so it cannot collide
 def entity_fact(kind: str, e: m.Model) -> Fact:
     """A staff member, unit or work item: its fields flat; a date as its ordinal, and a
     list or a bilingual name as 1 (conditions can only test whether it is present)."""
-    fact: Fact = {"id": f"{kind}{ENTITY_SEP}{e.id}", "t": kind}  # type: ignore[attr-defined]
+    ident: str = e.id  # type: ignore[attr-defined]
+    fact: Fact = {"id": f"{kind}{ENTITY_SEP}{ident}", "t": kind, fact_field("id"): fact_value(ident)}
     for name, value in e.model_dump().items():
         if value is None or name == "id":
             continue
