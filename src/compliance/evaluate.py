@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import operator
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -189,6 +190,10 @@ def _classify(engine: RulesEngine, bundle: Bundle, periods: dict[str, Period], m
 _Staged = tuple[Period, m.Rule, list[m.Record], dt.date | None, tuple[WaiverNote, ...]]
 
 
+_BY_DATE_AND_ID = operator.attrgetter("date", "id")
+_ID = operator.attrgetter("id")
+
+
 def _stage(bundle: Bundle, periods: dict[str, Period], matches: Matches, records: dict[str, m.Record],
            as_of: dt.date) -> tuple[dict[str, _Staged], dict[str, StatusQuestion]]:
     staged: dict[str, _Staged] = {}
@@ -196,7 +201,7 @@ def _stage(bundle: Bundle, periods: dict[str, Period], matches: Matches, records
     by_rule = waivers_by_rule(bundle)
     for pid, p in periods.items():
         rule = bundle.rules[p.rule]
-        counted = sorted((records[i] for i in matches.records.get(pid, ())), key=lambda r: (r.date, r.id))
+        counted = sorted([records[i] for i in matches.records.get(pid, ())], key=_BY_DATE_AND_ID)
         notes = waiver_notes(bundle, p, as_of, by_rule)
         met = met_on(rule, counted)
         staged[pid] = (p, rule, counted, met, notes)
@@ -210,7 +215,7 @@ def _finding(status: Status, p: Period, rule: m.Rule, counted: list[m.Record], m
     return Finding(
         rule=p.rule, status=status, period_key=p.key, start=p.start, end=p.end,
         due=p.due, nominal_due=p.nominal_due, close=p.close, required=rule.at_least,
-        count=len(counted), records=tuple(r.id for r in counted), met_on=met,
+        count=len(counted), records=tuple(map(_ID, counted)), met_on=met,
         required_total=rule.total.at_least if rule.total else None,
         total=float(sum((exact(number(r, rule.total.field)) for r in counted), Decimal(0)))
         if rule.total else None,

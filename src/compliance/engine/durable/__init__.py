@@ -69,11 +69,18 @@ class DurableEngine:
         matched: dict[str, set[str]] = defaultdict(set)
         verdicts: dict[tuple[str, str], set[Verdict]] = defaultdict(set)
         published: dict[tuple[str, str], set[str]] = defaultdict(set)
+        names: dict[str, tuple[str, str, str]] = {}  # a rule name is parsed once, not per firing
         for firing in self._run_match(list(rules), facts):
-            kind, rule_id, rest = _compile.parse_rule_name(firing.rule)
+            parsed = names.get(firing.rule)
+            if parsed is None:
+                parsed = names[firing.rule] = _compile.parse_rule_name(firing.rule)
+            kind, rule_id, rest = parsed
             if kind == "m":
                 record = firing.facts["r"]
-                matched[firing.facts["p"]].update(copies.get(record, (record,)))
+                if record in copies:
+                    matched[firing.facts["p"]].update(copies[record])
+                else:
+                    matched[firing.facts["p"]].add(record)
             elif rest.startswith(_compile.HAS):
                 published[(rule_id, rest.removeprefix(_compile.HAS))].add(firing.facts["e"])
             else:
