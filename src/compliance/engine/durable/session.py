@@ -12,8 +12,9 @@ function ``run(definition, facts) -> firings``:
 - P4 32-bit FNV-1a id hashing: callers' ids never reach the engine; each fact gets an
   engine id chosen so that no two hashes collide in the session, and session ids are
   checked the same way; ``MessageObservedException`` is a hard error.
-- P5 swallowed action errors: the action is wrapped, the traceback kept, and
-  ``EngineError`` raised after the assert.
+- P5 swallowed action errors: actions are run by ``_assert_go``'s own loop over the
+  engine's C API, not durable's dispatch; any error abandons the action and is raised
+  as ``EngineError`` (with its cause).
 - B1/B2 join conditions: enforced by ``compile`` (terminating always-true conjunct, no
   nested groups in joins); ``check_definition`` verifies it before registering.
 - B3 ``delete_state`` on a session where no action ran: a sentinel rule on the go fact
@@ -30,7 +31,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import traceback
 from collections import OrderedDict
 from collections.abc import Callable
 from json import dumps as _dumps
@@ -108,26 +108,17 @@ class _Collector:
         self.back: dict[str, str] = {}  # engine id -> the caller's id, for this session
 
     def __call__(self, rule: str, c: Any) -> None:
-        """Called by durable's Host (only if a fact reached it other than by ``_assert_go``)."""
-        try:
-            single = c.__dict__.get("_m")
-            self.take(rule, single if single is not None else [frame._d for frame in c.m])
-        except Exception:  # re-raised as EngineError after the assert (P5)
-            self.errors.append(traceback.format_exc())
+        """What durable's Host would call for an action. Actions run in ``_assert_go``,
+        never through the Host, so reaching this is an error, raised after the assert
+        (P5: durable itself would swallow an exception raised here)."""
+        self.errors.append(f"rule {rule!r} fired through durable's Host, not _assert_go")
 
     def take_message(self, message: str) -> None:
-        """The firings of one pending action, as the engine's JSON text (see ``frames``)."""
+        """The firings of one pending action, as the engine's JSON text (``parse_message``)."""
         rule, frames = parse_message(message, self.back)
         if rule != _SENTINEL:
             self.firings += [Firing(rule, frame) for frame in frames]
 
-    def take(self, rule: str, frames: dict[str, Any] | list[dict[str, Any]]) -> None:
-        """One firing (a dict of facts per alias) or, with "cap", a batch of them; a batched
-        frame may arrive wrapped as ``{"m": frame}`` (as durable's Closure unwraps it)."""
-        if rule != _SENTINEL:
-            back = self.back
-            self.firings += [Firing(rule, {a: back[i] for a, i in frame.items() if a != "g"})
-                             for frame in _decoded_frames(frames)]
 
 
 def _json_encoder() -> Callable[[Any], str]:
