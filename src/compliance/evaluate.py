@@ -53,8 +53,8 @@ def evaluate(bundle: Bundle, as_of: dt.date, *, rules: Iterable[str] | None = No
     with clock("engine"):
         matches = engine.match(selected, periods, records, documents, as_of,
                                entities=plan_entities(bundle))
-    by_id = {r.id: r for r in records}
-    findings = _classify(engine, bundle, periods, matches, by_id, as_of, clock)
+    # Only records dated by as_of reached the engine, so the plan's own table serves.
+    findings = _classify(engine, bundle, periods, matches, bundle.records, as_of, clock)
     with clock("findings"):
         findings += _constraint_findings(bundle, matches, as_of)
         findings += _published_findings(bundle, selected, matches, as_of)
@@ -85,13 +85,21 @@ def plan_periods(bundle: Bundle, rules: list[m.Rule], records: list[m.Record],
     entities = {"unit": sorted(bundle.units), "staff": sorted(bundle.staff)}
     plan = bundle.plan
     out: dict[str, Period] = {}
+    by_activity: dict[str, list[m.Record]] | None = None  # built once, if a trigger needs it
     for rule in rules:
         triggers = None
         if rule.after:
-            opening = hires(bundle, as_of) if rule.after.staff else records
+            if rule.after.staff:
+                opening = hires(bundle, as_of)
+            else:
+                if by_activity is None:
+                    by_activity = defaultdict(list)
+                    for r in records:
+                        by_activity[r.activity].append(r)
+                opening = by_activity.get(str(rule.after.activity), [])
             triggers = sorted((r for r in opening if r.activity == (rule.after.activity or HIRED)
                                and plan.first_day <= r.date <= plan.last_day),
-                              key=lambda r: (r.date, r.id))
+                              key=_BY_DATE_AND_ID)
         closed = closing_days(rule, records)
         for p in expand(rule, plan, calendar, entities=entities.get(rule.for_each or ""),
                         triggers=triggers, closed=closed):
