@@ -153,12 +153,12 @@ def test_p4_duplicate_ids_are_refused():
 
 
 def test_p5_action_errors_are_raised_not_swallowed(monkeypatch):
-    def fail(self, *args):
+    def fail(*args):
         raise RuntimeError("injected action failure")
 
     engine = Engine()
     with monkeypatch.context() as patch:
-        patch.setattr(session._Collector, "take_message", fail)
+        patch.setattr(session, "parse_message", fail)  # fails inside the action loop
         with pytest.raises(EngineError, match="injected"):
             engine.run(JOIN, facts())
     # and the engine is usable afterwards

@@ -205,14 +205,12 @@ class _Builder:
     def _count(self, node: yaml.Node, loc: PathKey) -> None:
         self.count += 1
         seen = self.seen
-        if seen is None:
-            pass
-        elif id(node) in seen:  # the node was reached before: through an alias
+        if seen is not None and id(node) in seen:  # reached before: through an alias
             self.alias_values += 1
             if self.alias_values > MAX_ALIAS_VALUES:
                 raise _Abort(self._at(node, loc, f"aliases (*name) expand to more than "
                                                  f"{MAX_ALIAS_VALUES} values; write the values out"))
-        else:
+        elif seen is not None:
             seen.add(id(node))
         if self.count > MAX_NODES:
             raise _Abort(self._at(node, loc, f"file holds more than {MAX_NODES} values, the limit "

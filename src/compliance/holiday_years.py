@@ -35,11 +35,13 @@ def taiwan_module() -> ModuleType:
         return sys.modules[_TAIWAN]
     try:
         spec = importlib.util.find_spec("holidays")
-        assert spec is not None and spec.submodule_search_locations
+        if spec is None or not spec.submodule_search_locations:
+            raise ImportError("holidays is not a package")
         folder = next(iter(spec.submodule_search_locations))
         own = importlib.util.spec_from_file_location(
             "compliance._holidays_taiwan", f"{folder}/countries/taiwan.py")
-        assert own is not None and own.loader is not None
+        if own is None or own.loader is None:
+            raise ImportError("no loader for holidays/countries/taiwan.py")
         module = importlib.util.module_from_spec(own)
         own.loader.exec_module(module)
         module.Taiwan  # noqa: B018 - the class this project needs must be there

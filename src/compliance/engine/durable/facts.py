@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -89,26 +88,13 @@ def record_readers(fields: tuple[str, ...]) -> tuple[Reader, ...]:
 
 
 def _reader(name: str) -> Callable[[Any], Any]:
-    """``field_value`` then ``fact_value``, specialised for one field of a record."""
-    head, _, rest = name.partition(".")
     if name == "evidence":  # tested for presence only
         return lambda r: None if r.evidence is None else 1
-    if head not in _own_fields(_record_model()):  # a number the plan data declares
-        return lambda r: (r.values or {}).get(name)
-    if rest:  # a field of the evidence
-        return lambda r: None if r.evidence is None else _engine_value(getattr(r.evidence, rest, None))
-    get = operator.attrgetter(name)
-    return lambda r: _engine_value(get(r))
+    return lambda r: _engine_value(field_value(r, name))
 
 
 def _engine_value(value: Any) -> Any:
     return None if value is None else fact_value(value)
-
-
-def _record_model() -> type[m.Model]:
-    from compliance import models
-
-    return models.Record
 
 
 def record_fact(r: m.Record, readers: tuple[Reader, ...]) -> Fact:

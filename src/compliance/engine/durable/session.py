@@ -100,25 +100,17 @@ class _Host(_durable.Host):
 
 
 class _Collector:
-    """The only action. Records firings; never lets an exception vanish (P5)."""
+    """The action every rule is registered with. It never runs: ``_assert_go`` runs the
+    actions itself (P5)."""
 
     def __init__(self) -> None:
-        self.firings: list[Firing] = []
         self.errors: list[str] = []
-        self.back: dict[str, str] = {}  # engine id -> the caller's id, for this session
 
     def __call__(self, rule: str, c: Any) -> None:
         """What durable's Host would call for an action. Actions run in ``_assert_go``,
         never through the Host, so reaching this is an error, raised after the assert
         (P5: durable itself would swallow an exception raised here)."""
         self.errors.append(f"rule {rule!r} fired through durable's Host, not _assert_go")
-
-    def take_message(self, message: str) -> None:
-        """The firings of one pending action, as the engine's JSON text (``parse_message``)."""
-        rule, frames = parse_message(message, self.back)
-        if rule != _SENTINEL:
-            self.firings += [Firing(rule, frame) for frame in frames]
-
 
 
 def _json_encoder() -> Callable[[Any], str]:
@@ -263,7 +255,7 @@ class Engine:
         engine_ids, back = _engine_ids([f["id"] for f in facts])
         ruleset = self._host.get_ruleset(name)
         collector = self._collector
-        collector.firings, collector.errors, collector.back = [], [], back
+        collector.errors = []
         reached_go = False
         try:
             # Every rule starts with GO, so nothing can fire before the go fact: the facts
@@ -273,17 +265,17 @@ class Engine:
             for fact, eid in zip(facts, engine_ids):
                 _assert_direct(handle, _engine_fact(fact, eid, sid))
             reached_go = True
-            self._assert_go(name, sid)
+            firings = self._assert_go(name, sid, back)
         finally:
             if reached_go:
                 ruleset.delete_state(sid)
         if collector.errors:
             raise EngineError("a rule action failed:\n" + "\n".join(collector.errors))
-        firings, collector.firings = collector.firings, []
         return firings
 
-    def _assert_go(self, name: str, sid: str) -> None:
-        """Assert the go fact and run the actions it makes pending, on this thread.
+    def _assert_go(self, name: str, sid: str, back: dict[str, str]) -> list[Firing]:
+        """Assert the go fact, run the actions it makes pending, on this thread, and return
+        their firings with the caller's ids (``back``: engine id -> caller's id).
 
         This is durable's ``Host.assert_fact`` → ``Ruleset.do_actions`` loop, without its
         ``Closure``/``Content`` objects: they reference each other, so each firing left
@@ -309,15 +301,18 @@ class Engine:
         if not pending:
             raise EngineError("the go fact fired no action")  # impossible: the sentinel does (B3)
         state, message = pending[0], pending[1]  # the state is the session's, unchanged here
+        firings: list[Firing] = []
         while message:
             try:
-                self._collector.take_message(message)
+                rule, frames = parse_message(message, back)
+                if rule != _SENTINEL:
+                    firings += [Firing(rule, frame) for frame in frames]
                 _dre.update_state(handle, state)
                 message = _dre.complete_and_start_action(handle, state_handle)
             except Exception as exc:  # P5: nothing is swallowed
                 _dre.abandon_action(handle, state_handle)
                 raise engine_failure(exc, "running the rules' actions") from exc
-
+        return firings
 
 
 _SAFE_IDS: list[str] = []
