@@ -37,7 +37,7 @@ import clips
 from compliance.engine.durable import DurableEngine
 from compliance.engine.durable.compile import compile_match
 from compliance.engine.durable.distinct import run_distinct
-from compliance.engine.durable.session import ALWAYS_TRUE, GO, Firing
+from compliance.engine.durable.session import ALWAYS_TRUE, GO, Fired
 
 _COMPARE = {"$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">="}
 _MAX_ENVIRONMENTS = 8
@@ -202,7 +202,7 @@ class _Program:
             router.delete()
         self.out = os.path.join(_SCRATCH, f"clips-firings-{os.getpid()}-{id(self)}.clp")
 
-    def run(self, facts: list[dict[str, Any]]) -> list[Firing]:
+    def run(self, facts: list[dict[str, Any]]) -> list[Fired]:
         self.env.reset()
         text = []
         for fact in facts:
@@ -220,13 +220,15 @@ class _Program:
             saved = fh.read()
         os.remove(self.out)
         self.env.reset()
-        out = []
+        by_rule: dict[str, dict[str, list[str]]] = {}  # the port's shape: columns per rule
         for line in saved.splitlines():
             slots = dict(_SLOT.findall(line))
             if "rule" in slots:
-                ids = {a: _unquote(v) for a, v in slots.items() if a != "rule" and v != "nil"}
-                out.append(Firing(self.names[int(slots["rule"])], ids))
-        return out
+                columns = by_rule.setdefault(self.names[int(slots["rule"])], {})
+                for alias, value in slots.items():
+                    if alias != "rule" and value != "nil":
+                        columns.setdefault(alias, []).append(_unquote(value))
+        return [Fired(rule, columns) for rule, columns in by_rule.items()]
 
 
 _SLOT = re.compile(r'\((\w+) (nil|-?\d+|"(?:[^"\\]|\\.)*")\)')
@@ -249,7 +251,7 @@ class ClipsSession:
     def __init__(self) -> None:
         self._programs: OrderedDict[str, _Program] = OrderedDict()
 
-    def run(self, definition: dict[str, Any], facts: list[dict[str, Any]]) -> list[Firing]:
+    def run(self, definition: dict[str, Any], facts: list[dict[str, Any]]) -> list[Fired]:
         key = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()
         program = self._programs.get(key)
         if program is None:
@@ -271,8 +273,8 @@ class ClipsEngine(DurableEngine):
     def __init__(self) -> None:
         self._session = ClipsSession()  # type: ignore[assignment]
 
-    def _run_match(self, rules: list, facts: list[dict[str, Any]]) -> list[Firing]:
+    def _run_match(self, rules: list, facts: list[dict[str, Any]]) -> list[Fired]:
         return self._session.run(compile_match(rules), facts)
 
-    def _run_classify(self, definition: dict[str, Any], facts: list[dict[str, Any]]) -> list[Firing]:
+    def _run_classify(self, definition: dict[str, Any], facts: list[dict[str, Any]]) -> list[Fired]:
         return run_distinct(self._session, definition, facts)  # type: ignore[arg-type]

@@ -533,8 +533,9 @@ def test_repeated_records_reach_the_engine_once(monkeypatch):
                           [{"id": f"x{i}", "activity": "act-a", "date": "2023-06-12"}
                            for i in range(3)])
     asserted = []
-    real = session._assert_direct
-    monkeypatch.setattr(session, "_assert_direct", lambda h, f: (asserted.append(f["t"]), real(h, f)))
+    real = session._assert_batch
+    monkeypatch.setattr(session, "_assert_batch",
+                        lambda h, fs, *rest: (asserted.extend(f["t"] for f in fs), real(h, fs, *rest)))
     as_of = dt.date(2023, 7, 1)
     got = evaluate(bundle, as_of, engine=Engine()).findings
     assert asserted.count("record") == 1

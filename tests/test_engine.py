@@ -57,8 +57,13 @@ def expected_matches(fs: list[dict]) -> set[tuple[str, str]]:
             if r["activity"] == p["activity"] and p["start"] <= r["date"] <= p["close"]}
 
 
-def matches(firings) -> set[tuple[str, str]]:
-    return {(f.facts["p"], f.facts["r"]) for f in firings}
+def rows(fired) -> list[tuple[str, dict[str, str]]]:
+    """(rule, {alias: id}) for every frame the engine fired."""
+    return [(f.rule, frame) for f in fired for frame in f.frames()]
+
+
+def matches(fired) -> set[tuple[str, str]]:
+    return {(frame["p"], frame["r"]) for _, frame in rows(fired)}
 
 
 def test_join_matches_plain_python():
@@ -75,7 +80,7 @@ def test_p1_negation_does_not_depend_on_fact_order(seed):
     want = {p["id"] for p in fs if p["t"] == "period"
             and not any(r["t"] == "record" and r["activity"] == p["activity"] for r in fs)}
     for order in (fs, fs[::-1], rnd.sample(fs, len(fs))):
-        got = {f.facts["p"] for f in engine.run(MISSING, order)}
+        got = {frame["p"] for _, frame in rows(engine.run(MISSING, order))}
         assert got == want
     assert want, "the data must leave some period without records"
 
@@ -108,7 +113,7 @@ def test_p2_no_background_threads_and_all_actions_done_on_return():
     got = engine.run(JOIN, fs)
     assert set(_timer_threads()) == before  # durable's Host would start dispatch Timers
     assert matches(got) == expected_matches(fs)
-    assert len(got) > 200
+    assert len(rows(got)) > 200
 
 
 def test_p3_unhandled_facts_do_not_drop_actions():
@@ -199,7 +204,7 @@ def test_many_rulesets_are_evicted_and_unregistered():
     fs = facts(5, 20)
     for n in range(session._MAX_RULESETS + 24):
         variant = {f"m{n}": JOIN["m"]}
-        assert {(f.facts["p"], f.facts["r"]) for f in engine.run(variant, fs)} == expected_matches(fs)
+        assert matches(engine.run(variant, fs)) == expected_matches(fs)
     assert len(engine._rulesets) == session._MAX_RULESETS
     assert len(engine._host._ruleset_list) == session._MAX_RULESETS  # unregistered, too
 
@@ -309,9 +314,9 @@ def test_relative_fields_are_only_those_compared_within_the_fact():
 @pytest.mark.parametrize("seed", range(3))
 def test_distinct_shapes_give_every_fact_its_own_firings(seed):
     fs = _status_facts(400, seed)
-    plain = sorted((f.rule, f.facts["s"]) for f in Engine().run(CLASSIFY, fs))
+    plain = sorted((rule, frame["s"]) for rule, frame in rows(Engine().run(CLASSIFY, fs)))
     counting = _Counting()
-    reduced = sorted((f.rule, f.facts["s"]) for f in run_distinct(counting, CLASSIFY, fs))
+    reduced = sorted((rule, frame["s"]) for rule, frame in rows(run_distinct(counting, CLASSIFY, fs)))
     assert reduced == plain
     assert len(plain) == len(fs) and {s for _, s in plain} == {f["id"] for f in fs}
     assert counting.asserted < 120  # 400 facts, far fewer shapes
@@ -321,8 +326,8 @@ def test_distinct_keeps_facts_with_non_numeric_relative_fields_apart():
     fs = [{"id": "a", "t": "status", "start": "s:x", "as_of": 1, "due": 1, "remind_from": 1,
            "met_on": 1, "waived": 0}, *_status_facts(5, 0)]
     assert canonical(fs[0], relative_fields(CLASSIFY))["id"] == "a"
-    assert {(f.rule, f.facts["s"]) for f in run_distinct(Engine(), CLASSIFY, fs)} == {
-        (f.rule, f.facts["s"]) for f in Engine().run(CLASSIFY, fs)}
+    assert {(rule, frame["s"]) for rule, frame in rows(run_distinct(Engine(), CLASSIFY, fs))} == {
+        (rule, frame["s"]) for rule, frame in rows(Engine().run(CLASSIFY, fs))}
 
 
 # Values a plan could hold that look like the engine's own frame text.
@@ -330,27 +335,53 @@ HOSTILE = st.one_of(st.text(max_size=12), st.sampled_from(
     ['"id": "f1"', '":{"id": "go"', '{"g":{"id": "f9"}}', "\\", '\\"', "}{", "戶籍資料課", "\x00"]))
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.dictionaries(st.sampled_from(["p", "r", "e2"]), st.dictionaries(
-    st.sampled_from(["activity", "note", "unit", "kind"]), st.one_of(HOSTILE, st.integers())),
-    min_size=1), min_size=1, max_size=4), st.booleans(), st.booleans())
-def test_message_parsing_equals_json_decoding(frames, single, compact):
-    """``parse_message`` reads only aliases and ids; it must agree with decoding the whole
-    frame, whatever the facts' values hold."""
+def _message(frames: list[dict[str, dict]], *, single: bool = False, compact: bool = True) -> str:
+    """An action's text as the engine writes it: ``{"<rule>": [frame, ...]}``, each frame
+    the go fact then the facts by alias, with engine ids f0, f1, ... in order."""
     ids = itertools.count()
     sent = []
-    for frame in frames:  # the engine's layout: frames compact, facts as they were asserted
+    for frame in frames:
         full = {"g": session._engine_fact({"t": "go"}, "go", "s1")}
         full.update({alias: session._engine_fact(fields, f"f{next(ids)}", "s1")
                      for alias, fields in frame.items()})
         sep = ":" if compact else ": "  # the engine's layout, or another one (decoded by json)
         sent.append("{" + ",".join(f'"{a}"{sep}{session._encode(f)}' for a, f in full.items()) + "}")
     body = sent[0] if single and len(sent) == 1 else "[" + ",".join(sent) + "]"
-    text = '{"m|rule|d0":' + body + "}"
+    return '{"m|rule|d0":' + body + "}"
+
+
+FIELDS = st.dictionaries(st.sampled_from(["activity", "note", "unit", "kind"]),
+                         st.one_of(HOSTILE, st.integers()))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.permutations(["p", "r", "e2"]).flatmap(lambda order: st.integers(1, 3).flatmap(
+    lambda width: st.lists(st.tuples(*[FIELDS] * width), min_size=1, max_size=4).map(
+        lambda rows: [dict(zip(order[:width], row)) for row in rows]))), st.booleans(), st.booleans())
+def test_message_parsing_equals_json_decoding(frames, single, compact):
+    """``parse_message`` reads only aliases and ids; it must agree with decoding the whole
+    frame, whatever the facts' values hold."""
+    text = _message(frames, single=single, compact=compact)
     decoded = json.loads(text)["m|rule|d0"]
     decoded = [decoded] if isinstance(decoded, dict) else decoded
-    assert session.parse_message(text) == (
-        "m|rule|d0", [{alias: fact["id"] for alias, fact in frame.items()} for frame in decoded])
+    columns = {alias: [frame[alias]["id"] for frame in decoded] for alias in decoded[0] if alias != "g"}
+    assert session.parse_message(text) == ("m|rule|d0", columns)
+    back = {f"f{n}": f"caller-{n}" for n in range(12)}
+    assert session.parse_message(text, back) == (
+        "m|rule|d0", {a: [back[i] for i in ids] for a, ids in columns.items()})
+
+
+@pytest.mark.parametrize("frames", [
+    [{"p": {}, "r": {}}, {"r": {}, "p": {}}],  # same width, other order
+    [{"p": {}, "r": {}}, {"p": {}}],
+    [{"p": {}}, {"p": {}, "r": {}}, {"r": {}}],
+])
+@pytest.mark.parametrize("compact", [True, False])
+def test_frames_of_one_action_binding_other_patterns_are_refused(frames, compact):
+    """The columns assume every frame of an action binds its rule's patterns in one order
+    (as the engine writes them); anything else is an error, never ids under wrong aliases."""
+    with pytest.raises(EngineError, match="different patterns"):
+        session.parse_message(_message(frames, compact=compact))
 
 
 def test_hostile_values_pass_through_the_engine():

@@ -153,6 +153,8 @@ def number(rec: m.Record, field: str) -> float | None:
 
 def met_on(rule: m.Rule, counted: list[m.Record]) -> dt.date | None:
     """The date on which the requirement (count, and total if any) was first met."""
+    if rule.total is None:  # numbers are never negative (models), so the count decides
+        return counted[rule.at_least - 1].date if len(counted) >= rule.at_least else None
     count, total = 0, Decimal(0)
     needed = exact(rule.total.at_least) if rule.total else Decimal(0)
     field = rule.total.field if rule.total else "hours"

@@ -21,7 +21,7 @@ from compliance.engine.durable import compile as _compile
 from compliance.engine.durable import facts as _facts
 from compliance.engine.durable.distinct import run_distinct
 from compliance.engine.durable.partition import run_match
-from compliance.engine.durable.session import Engine, Firing
+from compliance.engine.durable.session import Engine, Fired
 from compliance.errors import EngineError
 
 if TYPE_CHECKING:
@@ -69,32 +69,31 @@ class DurableEngine:
         matched: dict[str, set[str]] = defaultdict(set)
         verdicts: dict[tuple[str, str], set[Verdict]] = defaultdict(set)
         published: dict[tuple[str, str], set[str]] = defaultdict(set)
-        names: dict[str, tuple[str, str, str]] = {}  # a rule name is parsed once, not per firing
-        for firing in self._run_match(list(rules), facts):
-            parsed = names.get(firing.rule)
-            if parsed is None:
-                parsed = names[firing.rule] = _compile.parse_rule_name(firing.rule)
-            kind, rule_id, rest = parsed
+        for fired in self._run_match(list(rules), facts):
+            kind, rule_id, rest = _compile.parse_rule_name(fired.rule)  # once per action
+            columns = fired.columns
             if kind == "m":
-                record = firing.facts["r"]
-                if record in copies:
-                    matched[firing.facts["p"]].update(copies[record])
-                else:
-                    matched[firing.facts["p"]].add(record)
+                for period, record in zip(columns["p"], columns["r"]):
+                    found = copies.get(record)
+                    if found is None:
+                        matched[period].add(record)
+                    else:
+                        matched[period].update(found)
             elif rest.startswith(_compile.HAS):
-                published[(rule_id, rest.removeprefix(_compile.HAS))].add(firing.facts["e"])
+                published[(rule_id, rest.removeprefix(_compile.HAS))].update(columns["e"])
             else:
-                entity = firing.facts["e"].rpartition(_facts.ENTITY_SEP)[2]  # staff:<id> -> <id>
-                verdicts[(rule_id, entity)].add(cast(Verdict, rest))
+                for ident in columns["e"]:
+                    entity = ident.rpartition(_facts.ENTITY_SEP)[2]  # staff:<id> -> <id>
+                    verdicts[(rule_id, entity)].add(cast(Verdict, rest))
         return Matches({k: frozenset(v) for k, v in matched.items()},
                        {k: frozenset(v) for k, v in verdicts.items()},
                        {k: frozenset(v) for k, v in published.items()})
 
-    def _run_match(self, rules: list[m.Rule], facts: list[_facts.Fact]) -> list[Firing]:
+    def _run_match(self, rules: list[m.Rule], facts: list[_facts.Fact]) -> list[Fired]:
         # Bounded rulesets and sessions: no engine limit, cost linear in rules and records.
         return run_match(self._session, rules, facts)
 
-    def _run_classify(self, definition: dict[str, Any], facts: list[_facts.Fact]) -> list[Firing]:
+    def _run_classify(self, definition: dict[str, Any], facts: list[_facts.Fact]) -> list[Fired]:
         # Each distinct status shape once (distinct.py), in bounded sessions.
         return run_distinct(self._session, definition, facts)
 
@@ -102,8 +101,9 @@ class DurableEngine:
         facts = [_facts.status_fact(pid, q, as_of) for pid, q in questions.items()]
         found: dict[str, list[str]] = defaultdict(list)
         # Read at call time: the differential tests' negative controls swap the table.
-        for firing in self._run_classify(_compile.CLASSIFY, facts):
-            found[firing.facts["s"]].append(firing.rule)
+        for fired in self._run_classify(_compile.CLASSIFY, facts):
+            for pid in fired.columns["s"]:
+                found[pid].append(fired.rule)
         out: dict[str, Status] = {}
         for pid in questions:
             if len(found[pid]) != 1:

@@ -14,13 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from compliance.engine.durable.session import GO, Engine, Firing
+from compliance.engine.durable.session import GO, Engine, Fired
 
 _COMPARE = ("$lt", "$lte", "$gt", "$gte", "$eq", "$neq")
 
 
 def run_distinct(engine: Engine, definition: dict[str, Any],
-                 facts: list[dict[str, Any]]) -> list[Firing]:
+                 facts: list[dict[str, Any]]) -> list[Fired]:
     """``definition`` on ``facts``, each distinct fact shape asserted once."""
     from compliance.engine.durable.partition import run_chunked  # (partition imports session)
 
@@ -38,9 +38,9 @@ def run_distinct(engine: Engine, definition: dict[str, Any],
         members[key].append(fact["id"])
     by_first = {ids[0]: ids for ids in members.values()}
     out = []
-    for firing in run_chunked(engine, definition, shapes):
-        ((alias, first),) = firing.facts.items()
-        out += [Firing(firing.rule, {alias: fid}) for fid in by_first[first]]
+    for fired in run_chunked(engine, definition, shapes):
+        ((alias, firsts),) = fired.columns.items()  # one fact per rule (relative_fields)
+        out.append(Fired(fired.rule, {alias: [fid for first in firsts for fid in by_first[first]]}))
     return out
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from compliance import models as m
 from compliance.engine.durable.compile import compile_match
-from compliance.engine.durable.session import Engine, Firing
+from compliance.engine.durable.session import Engine, Fired
 from compliance.errors import EngineError
 
 # Engine rules per ruleset: with the sentinel, no alpha node gets more than 64 beta links,
@@ -51,7 +51,7 @@ class _Ruleset:
 _PARTITIONS: OrderedDict[tuple[int, ...], tuple[list[m.Rule], list[_Ruleset]]] = OrderedDict()
 
 
-def run_match(engine: Engine, rules: list[m.Rule], facts: list[dict[str, Any]]) -> list[Firing]:
+def run_match(engine: Engine, rules: list[m.Rule], facts: list[dict[str, Any]]) -> list[Fired]:
     """The match ruleset of ``rules`` run on ``facts`` in bounded rulesets and sessions."""
     by_group: dict[str, list[dict[str, Any]]] = defaultdict(list)
     periods: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -63,7 +63,7 @@ def run_match(engine: Engine, rules: list[m.Rule], facts: list[dict[str, Any]]) 
             by_group[fact["activity"]].append(fact)
         else:  # a document, staff member, unit or work item: what constraints look at
             by_group[_DOCUMENTS].append(fact)
-    firings: list[Firing] = []
+    firings: list[Fired] = []
     for ruleset in partition(rules):
         for session in _sessions(ruleset, by_group, periods):
             firings += engine.run(ruleset.definition, session)
@@ -71,9 +71,9 @@ def run_match(engine: Engine, rules: list[m.Rule], facts: list[dict[str, Any]]) 
 
 
 def run_chunked(engine: Engine, definition: dict[str, Any],
-                facts: list[dict[str, Any]]) -> list[Firing]:
+                facts: list[dict[str, Any]]) -> list[Fired]:
     """A ruleset whose rules each look at one fact, run in sessions of ``MAX_RECORDS``."""
-    firings: list[Firing] = []
+    firings: list[Fired] = []
     for start in range(0, max(len(facts), 1), MAX_RECORDS):
         firings += engine.run(definition, facts[start:start + MAX_RECORDS])
     return firings
@@ -149,7 +149,8 @@ def _sessions(ruleset: _Ruleset, by_group: dict[str, list[dict[str, Any]]],
         if not records:
             continue  # no record: no obligation of this group can match anything
         mine = [p for rule in rule_ids for p in periods.get(rule, ())]
-        ordered = sorted(records, key=lambda f: f.get("date", 0))
+        # Cut by date, so each chunk's candidate periods are few; one chunk needs no order.
+        ordered = records if len(records) <= MAX_RECORDS else sorted(records, key=_date)
         for n, start in enumerate(range(0, len(ordered), MAX_RECORDS)):
             chunk = ordered[start:start + MAX_RECORDS]
             if current and (n > 0 or count + len(chunk) > MAX_RECORDS):
@@ -160,6 +161,10 @@ def _sessions(ruleset: _Ruleset, by_group: dict[str, list[dict[str, Any]]],
             count += len(chunk)
     if current:
         yield current
+
+
+def _date(fact: dict[str, Any]) -> int:
+    return fact.get("date", 0)  # documents and entities have none: they come first
 
 
 def _candidates(periods: list[dict[str, Any]], chunk: list[dict[str, Any]]) -> list[dict[str, Any]]:

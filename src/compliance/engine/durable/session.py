@@ -8,7 +8,11 @@ function ``run(definition, facts) -> firings``:
   asserted last, after all other facts (``compile`` enforces the first part).
 - P2 background threads: ``_Host._run`` is a no-op, so no timer thread ever starts and
   every action runs on the calling thread, inside the assert that triggered it.
-- P3 batch asserts drop actions: facts are asserted one at a time.
+- P3 batch asserts drop actions: the Python wrapper raises on an unhandled fact before
+  running any action, and a batch mixing sessions runs only the last one's actions. Here
+  a session's facts go to the C engine in one batch, all of one session, with no action
+  possible before the go fact (every rule starts with it), and the go fact is asserted
+  on its own; the engine's code for the batch is checked here, not by the wrapper.
 - P4 32-bit FNV-1a id hashing: callers' ids never reach the engine; each fact gets an
   engine id chosen so that no two hashes collide in the session, and session ids are
   checked the same way; ``MessageObservedException`` is a hard error.
@@ -43,7 +47,8 @@ from compliance.errors import EngineError
 
 GO_TYPE = "go"
 GO_ID = "go"
-GO = {"g": {"t": GO_TYPE}}  # first pattern of every rule (P1)
+GO_ALIAS = "g"
+GO = {GO_ALIAS: {"t": GO_TYPE}}  # first pattern of every rule (P1)
 ALWAYS_TRUE = {"$neq": {"t": {"p": "t"}}}  # last conjunct of every join (B1)
 ACTION = "collect"
 _SENTINEL = "__sentinel"
@@ -59,12 +64,20 @@ _CODES = {
 }
 
 
-class Firing(NamedTuple):
-    """One rule firing: the rule's name and, per pattern alias, the caller's fact id.
-    (A tuple: a large plan makes ~100,000 of them.)"""
+class Fired(NamedTuple):
+    """One action the engine ran: a rule and the frames it fired for, as columns.
+
+    ``columns[alias][k]`` is the caller's id of the fact bound to ``alias`` in frame ``k``
+    (the go pattern left out). Columns, not a dict per frame: a large plan fires ~100,000
+    frames, and readers want one alias's ids at a time."""
 
     rule: str
-    facts: dict[str, str]
+    columns: dict[str, list[str]]
+
+    def frames(self) -> list[dict[str, str]]:
+        """The frames one by one, ``{alias: id}`` each (for readers that want rows)."""
+        aliases = list(self.columns)
+        return [dict(zip(aliases, row)) for row in zip(*self.columns.values())]
 
 
 def fnv1a32(text: str) -> int:
@@ -143,70 +156,67 @@ def engine_failure(exc: Exception, doing: str) -> EngineError:
 _FACT_START = '":{"id": "'
 
 
-def parse_message(message: str, back: dict[str, str] | None = None) -> tuple[str, list[dict[str, str]]]:
-    """(rule, one {alias: engine id} per frame) from a pending action's JSON text.
+def parse_message(message: str, back: dict[str, str] | None = None) -> tuple[str, dict[str, list[str]]]:
+    """(rule, its frames as columns: alias -> engine id per frame) from a pending action's
+    JSON text; with ``back``, the caller's ids (engine ids mapped back).
 
     The text is ``{"<rule>": frame}`` or ``{"<rule>": [frame, ...]}`` (one action per
     message), each frame ``{"g":{go fact},"<alias>":{fact},...}`` with the go pattern first
     in every rule (P1). Only the aliases and ids are needed: decoding every fact into dicts
-    (``json.loads``) cost 2.4x as much as cutting the text at each fact's start. A test
+    (``json.loads``) cost 2.4x as much as cutting the text at each fact's start. The frames
+    of one action all have their rule's aliases in the same order, which is checked; a test
     holds this equal to ``json.loads`` on hostile values; text in any other layout is
-    decoded with ``json.loads``. With ``back``, ids are the caller's (engine ids mapped
-    back) and the go fact's alias is left out.
+    decoded with ``json.loads``. The go fact's column is left out.
     """
     end = message.index('":') + 1  # the key's closing quote (a quote inside it is escaped)
     rule = json.loads(message[1:end])
     parts = message.split(_FACT_START)
-    if len(parts) == 1:
-        frames = _decoded_frames(json.loads(message)[rule])
-        if back is None:
-            return rule, frames
-        return rule, [{a: back[i] for a, i in f.items() if a != "g"} for f in frames]
-    frames = []
-    frame: dict[str, str] = {}
-    before = parts[0]
-    for part in parts[1:]:
-        alias = before[before.rfind('"') + 1:]
-        eid = part[:part.index('"')]
-        before = part
-        if alias == "g":
-            frame = {}
-            frames.append(frame)
-            if back is not None:
-                continue
-        frame[alias] = eid if back is None else back[eid]
-    return rule, frames
+    aliases = [part[part.rfind('"') + 1:] for part in parts[:-1]]  # the key before each fact
+    frames = aliases.count(GO_ALIAS)
+    width = len(aliases) // frames if frames else 0
+    layout = aliases[:width]
+    if not frames or layout[:1] != [GO_ALIAS] or aliases != layout * frames:
+        return rule, _decoded_columns(json.loads(message)[rule], back)
+    ids = parts[1:]  # each starts with its fact's engine id and a closing quote
+    if back is None:
+        return rule, {a: [i[:i.index('"')] for i in ids[k::width]]
+                      for k, a in enumerate(layout) if a != GO_ALIAS}
+    return rule, {a: [back[i[:i.index('"')]] for i in ids[k::width]]
+                  for k, a in enumerate(layout) if a != GO_ALIAS}
 
 
-def _decoded_frames(frames: dict[str, Any] | list[dict[str, Any]]) -> list[dict[str, str]]:
-    frames = [frames] if isinstance(frames, dict) else frames
-    out = []
-    for frame in frames:
-        if len(frame) == 1 and "m" in frame:
-            frame = frame["m"]
-        out.append({alias: fact["id"] for alias, fact in frame.items()})
-    return out
+def _decoded_columns(frames: dict[str, Any] | list[dict[str, Any]],
+                     back: dict[str, str] | None) -> dict[str, list[str]]:
+    rows = [frames] if isinstance(frames, dict) else frames
+    rows = [row["m"] if len(row) == 1 and "m" in row else row for row in rows]
+    layout = [a for a in rows[0] if a != GO_ALIAS] if rows else []
+    if any([a for a in row if a != GO_ALIAS] != layout for row in rows):
+        raise EngineError("the frames of one action bind different patterns")
+    return {a: [row[a]["id"] if back is None else back[row[a]["id"]] for row in rows] for a in layout}
 
 
 def _engine_fact(fact: dict[str, Any], eid: str, sid: str) -> dict[str, Any]:
     """The fact as the engine gets it: the engine id first (``parse_message`` relies on
     it), the session id last."""
-    out = {"id": eid}
-    out.update(fact)
-    out["id"] = eid
-    out["sid"] = sid
-    return out
+    return {"id": eid, **fact, "id": eid, "sid": sid}  # noqa: F601 (the first "id" places it)
 
 
-def _assert_direct(handle: Any, fact: dict[str, Any]) -> None:
-    """durable's Ruleset.assert_fact without its wrappers, with the same result codes."""
+def _assert_batch(handle: Any, facts: list[dict[str, Any]], engine_ids: list[str], sid: str) -> None:
+    """A session's facts in one call (P3: all of one session, none can fire before go).
+
+    One encoded array and one C call instead of one each per fact: the engine runs the
+    same steps for each fact, and a fact no rule looks at does not stop the rest (code 1,
+    proven by ``test_p3_unhandled_facts_do_not_drop_actions``)."""
+    if not facts:
+        return
+    batch = _encode([_engine_fact(fact, eid, sid) for fact, eid in zip(facts, engine_ids)])
     try:
-        code = _dre.assert_fact(handle, _encode(fact))[0]
+        code = _dre.assert_facts(handle, batch)[0]
     except Exception as exc:  # the C extension raises bare Exceptions
-        raise engine_failure(exc, "asserting a fact") from exc
+        raise engine_failure(exc, f"asserting {len(facts)} facts") from exc
     if code == 2:
-        raise EngineError(f"engine saw fact {fact['id']!r} twice (id hash collision?)")
-    # code 1: no rule looks at this fact; 0 and 3: asserted
+        raise EngineError("engine saw a fact twice in one session (id hash collision?)")
+    # code 1: some fact no rule looks at; 0 and 3: asserted
 
 
 class Engine:
@@ -247,7 +257,7 @@ class Engine:
 
     # -- sessions ---------------------------------------------------------------------
 
-    def run(self, definition: dict[str, Any], facts: list[dict[str, Any]]) -> list[Firing]:
+    def run(self, definition: dict[str, Any], facts: list[dict[str, Any]]) -> list[Fired]:
         """Assert ``facts`` (each with a unique string ``id`` and a type ``t``) into a fresh
         session of the ruleset, then the go fact; return every firing except the sentinel's."""
         name = self._ruleset(definition)
@@ -261,9 +271,7 @@ class Engine:
             # Every rule starts with GO, so nothing can fire before the go fact: the facts
             # go straight to the C engine, without the Host's look for pending actions
             # (the Python wrappers cost as much as the engine's own work).
-            handle = ruleset._handle
-            for fact, eid in zip(facts, engine_ids):
-                _assert_direct(handle, _engine_fact(fact, eid, sid))
+            _assert_batch(ruleset._handle, facts, engine_ids, sid)
             reached_go = True
             firings = self._assert_go(name, sid, back)
         finally:
@@ -273,7 +281,7 @@ class Engine:
             raise EngineError("a rule action failed:\n" + "\n".join(collector.errors))
         return firings
 
-    def _assert_go(self, name: str, sid: str, back: dict[str, str]) -> list[Firing]:
+    def _assert_go(self, name: str, sid: str, back: dict[str, str]) -> list[Fired]:
         """Assert the go fact, run the actions it makes pending, on this thread, and return
         their firings with the caller's ids (``back``: engine id -> caller's id).
 
@@ -301,12 +309,12 @@ class Engine:
         if not pending:
             raise EngineError("the go fact fired no action")  # impossible: the sentinel does (B3)
         state, message = pending[0], pending[1]  # the state is the session's, unchanged here
-        firings: list[Firing] = []
+        firings: list[Fired] = []
         while message:
             try:
-                rule, frames = parse_message(message, back)
+                rule, columns = parse_message(message, back)
                 if rule != _SENTINEL:
-                    firings += [Firing(rule, frame) for frame in frames]
+                    firings.append(Fired(rule, columns))
                 _dre.update_state(handle, state)
                 message = _dre.complete_and_start_action(handle, state_handle)
             except Exception as exc:  # P5: nothing is swallowed
