@@ -151,6 +151,17 @@ def test_p4_adapter_keeps_colliding_ids_apart():
     assert matches(Engine().run(JOIN, fs)) == {("P", a), ("P", b)}
 
 
+def test_a_definition_changed_in_place_is_registered_anew():
+    """Rulesets are named once per definition object; one changed after a run is not
+    mistaken for the old one."""
+    engine = Engine()
+    definition = json.loads(json.dumps(JOIN))
+    fs = facts()
+    assert matches(engine.run(definition, fs)) == expected_matches(fs)
+    definition["m"]["all"][2]["r"]["$and"][1] = {"activity": "no-such-activity"}
+    assert engine.run(definition, fs) == []
+
+
 def test_p4_duplicate_ids_are_refused():
     fs = facts()
     with pytest.raises(EngineError, match="duplicate"):

@@ -173,7 +173,7 @@ def waiver_notes(bundle: Bundle, p: Period, as_of: dt.date,
     A waiver keeps covering a period due on or before its expiry day after it expired;
     it stops covering only the periods due after that day.
     """
-    candidates = (by_rule or waivers_by_rule(bundle)).get(p.rule, ())
+    candidates = (waivers_by_rule(bundle) if by_rule is None else by_rule).get(p.rule, ())
     return tuple(WaiverNote(w.id, w.expires, as_of > w.expires,
                             as_of <= w.expires or p.due <= w.expires) for w in candidates
                  if (w.entity is None or w.entity == p.entity)

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from compliance import models as m
 from compliance.engine.durable.compile import NEVER, fact_field, fact_value, pattern_fields
 
 if TYPE_CHECKING:
-    from compliance import models as m
     from compliance.engine import StatusQuestion
     from compliance.periods import Period
 
@@ -23,20 +24,23 @@ Fact = dict[str, Any]
 def match_facts(rules: Sequence[m.Rule], periods: Mapping[str, Period], records: Sequence[m.Record],
                 documents: Sequence[m.Document], as_of: dt.date,
                 entities: Mapping[str, Sequence[m.Model]] | None = None) -> list[Fact]:
-    wanted = {r.activity for r in rules if r.activity}
     # A period that has not started cannot count anything: only its status is needed.
     facts = [period_fact(pid, p, as_of) for pid, p in periods.items() if p.start <= as_of]
     # Each record is only ever joined with rules of its own activity (partition.py), so it
     # carries only the fields those rules test: the fewer the fields, the less there is
-    # to encode, parse in the engine and decode again from each firing.
+    # to encode, parse in the engine and decode again from each firing. Records are taken
+    # activity by activity (in their order within each), each with its activity's builder.
     by_activity: dict[str, list[m.Rule]] = {}
     for rule in rules:
         if rule.activity:
             by_activity.setdefault(rule.activity, []).append(rule)
-    readers = {a: record_readers(record_fields(rs)) for a, rs in by_activity.items()}
-    on_records = {a: pattern_fields(c for r in rs for c in r.where) for a, rs in by_activity.items()}
-    facts += [_decide_patterns(record_fact(r, readers[r.activity]), r, on_records[r.activity])
-              for r in records if r.activity in wanted]
+    grouped: dict[str, list[m.Record]] = {a: [] for a in by_activity}
+    for r in records:
+        group = grouped.get(r.activity)
+        if group is not None:
+            group.append(r)
+    for activity, group in grouped.items():
+        facts += map(record_builder(by_activity[activity]), group)
     on_entities = {kind: pattern_fields(c for r in rules if r.constraint and r.constraint.entity == kind
                                         for c in (*r.constraint.applies, *r.constraint.require))
                    for kind in ("document", "staff", "unit", "work_item")}
@@ -90,11 +94,23 @@ def record_readers(fields: tuple[str, ...]) -> tuple[Reader, ...]:
 def _reader(name: str) -> Callable[[Any], Any]:
     if name == "evidence":  # tested for presence only
         return lambda r: None if r.evidence is None else 1
+    if name in _own_fields(m.Record):  # a plain attribute: read it directly
+        get = operator.attrgetter(name)
+        return lambda r: _engine_value(get(r))
     return lambda r: _engine_value(field_value(r, name))
 
 
 def _engine_value(value: Any) -> Any:
     return None if value is None else fact_value(value)
+
+
+def record_builder(rules: Sequence[m.Rule]) -> Callable[[m.Record], Fact]:
+    """How to build the fact of a record of the activity ``rules`` count, decided once."""
+    readers = record_readers(record_fields(rules))
+    patterns = pattern_fields(c for r in rules for c in r.where)
+    if not patterns:
+        return lambda r: record_fact(r, readers)
+    return lambda r: _decide_patterns(record_fact(r, readers), r, patterns)
 
 
 def record_fact(r: m.Record, readers: tuple[Reader, ...]) -> Fact:

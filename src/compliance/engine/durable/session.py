@@ -32,6 +32,7 @@ function ``run(definition, facts) -> firings``:
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import itertools
 import json
@@ -226,13 +227,24 @@ class Engine:
         self._collector = _Collector()
         self._host = _Host(self._collector)
         self._rulesets: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        # Names of definition objects already seen, by identity: the JSON and hash of a
+        # 60-rule definition cost more than its session's facts. The object is kept so its
+        # id cannot pass to another, and a copy, so one changed in place is named anew.
+        self._named: OrderedDict[int, tuple[dict[str, Any], dict[str, Any], str]] = OrderedDict()
         self._sids = itertools.count(1)
 
     # -- rulesets ---------------------------------------------------------------------
 
     def _ruleset(self, definition: dict[str, Any]) -> str:
-        text = json.dumps(definition, sort_keys=True, ensure_ascii=False)
-        name = "rs" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+        seen = self._named.get(id(definition))
+        if seen is not None and seen[0] is definition and seen[1] == definition:
+            name = seen[2]  # the same, unchanged object again (partition caches them)
+        else:
+            text = json.dumps(definition, sort_keys=True, ensure_ascii=False)
+            name = "rs" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+            self._named[id(definition)] = (definition, copy.deepcopy(definition), name)
+            while len(self._named) > _MAX_RULESETS:
+                self._named.popitem(last=False)
         if name in self._rulesets:
             self._rulesets.move_to_end(name)
             return name
