@@ -201,6 +201,7 @@ _Staged = tuple[Period, m.Rule, list[m.Record], dt.date | None, tuple[WaiverNote
 
 
 _BY_DATE_AND_ID = operator.attrgetter("date", "id")
+_DATE = operator.attrgetter("date")
 _ID = operator.attrgetter("id")
 
 
@@ -211,7 +212,9 @@ def _stage(bundle: Bundle, periods: dict[str, Period], matches: Matches, records
     by_rule = waivers_by_rule(bundle)
     for pid, p in periods.items():
         rule = bundle.rules[p.rule]
-        counted = sorted([records[i] for i in matches.records.get(pid, ())], key=_BY_DATE_AND_ID)
+        # By date, then id: ids sorted first, then a stable sort by date (no key tuples).
+        counted = [records[i] for i in sorted(matches.records.get(pid, ()))]
+        counted.sort(key=_DATE)
         notes = waiver_notes(bundle, p, as_of, by_rule)
         met = met_on(rule, counted)
         staged[pid] = (p, rule, counted, met, notes)
