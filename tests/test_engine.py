@@ -117,10 +117,26 @@ def test_p2_no_background_threads_and_all_actions_done_on_return():
 
 
 def test_p3_unhandled_facts_do_not_drop_actions():
+    """A session's facts go to the engine in one batch: facts no rule looks at, before,
+    between and after the others, neither stop the batch nor lose a firing."""
     fs = facts()
     noise = [{"id": f"N{i}", "t": "noise", "x": i} for i in range(50)]
     mixed = list(itertools.chain.from_iterable(zip(fs, noise))) + fs[len(noise):]
-    assert matches(Engine().run(JOIN, mixed)) == expected_matches(fs)
+    ends = [{"id": "first", "t": "noise"}, {"id": "last", "t": "record", "activity": "none", "date": -1}]
+    assert matches(Engine().run(JOIN, [ends[0], *mixed, ends[1]])) == expected_matches(fs)
+
+
+def test_p3_negative_control_durables_batch_raises_on_an_unhandled_fact():
+    """The trap is real in durable's own Python layer: a batch holding a fact no rule looks
+    at raises before any action runs (the adapter checks the C engine's code itself)."""
+    host = QuietHost()
+    fired: list[str] = []
+    host.register_rulesets({"p3raw": {"r": {"all": [{"m": {"t": "record"}}],
+                                            "run": lambda c: fired.append(c.m["id"])}}})
+    with pytest.raises(raw.MessageNotHandledException):
+        host.assert_facts("p3raw", [{"id": "a", "t": "record", "sid": "1"},
+                                    {"id": "n", "t": "noise", "sid": "1"}])
+    assert fired == []
 
 
 def colliding_ids() -> tuple[str, str]:
