@@ -37,6 +37,7 @@ import clips
 from compliance.engine.durable import DurableEngine
 from compliance.engine.durable.compile import compile_match
 from compliance.engine.durable.distinct import run_distinct
+from compliance.engine.durable.facts import RecordFact
 from compliance.engine.durable.session import ALWAYS_TRUE, GO, Fired
 
 _COMPARE = {"$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">="}
@@ -202,10 +203,12 @@ class _Program:
             router.delete()
         self.out = os.path.join(_SCRATCH, f"clips-firings-{os.getpid()}-{id(self)}.clp")
 
-    def run(self, facts: list[dict[str, Any]]) -> list[Fired]:
+    def run(self, facts: list[Any]) -> list[Fired]:
         self.env.reset()
         text = []
         for fact in facts:
+            if isinstance(fact, RecordFact):  # encoded for durable-rules: its fields back
+                fact = fact.fields()
             fields = self.slots.get(fact["t"])
             if fields is None:
                 continue  # no rule looks at this type
@@ -273,7 +276,7 @@ class ClipsEngine(DurableEngine):
     def __init__(self) -> None:
         self._session = ClipsSession()  # type: ignore[assignment]
 
-    def _run_match(self, rules: list, facts: list[dict[str, Any]]) -> list[Fired]:
+    def _run_match(self, rules: list, facts: list[Any]) -> list[Fired]:
         return self._session.run(compile_match(rules), facts)
 
     def _run_classify(self, definition: dict[str, Any], facts: list[dict[str, Any]]) -> list[Fired]:

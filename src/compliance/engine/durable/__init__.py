@@ -30,28 +30,27 @@ if TYPE_CHECKING:
     from compliance.periods import Period
 
 
-def _distinct_records(facts: list[_facts.Fact]) -> tuple[list[_facts.Fact], dict[str, list[str]]]:
+def _distinct_records(facts: list[_facts.Fact | _facts.RecordFact]
+                      ) -> tuple[list[_facts.Fact | _facts.RecordFact], dict[str, list[str]]]:
     """Each distinct record fact once, and the ids of the records it stands for.
 
     Two records whose facts are equal but for the id (same activity, day and every field
     a rule tests: a counter's many cases of one day, say) meet exactly the same periods in
     every rule, so the engine is asked once and its firing stands for all of them. The
     same idea as ``distinct`` for status questions; the differential test covers it."""
-    out: list[_facts.Fact] = []
-    first: dict[tuple[Any, ...], str] = {}
+    out: list[_facts.Fact | _facts.RecordFact] = []
+    first: dict[str, str] = {}
     copies: dict[str, list[str]] = {}
     for fact in facts:
-        if fact["t"] != "record":
+        if type(fact) is not _facts.RecordFact:
             out.append(fact)
             continue
-        items = tuple(fact.items())  # the id comes first (facts.record_fact): skip it
-        shape = items[1:] if items[0][0] == "id" else tuple(kv for kv in items if kv[0] != "id")
-        rep = first.get(shape)
+        rep = first.get(fact.text)  # the whole fact but its id (the text has no id)
         if rep is None:
-            first[shape] = fact["id"]
+            first[fact.text] = fact.id
             out.append(fact)
         else:
-            copies.setdefault(rep, [rep]).append(fact["id"])
+            copies.setdefault(rep, [rep]).append(fact.id)
     return out, copies
 
 
@@ -89,7 +88,7 @@ class DurableEngine:
                        {k: frozenset(v) for k, v in verdicts.items()},
                        {k: frozenset(v) for k, v in published.items()})
 
-    def _run_match(self, rules: list[m.Rule], facts: list[_facts.Fact]) -> list[Fired]:
+    def _run_match(self, rules: list[m.Rule], facts: list[_facts.Fact | _facts.RecordFact]) -> list[Fired]:
         # Bounded rulesets and sessions: no engine limit, cost linear in rules and records.
         return run_match(self._session, rules, facts)
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from compliance import models as m
 from compliance.engine.durable.compile import NEVER, fact_field, fact_value, pattern_fields
+from compliance.engine.durable.session import encode_json
 
 if TYPE_CHECKING:
     from compliance.engine import StatusQuestion
@@ -23,9 +25,10 @@ Fact = dict[str, Any]
 
 def match_facts(rules: Sequence[m.Rule], periods: Mapping[str, Period], records: Sequence[m.Record],
                 documents: Sequence[m.Document], as_of: dt.date,
-                entities: Mapping[str, Sequence[m.Model]] | None = None) -> list[Fact]:
+                entities: Mapping[str, Sequence[m.Model]] | None = None) -> list[Fact | RecordFact]:
     # A period that has not started cannot count anything: only its status is needed.
-    facts = [period_fact(pid, p, as_of) for pid, p in periods.items() if p.start <= as_of]
+    facts: list[Fact | RecordFact] = [period_fact(pid, p, as_of) for pid, p in periods.items()
+                                      if p.start <= as_of]
     # Each record is only ever joined with rules of its own activity (partition.py), so it
     # carries only the fields those rules test: the fewer the fields, the less there is
     # to encode, parse in the engine and decode again from each firing. Records are taken
@@ -104,22 +107,49 @@ def _engine_value(value: Any) -> Any:
     return None if value is None else fact_value(value)
 
 
-def record_builder(rules: Sequence[m.Rule]) -> Callable[[m.Record], Fact]:
-    """How to build the fact of a record of the activity ``rules`` count, decided once."""
-    readers = record_readers(record_fields(rules))
-    patterns = pattern_fields(c for r in rules for c in r.where)
-    if not patterns:
-        return lambda r: record_fact(r, readers)
-    return lambda r: _decide_patterns(record_fact(r, readers), r, patterns)
+class RecordFact(NamedTuple):
+    """A record's fact, encoded once as the engine reads it (a large plan has ~100,000).
+
+    ``text`` is its JSON members but the id and the session id, which the session adds
+    (``"t": "record", "activity": "...", "date": 738900, "period": "s:2023-06"``): building
+    and encoding a dict per record cost more than the engine's own work on it. The other
+    fields are what partitioning and deduplication read. ``fields()`` is the same fact as
+    a dict (tests, the CLIPS peer)."""
+
+    id: str
+    text: str
+    activity: str
+    date: int
+    period: str | None  # the period the record names, tagged as the engine sees it
+
+    def fields(self) -> Fact:
+        return {"id": self.id, **json.loads("{" + self.text + "}")}
 
 
-def record_fact(r: m.Record, readers: tuple[Reader, ...]) -> Fact:
-    fact: Fact = {"id": r.id, "t": "record", "activity": r.activity, "date": r.date.toordinal()}
-    for name, read in readers:
-        value = read(r)
-        if value is not None:
-            fact[name] = value
-    return fact
+def record_builder(rules: Sequence[m.Rule]) -> Callable[[m.Record], RecordFact]:
+    """How to build the fact of a record of the activity ``rules`` count, decided once:
+    the type, activity and date, each field some rule tests (absent values left out, as
+    ``record_readers`` reads them), then one 0/1 field per ``matches`` condition."""
+    activity = str(rules[0].activity)
+    head = f'"t": "record", "activity": {encode_json(activity)}, "date": '
+    readers = tuple((f", {encode_json(key)}: ", read) for key, read in record_readers(record_fields(rules)))
+    patterns = tuple((f", {encode_json(key)}: ", field, re.compile(pattern))
+                     for key, (field, pattern) in pattern_fields(c for r in rules for c in r.where).items())
+    period = _reader("period")
+
+    def build(r: m.Record) -> RecordFact:
+        date = r.date.toordinal()
+        parts = [head, str(date)]
+        for prefix, read in readers:
+            value = read(r)
+            if value is not None:
+                parts.append(prefix + encode_json(value))
+        for prefix, field, compiled in patterns:
+            value = field_value(r, field)
+            parts.append(prefix + ("1" if isinstance(value, str) and compiled.fullmatch(value) else "0"))
+        return RecordFact(r.id, "".join(parts), activity, date, period(r))
+
+    return build
 
 
 def field_value(obj: m.Model, field: str) -> Any:

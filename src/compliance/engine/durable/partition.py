@@ -19,13 +19,15 @@ rule could join them, so the union of the sessions' firings is the single sessio
 
 from __future__ import annotations
 
+import operator
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from compliance import models as m
 from compliance.engine.durable.compile import compile_match
+from compliance.engine.durable.facts import Fact, RecordFact
 from compliance.engine.durable.session import Engine, Fired
 from compliance.errors import EngineError
 
@@ -51,16 +53,15 @@ class _Ruleset:
 _PARTITIONS: OrderedDict[tuple[int, ...], tuple[list[m.Rule], list[_Ruleset]]] = OrderedDict()
 
 
-def run_match(engine: Engine, rules: list[m.Rule], facts: list[dict[str, Any]]) -> list[Fired]:
+def run_match(engine: Engine, rules: list[m.Rule], facts: Sequence[Fact | RecordFact]) -> list[Fired]:
     """The match ruleset of ``rules`` run on ``facts`` in bounded rulesets and sessions."""
-    by_group: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    periods: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_group: dict[str, list[Any]] = defaultdict(list)
+    periods: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
-        kind = fact["t"]
-        if kind == "period":
+        if isinstance(fact, RecordFact):
+            by_group[fact.activity].append(fact)
+        elif fact["t"] == "period":
             periods[fact["rule"]].append(fact)
-        elif kind == "record":
-            by_group[fact["activity"]].append(fact)
         else:  # a document, staff member, unit or work item: what constraints look at
             by_group[_DOCUMENTS].append(fact)
     firings: list[Fired] = []
@@ -138,11 +139,12 @@ def _ruleset(rules: list[m.Rule]) -> _Ruleset:
                     members={g: tuple(ids) for g, ids in sorted(members.items())})
 
 
-def _sessions(ruleset: _Ruleset, by_group: dict[str, list[dict[str, Any]]],
-              periods: dict[str, list[dict[str, Any]]]) -> Iterator[list[dict[str, Any]]]:
+def _sessions(ruleset: _Ruleset, by_group: dict[str, list[Any]],
+              periods: dict[str, list[Fact]]) -> Iterator[list[Any]]:
     """Facts for each session of ``ruleset``: at most ``MAX_RECORDS`` records (groups packed
-    together while they fit, a big group cut by date), each with its candidate periods."""
-    current: list[dict[str, Any]] = []
+    together while they fit, a big group cut by date), each with its candidate periods.
+    The documents' group (constraints) joins no period."""
+    current: list[Any] = []
     count = 0
     for group, rule_ids in ruleset.members.items():
         records = by_group.get(group)
@@ -150,31 +152,30 @@ def _sessions(ruleset: _Ruleset, by_group: dict[str, list[dict[str, Any]]],
             continue  # no record: no obligation of this group can match anything
         mine = [p for rule in rule_ids for p in periods.get(rule, ())]
         # Cut by date, so each chunk's candidate periods are few; one chunk needs no order.
-        ordered = records if len(records) <= MAX_RECORDS else sorted(records, key=_date)
+        dated = group != _DOCUMENTS
+        ordered = records if len(records) <= MAX_RECORDS or not dated else sorted(records, key=_DATE)
         for n, start in enumerate(range(0, len(ordered), MAX_RECORDS)):
             chunk = ordered[start:start + MAX_RECORDS]
             if current and (n > 0 or count + len(chunk) > MAX_RECORDS):
                 yield current  # never two chunks of one group in a session (ids repeat)
                 current, count = [], 0
             current += chunk
-            current += _candidates(mine, chunk)
+            if dated:
+                current += _candidates(mine, chunk)
             count += len(chunk)
     if current:
         yield current
 
 
-def _date(fact: dict[str, Any]) -> int:
-    return fact.get("date", 0)  # documents and entities have none: they come first
+_DATE = operator.attrgetter("date")
 
 
-def _candidates(periods: list[dict[str, Any]], chunk: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _candidates(periods: list[Fact], chunk: list[RecordFact]) -> list[Fact]:
     """The periods a record of ``chunk`` can count for: a record without ``period`` counts
     inside [start, close], one naming a period counts for it from its start on
     (``compile._obligation``). Any superset gives the same firings; this one keeps a
     session's facts proportional to its records."""
-    dates = [f["date"] for f in chunk if "date" in f]
-    if not dates:
-        return []
+    dates = [f.date for f in chunk]
     low, high = min(dates), max(dates)
-    named = {f["period"] for f in chunk if "period" in f}
+    named = {f.period for f in chunk} - {None}
     return [p for p in periods if p["start"] <= high and (p["close"] >= low or p["key"] in named)]
