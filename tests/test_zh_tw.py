@@ -150,6 +150,27 @@ def test_rule_tests_report_in_the_language_asked(workdir):
     assert re.search(r"^\d+ passed, 0 failed$", en.stdout, re.M) and "通過" not in en.stdout
 
 
+def test_failed_rule_tests_name_statuses_in_chinese_with_the_word_to_write(workdir, tmp_path):
+    """A failed case's line reads Chinese: the expected and actual statuses by their labels,
+    each with the word the case file uses, and a missing period in words."""
+    (tmp_path / "c.yaml").write_text("""cases:
+  - name: wrong on purpose
+    as_of: 2023-06-30
+    expect:
+      - {rule: document-quality-quarterly-review, period: 2023-Q1, status: satisfied}
+      - {rule: document-quality-quarterly-review, period: 2023-06, status: violation}
+      - {rule: document-quality-quarterly-review, period: 2023-Q2, status: none}
+""", encoding="utf-8")
+    zh = CliRunner().invoke(main, ["test", str(tmp_path), "--lang", "zh-TW"])
+    assert zh.exit_code == 1
+    assert "預期「已完成」(satisfied)，實際「逾期未辦」(violation)" in zh.stdout
+    assert "預期「逾期未辦」(violation)，實際「無此期間」" in zh.stdout
+    assert "預期「無此期間」(none)，實際「即將到期」(reminder)" in zh.stdout
+    assert not re.search(r"expected|got|no such", zh.stdout)
+    en = CliRunner().invoke(main, ["test", str(tmp_path), "--lang", "en"])
+    assert "expected satisfied, got violation" in en.stdout and "got no such period" in en.stdout
+
+
 EXAMPLE = ROOT / "examples/plan-113"
 EXAMPLE_DATA = ["--rules", str(EXAMPLE / "rules"), "--plan", str(EXAMPLE / "plan_data")]
 

@@ -629,14 +629,15 @@ def test_rules(cases_dir: Path | None, rules_dir: Path, plan_dir: Path, lang: st
     report = run_cases(bundle, cases_dir or rules_dir / "tests")
     # Case names are the rule author's own words and are shown as written.
     zh = (lang or default_lang()) == "zh-TW"
-    w = ({"pass": "通過", "fail": "未通過", "detail": "：預期 {e}，實際 {a}", "none": "無此期間",
+    w = ({"pass": "通過", "fail": "未通過", "detail": "：預期{e}，實際{a}", "none": "無此期間",
           "uncovered": "沒有案例的規則（{n}）：{ids}", "total": "{p} 項通過，{f} 項未通過"} if zh else
          {"pass": "PASS", "fail": "FAIL", "detail": ": expected {e}, got {a}", "none": "no such period",
           "uncovered": "rules no case exercises ({n}): {ids}", "total": "{p} passed, {f} failed"})
     for o in report.outcomes:
         mark = w["pass"] if o.passed else w["fail"]
         entity = f" [{o.expect.entity}]" if o.expect.entity else ""
-        detail = "" if o.passed else w["detail"].format(e=o.expect.status, a=o.actual or w["none"])
+        detail = "" if o.passed else w["detail"].format(e=_case_status(o.expect.status, zh, w["none"]),
+                                                         a=_case_status(o.actual, zh, w["none"]))
         click.echo(f"{mark} {o.location} {o.case} — {o.expect.rule} {o.expect.period}{entity}{detail}")
     if report.uncovered:
         click.echo(w["uncovered"].format(n=len(report.uncovered), ids=", ".join(report.uncovered)))
@@ -644,6 +645,20 @@ def test_rules(cases_dir: Path | None, rules_dir: Path, plan_dir: Path, lang: st
     click.echo(w["total"].format(p=len(report.outcomes) - failed, f=failed))
     if failed:
         sys.exit(1)
+
+
+def _case_status(status: str | None, zh: bool, none: str) -> str:
+    """A status in a rule test's result line. In Chinese, its label and the word the case
+    file uses, 「逾期未辦」(violation), so the author sees what to write; ``None`` is an
+    actual result with no such period."""
+    if status is None:
+        return f"「{none}」" if zh else none
+    if not zh:
+        return status
+    from compliance.report._messages import STATUS
+
+    label = none if status == "none" else STATUS["zh-TW"].get(status, status)
+    return f"「{label}」({status})"
 
 
 @main.command()
