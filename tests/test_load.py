@@ -98,3 +98,24 @@ def test_file_models_have_no_checks_of_their_own():
         assert not decorators.model_validators and not decorators.field_validators, model
         for name, info in model.model_fields.items():
             assert not info.metadata, f"{model.__name__}.{name} has constraints load.py would skip"
+
+
+def test_error_messages_say_what_a_text_must_look_like_not_its_regex():
+    """The spreadsheet import places pydantic's errors itself (``error_messages``): a bad id,
+    staff number or period reads as what to write, one message for a union's kinds."""
+    from pydantic import ValidationError
+
+    from compliance import models as m
+    from compliance.i18n import translate
+    from compliance.load import error_messages
+
+    with pytest.raises(ValidationError) as caught:
+        m.Record.model_validate({"id": "Bad_Id", "activity": "a", "date": "2023-03-10",
+                                 "staff": "s1", "period": "Q1-2023"})
+    got = dict(error_messages(caught.value))
+    assert got[("id",)] == "'Bad_Id' is not an id like 'unit-admin' (lower-case letters and digits joined by '-')"
+    assert got[("staff",)].startswith("'s1' is not a staff number like 'A01'")
+    period = got[("period",)]
+    assert period.startswith("'Q1-2023' is not a period key (`2023` / ") and " or an id like" in period
+    assert not any("pattern" in message or "^" in message for message in got.values())
+    assert translate(period, "zh-TW").startswith("'Q1-2023' 不是期間代碼（`2023`、")

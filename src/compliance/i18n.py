@@ -202,6 +202,9 @@ CATALOGUE: dict[str, str] = {
     "Input should be less than or equal to {n}": "應小於或等於 {n}",
     "Input should be greater than {n}": "應大於 {n}",
     "String should match pattern {pattern}": "文字須符合格式 {pattern}",
+    "{value} is not {what}": "{value} 不是{what}",
+    "{value} is not {what} or {what2}": "{value} 不是{what}，也不是{what2}",
+    "{value} is not {what}, {what2} or {what3}": "{value} 不是{what}、{what2}，也不是{what3}",
     "String should have at least {n} character": "文字至少需 {n} 個字元",
     "String should have at least {n} characters": "文字至少需 {n} 個字元",
     "String should have at most {n} characters": "文字至多 {n} 個字元",
@@ -331,8 +334,15 @@ _WORDS = {
     "text": "文字", "yes/no": "是非值（`true`/`false`）",
     "FIFO": "具名管道（`FIFO`）", "device": "裝置檔", "directory": "資料夾", "socket": "通訊端",
     "special file": "特殊檔案",
+    "an id like 'unit-admin' (lower-case letters and digits joined by '-')":
+        "代碼，例如 'unit-admin'（小寫英文字母與數字，以 '-' 連接）",
+    "a staff number like 'A01' (a capital letter and 2 to 4 digits)":
+        "員工編號，例如 'A01'（一個大寫英文字母加 2 至 4 位數字）",
+    "a period key (`2023` / `2023-H1` / `2023-Q2` / `2023-06` / `2023-W20` / `2023-06-30`)":
+        "期間代碼（`2023`、`2023-H1`、`2023-Q2`、`2023-06`、`2023-W20` 或 `2023-06-30`）",
+    "a SHA-256 digest (64 hexadecimal digits)": "SHA-256 雜湊值（64 個十六進位數字）",
 }
-_TRANSLATED_SLOTS = {"kind", "what", "type", "type2"}
+_TRANSLATED_SLOTS = {"kind", "what", "what2", "what3", "type", "type2"}
 _NESTED_SLOTS = {"detail", "context"}  # translated through the catalogue themselves
 
 

@@ -57,13 +57,75 @@ def _validate(model: type[BaseModel], data: Any, source: SourceMap) -> tuple[Any
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        return None, [_problem(model, err, source) for err in exc.errors()]
+        return None, problems_of(model, exc, source)
+
+
+def problems_of(model: type[BaseModel], exc: ValidationError, source: SourceMap, prefix: PathKey = (),
+                root: type[BaseModel] | None = None) -> list[Problem]:
+    """pydantic's errors as problems at their lines: a misspelt key once, the branches of a
+    union of kinds of text (a period key, an id, a staff number) as one problem."""
+    errors = [{**err, "loc": prefix + tuple(err["loc"])}
+              for err in _unions_once(_typos_once(exc.errors()))]
+    return [_problem(root or model, err, source) for err in errors]
+
+
+# What a clerk is told a text must look like, instead of the regular expression.
+_SHAPES = {
+    m.ID_PATTERN: "an id like 'unit-admin' (lower-case letters and digits joined by '-')",
+    m.STAFF_ID_PATTERN: "a staff number like 'A01' (a capital letter and 2 to 4 digits)",
+    m.PERIOD_KEY_PATTERN: "a period key (`2023` / `2023-H1` / `2023-Q2` / `2023-06` / `2023-W20` / `2023-06-30`)",
+    m.SHA256_PATTERN: "a SHA-256 digest (64 hexadecimal digits)",
+}
+_BRANCH = "constrained-str"  # pydantic's name for a constrained text in a union's error path
+
+
+def _unions_once(errors: list[Any]) -> list[Any]:
+    """A value that is none of a union's kinds of text gives pydantic one error per kind, each
+    under the branch name ``constrained-str``; they become one error at the field itself,
+    naming every kind ("'x' is not a period key: ..., or an id like ...")."""
+    out: list[Any] = []
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for err in errors:
+        loc = tuple(err["loc"])
+        if not (loc and loc[-1] == _BRANCH and err["type"] == "string_pattern_mismatch"):
+            out.append(err)
+            continue
+        first = merged.get(loc[:-1])
+        if first is None:
+            first = merged[loc[:-1]] = {**err, "loc": loc[:-1], "patterns": []}
+            out.append(first)
+        first["patterns"].append(err["ctx"]["pattern"])
+    return out
+
+
+def _shape_message(value: Any, patterns: list[str]) -> str | None:
+    """"'x' is not <kind>" when every pattern is one of the known kinds of text."""
+    shapes = [_SHAPES.get(p) for p in dict.fromkeys(patterns)]
+    if not shapes or None in shapes:
+        return None
+    *head, last = shapes
+    kinds = f"{', '.join(head)} or {last}" if head else str(last)  # type: ignore[arg-type]
+    return f"{value!r} is not {kinds}"
+
+
+def error_messages(exc: ValidationError) -> list[tuple[PathKey, str]]:
+    """(path, message) of each of pydantic's errors, worded as ``_problem`` words them:
+    for callers that place problems themselves (a spreadsheet's rows)."""
+    return [(tuple(err["loc"]), _message(err)) for err in _unions_once(exc.errors())]
+
+
+def _message(err: ErrorDetails | dict[str, Any]) -> str:
+    message = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "string_pattern_mismatch":
+        patterns: list[str] = err.get("patterns") or [(err.get("ctx") or {}).get("pattern", "")]  # type: ignore[assignment]
+        message = _shape_message(err.get("input"), patterns) or message
+    return message
 
 
 def _problem(model: type[BaseModel], err: ErrorDetails | dict[str, Any], source: SourceMap) -> Problem:
     loc = tuple(err["loc"])
     kind = err["type"]
-    message = err["msg"].removeprefix("Value error, ")
+    message = _message(err)
     if kind == "extra_forbidden":
         message = f"unknown key {loc[-1]!r}" + _did_you_mean(model, loc)
         return source.problem(loc, message, key=True)
@@ -201,8 +263,7 @@ def _validate_at(model: type[BaseModel], data: Any, source: SourceMap, prefix: P
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        errors = [{**err, "loc": prefix + tuple(err["loc"])} for err in _typos_once(exc.errors())]
-        return None, [_problem(root or model, err, source) for err in errors]
+        return None, problems_of(model, exc, source, prefix, root)
 
 
 def _typos_once(errors: list[Any]) -> list[Any]:

@@ -26,11 +26,15 @@ from compliance.dates import parse_date
 from compliance.schedule_words import schedule_word_missing
 
 Date = Annotated[dt.date, BeforeValidator(parse_date)]
-Id = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
-StaffId = Annotated[str, Field(pattern=r"^[A-Z][0-9]{2,4}$")]
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+STAFF_ID_PATTERN = r"^[A-Z][0-9]{2,4}$"
+PERIOD_KEY_PATTERN = r"^\d{4}(-(H[12]|Q[1-4]|W\d{2}|\d{2}|\d{2}-\d{2}))?$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
+StaffId = Annotated[str, Field(pattern=STAFF_ID_PATTERN)]
 NonEmpty = Annotated[str, Field(min_length=1)]
 PeriodKey = Annotated[str, Field(
-    pattern=r"^\d{4}(-(H[12]|Q[1-4]|W\d{2}|\d{2}|\d{2}-\d{2}))?$",
+    pattern=PERIOD_KEY_PATTERN,
     description="A period key: 2023, 2023-H1, 2023-Q2, 2023-06, 2023-W20, 2023-06-30 or 2023-01-15")]
 
 Every = Literal["year", "half-year", "quarter", "month", "week", "workday"]
@@ -574,7 +578,7 @@ class Plan(Model):
     start: Date | None = None
     end: Date | None = None
     source_text: str | None = Field(default=None, description="Plan text file, for quote checks")
-    source_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = Field(
+    source_sha256: Annotated[str, Field(pattern=SHA256_PATTERN)] | None = Field(
         default=None, description="SHA-256 of the plan text file as adopted: a changed copy is refused")
     note: str | None = None
 

@@ -64,7 +64,7 @@ class Mapping(BaseModel):
 def load_mapping(path: Path, lang: str = "en") -> Mapping:
     """Read a mapping file; every problem at its line and column."""
     from compliance._yaml import read_yaml
-    from compliance.load import _problem
+    from compliance.load import problems_of
 
     data, source, problems = read_yaml(path)
     if data is None or problems:
@@ -72,7 +72,7 @@ def load_mapping(path: Path, lang: str = "en") -> Mapping:
     try:
         mapping = Mapping.model_validate(data)
     except ValidationError as exc:
-        raise InputError([_problem(Mapping, e, source) for e in exc.errors()]) from None
+        raise InputError(problems_of(Mapping, exc, source)) from None
     bad: list[Problem] = []
     for header, target in mapping.columns.items():
         if target is not None and target not in FIELDS:

@@ -170,7 +170,11 @@ class _RowReader:
         try:
             return m.Record.model_validate(data)
         except ValidationError as exc:
-            detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            from compliance.i18n import translate
+            from compliance.load import error_messages
+
+            detail = ("；" if self.lang == "zh-TW" else "; ").join(
+                f"{'.'.join(map(str, loc))}: {translate(message, self.lang)}" for loc, message in error_messages(exc))
             self.fail("id", "invalid_record", error=detail)
             return None
 
