@@ -357,5 +357,5 @@ def test_a_bad_mapping_file_is_reported_in_chinese_too(workdir):
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         "map.yaml:2:8: columns.查核日: 不明的欄位「when」；可用：id, date, activity, unit, staff, hours, "
-        "period, doc_no, file, url, link, note 或 null",
+        "period, case, doc_no, file, url, link, note, values.<id> 或 null",
         "共 1 個問題；未寫入任何檔案。"]

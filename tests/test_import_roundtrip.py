@@ -162,3 +162,67 @@ def test_export_neutralises_tabs_and_carriage_returns():
 
     assert _csv_cell("\tcmd") == "'\tcmd" and _csv_cell("\rcmd") == "'\rcmd"
     assert _dangerous("\tx") and _dangerous("\rx") and not _dangerous("a=b") and not _dangerous(3)
+
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples/plan-113"
+
+
+@pytest.fixture
+def plan113(tmp_path, monkeypatch):
+    """A copy of the ROC-113 example plan (it tracks cases and declares 抽查件數)."""
+    import shutil
+
+    shutil.copytree(EXAMPLE / "rules", tmp_path / "rules")
+    shutil.copytree(EXAMPLE / "plan_data", tmp_path / "plan_data")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods", "csv"])
+def test_cases_and_declared_numbers_export_and_import_without_loss(plan113, fmt):
+    """Issue 14's record fields in the sheet: a 案件 column when a rule tracks cases, a column
+    per declared number (by its title), and both read back as they were written."""
+    bundle = load_bundle(Path("rules"), Path("plan_data"))
+    assert any(r.case for r in bundle.records.values()) and any(r.values for r in bundle.records.values())
+    run("export", "records", "--format", fmt, "--lang", "zh-TW", "-o", f"out.{fmt}")
+    if fmt == "xlsx":
+        headers = [c.value for c in openpyxl.load_workbook("out.xlsx")["工作紀錄"][1]]
+        assert headers[headers.index("對應期間") + 1] == "案件" and headers[-1] == "抽查件數"
+    before = {p: p.read_bytes() for p in Path("plan_data").glob("*.yaml")}
+    total = len([r for r in bundle.records if not r.startswith("meeting:")])
+    result = run("import", f"out.{fmt}", "--lang", "en")
+    assert f"{total} rows read, 0 records added, {total} unchanged, 0 conflicts" in result.stdout
+    assert before == {p: p.read_bytes() for p in Path("plan_data").glob("*.yaml")}
+
+
+def test_a_filled_template_adds_case_follow_ups_and_counts(plan113):
+    run("template", "--format", "xlsx", "--lang", "zh-TW", "-o", "t.xlsx")
+    headers = [c.value for c in openpyxl.load_workbook("t.xlsx")["工作紀錄"][1]]
+    assert "案件" in headers and "抽查件數" in headers
+    row = dict.fromkeys(headers)
+    follow_up = {**row, "日期": "113/03/15", "工作項目": "complaint-tracking", "課室": "admin",
+                 "案件": "complaint-1"}
+    audit = {**row, "日期": "113/03/20", "工作項目": "case-audit", "課室": "registration", "抽查件數": 15}
+    fill(Path("t.xlsx"), [list(follow_up.values()), list(audit.values())], Path("filled.xlsx"))
+    run("import", "filled.xlsx", "--lang", "en")
+    records = load_bundle(Path("rules"), Path("plan_data")).records
+    assert records["complaint-tracking-2024-03-15-admin-complaint-1"].case == "complaint-1"
+    assert records["case-audit-2024-03-20-registration"].values == {"cases": 15}
+
+
+def test_a_bad_count_is_a_problem_at_its_cell_named_by_its_title(plan113):
+    Path("log.csv").write_text("日期,工作項目,課室,抽查件數\n113/03/20,case-audit,registration,很多\n",
+                               encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", "log.csv", "--lang", "zh-TW"])
+    assert result.exit_code == 2
+    assert "log.csv:D2: 抽查件數: 「很多」不是 0 到 1,000,000 之間的數字" in result.stderr
+
+
+def test_a_changed_count_is_a_conflict_that_names_the_field(plan113):
+    """A row whose declared number differs from the plan's record is a conflict (named,
+    never written over), like any other field."""
+    Path("log.csv").write_text("編號,日期,工作項目,課室,抽查件數\n"
+                               "case-audit-2024-01,113/01/23,case-audit,registration,13\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", "log.csv", "--lang", "zh-TW"])
+    assert result.exit_code == 2
+    assert "內容不同（抽查件數「12」→「13」）" in result.stderr

@@ -741,7 +741,7 @@ def import_records(files: tuple[Path, ...], rules_dir: Path, plan_dir: Path, int
     """Add records from the office's spreadsheets (.xlsx, .ods, .csv) to the plan.
 
     Columns are found by their headers (日期, 工作項目, 課室, 承辦人, 文號, 附件, 連結, 備註,
-    對應期間, 編號, or English). Every problem is reported at its cell and nothing is
+    對應期間, 編號, 案件, a declared number's title, or English). Every problem is reported at its cell and nothing is
     written (exit 2); importing the same file again adds nothing; a row that changed since
     it was imported is reported as a conflict, never written over.
 

@@ -20,6 +20,8 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "url": ("連結", "url"),
     "link": ("附件/連結", "file/url"),
     "note": ("備註", "note"),
+    "case": ("案件", "case"),
+    "values": ("數值", "values"),
 }
 
 _MESSAGES: dict[str, tuple[str, str]] = {
@@ -102,6 +104,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                  "overwritten: correct the spreadsheet or the YAML")),
     "change": ("{field}「{old}」→「{new}」", "{field} {old!r} -> {new!r}"),
     "invalid_record": ("記錄不合格式：{error}", "not a valid record: {error}"),
+    "bad_number": ("「{value}」不是 0 到 1,000,000 之間的數字", "{value!r} is not a number from 0 to 1,000,000"),
+    "mapping_number": ("計畫資料沒有宣告數值欄位「{field}」；已宣告：{known}",
+                       "the plan data declares no number {field!r}; declared: {known}"),
     # what names mean
     "what_activity": ("工作項目", "activity"),
     "what_unit": ("課室", "unit"),
@@ -137,5 +142,9 @@ def say(lang: str, key: str, **params: Any) -> str:
 
 
 def label(lang: str, field: str) -> str:
+    """A field's column label; a declared number (values.<id>) by its id when its title is
+    not at hand (``layout.column_label`` has it)."""
+    if field not in FIELD_LABELS:
+        return field.removeprefix("values.")
     zh, en = FIELD_LABELS[field]
     return zh if lang == "zh-TW" else en

@@ -18,8 +18,11 @@ from compliance.intake._messages import label, say
 from compliance.intake.cells import CellProblem, Place, a1
 from compliance.intake.read import Sheet
 
-FIELDS = ("id", "date", "activity", "unit", "staff", "hours", "period", "doc_no", "file", "url", "link",
-          "note")
+FIELDS = ("id", "date", "activity", "unit", "staff", "hours", "period", "case", "doc_no", "file", "url",
+          "link", "note")
+NUMBER = "values."  # a number the plan declares, by its id: values.cases
+_NUMBER_FIELD = re.compile(r"^values\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+_KNOWN_FIELDS = ", ".join((*FIELDS, "values.<id>"))  # as a mapping file may name them
 FieldName = str
 
 _HEADERS: dict[str, tuple[str, ...]] = {
@@ -30,6 +33,7 @@ _HEADERS: dict[str, tuple[str, ...]] = {
     "staff": ("承辦人", "承辦人員", "staff"),
     "hours": ("時數", "hours"),
     "period": ("對應期間", "期間", "period"),
+    "case": ("案件", "案件編號", "case", "case id"),
     "doc_no": ("文號", "發文字號", "doc_no", "document number"),
     "file": ("附件", "檔案", "file"),
     "url": ("連結", "網址", "url"),
@@ -75,13 +79,13 @@ def load_mapping(path: Path, lang: str = "en") -> Mapping:
         raise InputError(problems_of(Mapping, exc, source)) from None
     bad: list[Problem] = []
     for header, target in mapping.columns.items():
-        if target is not None and target not in FIELDS:
+        if target is not None and target not in FIELDS and not _NUMBER_FIELD.match(target):
             bad.append(source.problem(("columns", header), say(lang, "mapping_field", field=target,
-                                                                 known=", ".join(FIELDS))))
+                                                                 known=_KNOWN_FIELDS)))
     for name in mapping.defaults:
-        if name not in FIELDS:
+        if name not in FIELDS and not _NUMBER_FIELD.match(name):
             bad.append(source.problem(("defaults", name), say(lang, "mapping_field", field=name,
-                                                              known=", ".join(FIELDS)), key=True))
+                                                              known=_KNOWN_FIELDS), key=True))
     if bad:
         raise InputError(bad)
     return mapping
@@ -95,26 +99,32 @@ class Columns:
     problems: list[CellProblem] = field(default_factory=list)
 
 
-def find_columns(sheet: Sheet, mapping: Mapping, lang: str) -> Columns | None:
-    """The header row and its columns; None when the sheet has no header row."""
+def find_columns(sheet: Sheet, mapping: Mapping, lang: str,
+                 numbers: dict[str, tuple[str, ...]] | None = None) -> Columns | None:
+    """The header row and its columns; None when the sheet has no header row. ``numbers``:
+    the numbers the plan declares, id -> the names a header may give it (id, titles)."""
     known = dict(_KNOWN)
+    for ident, names in (numbers or {}).items():
+        for name in (ident, *names):
+            known.setdefault(normalise_header(name), f"{NUMBER}{ident}")  # the fixed headers win
     known.update({normalise_header(h): f for h, f in mapping.columns.items() if f})
     ignore = {normalise_header(h) for h, f in mapping.columns.items() if f is None}
     candidates = [r for r in sheet.rows if mapping.header_row in (None, r[0])][:HEADER_SCAN_ROWS]
     found = [(number, values, {known.get(normalise_header(v)) for v in values if isinstance(v, str)} - {None})
              for number, values in candidates]
+    declared = set(numbers or ())
     for number, values, fields in found:
         if "date" in fields and ("activity" in fields or "activity" in mapping.defaults):
-            return _columns(sheet, number, values, known, ignore, mapping, lang)
+            return _columns(sheet, number, values, known, ignore, mapping, lang, declared)
     # A row naming several fields is a header that lacks a required one: say which.
     for number, values, fields in found:
         if len(fields) >= 2:
-            return _columns(sheet, number, values, known, ignore, mapping, lang)
+            return _columns(sheet, number, values, known, ignore, mapping, lang, declared)
     return None
 
 
 def _columns(sheet: Sheet, number: int, values: list[Any], known: dict[str, str], ignore: set[str],
-             mapping: Mapping, lang: str) -> Columns:
+             mapping: Mapping, lang: str, declared: set[str]) -> Columns:
     cols = Columns(number)
     place = sheet.place
     for col, value in enumerate(values, start=1):
@@ -124,6 +134,11 @@ def _columns(sheet: Sheet, number: int, values: list[Any], known: dict[str, str]
             continue
         if target is None:
             cols.ignored.append(str(value).strip())
+        elif target.startswith(NUMBER) and target.removeprefix(NUMBER) not in declared:
+            # a mapping file naming a number this plan does not declare
+            cols.problems.append(place.problem(number, col, str(value).strip(), say(
+                lang, "mapping_number", field=target.removeprefix(NUMBER),
+                known=", ".join(sorted(declared)) or "-")))
         elif target in cols.at:
             first = place.cell(number, cols.at[target])
             cols.problems.append(place.problem(number, col, label(lang, target),

@@ -14,7 +14,7 @@ def export_records(bundle: Any, fmt: str, lang: str) -> bytes:
                      key=lambda r: (r.date, r.id))
     with_lists = fmt != "csv"
     sheet = layout.Sheet(
-        name=layout.sheet_name(lang), headers=layout.headers(lang),
+        name=layout.sheet_name(lang), headers=layout.headers(lang, bundle), columns=layout.columns(bundle),
         rows=[layout.record_row(r, bundle, lang) for r in records],
         lists=layout.choices(bundle, lang) if with_lists else {},
         lists_name="清單" if lang == "zh-TW" else "Lists",

@@ -96,7 +96,7 @@ def _import_file(request: Request, file: Path, names: Names, report: Report) -> 
         return
     report.notes.extend(f"{shown}: {say(lang, key, **params)}" for key, params in book.notes)
     for sheet in _chosen(request, book, report):
-        columns = find_columns(sheet, request.mapping, lang)
+        columns = find_columns(sheet, request.mapping, lang, names.numbers)
         if sheet.hidden and request.sheet is None:
             # A hidden sheet of records is no more imported silently than a hidden row;
             # any other hidden sheet (lists, workings) is none of our business.

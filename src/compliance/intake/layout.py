@@ -14,6 +14,7 @@ COLUMNS: tuple[tuple[str, int], ...] = (
     ("id", 26), ("date", 12), ("activity", 30), ("unit", 14), ("staff", 8), ("hours", 6),
     ("period", 10), ("doc_no", 26), ("file", 24), ("url", 24), ("note", 40),
 )
+NUMBER = "values."  # a column of a number the plan declares: values.<id>
 LISTED = ("activity", "unit", "staff")  # columns with a drop-down list
 ROWS_PREPARED = 1000  # rows given drop-down lists in a template
 
@@ -30,10 +31,30 @@ class Sheet:
     instructions_name: str
     instructions: list[str]
     lang: str = "zh-TW"  # of the document's text, declared in an ods
+    columns: tuple[tuple[str, int], ...] = COLUMNS
 
 
-def headers(lang: str) -> list[str]:
-    return [label(lang, f) for f, _ in COLUMNS]
+def columns(bundle: Any) -> tuple[tuple[str, int], ...]:
+    """The sheet's columns for this plan: the fixed ones, then a case column when a rule
+    tracks cases, and one column per number the plan declares (record_fields)."""
+    out = list(COLUMNS)
+    if any(r.schedule.kind == "case" for r in bundle.rules.values()):
+        out.insert(out.index(("period", 10)) + 1, ("case", 16))
+    out += [(f"{NUMBER}{ident}", 10) for ident in bundle.record_fields]
+    return tuple(out)
+
+
+def headers(lang: str, bundle: Any = None) -> list[str]:
+    """Each column's header; a declared number's is its title in ``lang``."""
+    cols = columns(bundle) if bundle is not None else COLUMNS
+    return [column_label(lang, f, bundle) for f, _ in cols]
+
+
+def column_label(lang: str, name: str, bundle: Any = None) -> str:
+    if name.startswith(NUMBER):
+        declared = bundle.record_fields.get(name.removeprefix(NUMBER)) if bundle is not None else None
+        return declared.title.get(lang) if declared else name.removeprefix(NUMBER)
+    return label(lang, name)
 
 
 def sheet_name(lang: str) -> str:
@@ -66,6 +87,8 @@ def record_row(record: m.Record, bundle: Any, lang: str) -> list[Any]:
         "file": evidence.file if evidence else None,
         "url": evidence.url if evidence else None,
         "note": record.note,
+        "case": record.case,
     }
-    return [values[f] for f, _ in COLUMNS]
+    values.update({f"{NUMBER}{k}": v for k, v in (record.values or {}).items()})
+    return [values.get(f) for f, _ in columns(bundle)]
 

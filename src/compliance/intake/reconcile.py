@@ -12,6 +12,7 @@ from typing import Any
 from compliance import models as m
 from compliance.intake._messages import label, say
 from compliance.intake.cells import CellProblem, Place
+from compliance.intake.layout import NUMBER, column_label
 from compliance.intake.rows import Row
 
 
@@ -47,18 +48,20 @@ def reconcile(rows: list[Row], bundle: Any, lang: str) -> Outcome:
         elif _same(known, row.record):
             out.unchanged.append(row)
         else:
-            changes = "、".join(_change(f, old, new, lang) for f, old, new in differing(known, row.record))
+            changes = "、".join(_change(f, old, new, lang, bundle) for f, old, new in differing(known, row.record))
             out.conflicts.append(place.problem(row.number, 0, label(lang, "id"), say(
                 lang, "conflict", id=rid, where=_origin(bundle, rid), fields=changes)))
     return out
 
 
-def _change(field: str, old: Any, new: Any, lang: str) -> str:
+def _change(field: str, old: Any, new: Any, lang: str, bundle: Any) -> str:
     """備註「初次」→「改過」: what the plan has, then what the sheet says."""
-    return say(lang, "change", field=label(lang, field), old=_short(old), new=_short(new))
+    return say(lang, "change", field=column_label(lang, field, bundle), old=_short(old), new=_short(new))
 
 
 def _short(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     text = "" if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value)
     return text if len(text) <= 30 else text[:29] + "…"
 
@@ -68,9 +71,12 @@ def _same(a: m.Record, b: m.Record) -> bool:
 
 
 def differing(a: m.Record, b: m.Record) -> list[tuple[str, Any, Any]]:
-    """(field, value in a, value in b) where they differ, evidence split into its parts."""
+    """(field, value in a, value in b) where they differ, evidence split into its parts and
+    declared numbers into one each (values.cases)."""
     out = [(f, getattr(a, f), getattr(b, f)) for f in m.Record.model_fields
-           if f != "evidence" and getattr(a, f) != getattr(b, f)]
+           if f not in ("evidence", "values") and getattr(a, f) != getattr(b, f)]
+    va, vb = a.values or {}, b.values or {}
+    out += [(f"{NUMBER}{k}", va.get(k), vb.get(k)) for k in sorted(va.keys() | vb.keys()) if va.get(k) != vb.get(k)]
     ea, eb = a.evidence or m.Evidence.model_construct(), b.evidence or m.Evidence.model_construct()
     out += [(f, getattr(ea, f, None), getattr(eb, f, None)) for f in ("doc_no", "file", "url")
             if getattr(ea, f, None) != getattr(eb, f, None)]

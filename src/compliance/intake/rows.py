@@ -17,7 +17,7 @@ from compliance import models as m
 from compliance.dates import DateFormatError, parse_date
 from compliance.intake._messages import label, say
 from compliance.intake.cells import CellProblem, Place, a1
-from compliance.intake.columns import Columns, Mapping
+from compliance.intake.columns import NUMBER, Columns, Mapping
 from compliance.intake.read import Sheet
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -59,6 +59,9 @@ class Names:
         self.activity = _index((a.id, (a.title.zh_TW, a.title.en)) for a in bundle.activities.values())
         self.unit = _index((u.id, (u.name.zh_TW, u.name.en)) for u in bundle.units.values())
         self.staff = _index((s.id, ()) for s in bundle.staff.values())
+        # Numbers the plan declares (record_fields): the names their column may have.
+        self.numbers: dict[str, tuple[str, ...]] = {
+            f.id: (f.title.zh_TW, f.title.en) for f in bundle.record_fields.values()}
         # Suggestions come from every name in either language: a clerk may type Chinese
         # while reading the English report, or the reverse.
         self.shown = {
@@ -147,8 +150,13 @@ class _RowReader:
 
     def fail(self, name: str, key: str, **params: Any) -> None:
         col = self.columns.at.get(name, 0)
-        self.problems.append(self.sheet.place.problem(self.number, col, label(self.lang, name),
+        self.problems.append(self.sheet.place.problem(self.number, col, self.label(name),
                                                       say(self.lang, key, **params)))
+
+    def label(self, name: str) -> str:
+        """The column's name as the reader knows it; a declared number by its title."""
+        titles = self.names.numbers.get(name.removeprefix(NUMBER)) if name.startswith(NUMBER) else None
+        return (titles[0] if self.lang == "zh-TW" else titles[1]) if titles else label(self.lang, name)
 
     def record(self) -> m.Record | None:
         data: dict[str, Any] = {}
@@ -156,6 +164,12 @@ class _RowReader:
             value = read(self, name)
             if value is not None:
                 data[name] = value
+        numbers = {}
+        for name in (*self.columns.at, *(d for d in self.defaults if d not in self.columns.at)):
+            if name.startswith(NUMBER) and (number := self.read_number(name)) is not None:
+                numbers[name.removeprefix(NUMBER)] = number
+        if numbers:
+            data["values"] = numbers
         link = data.pop("link", None)
         if link is not None:
             # One "附件/連結" column: an address is a url, anything else a file path. Both
@@ -224,6 +238,20 @@ class _RowReader:
             return None
         return hours
 
+    def read_number(self, name: str) -> float | None:
+        """A number the plan declares (values: {cases: 12}): 0 to 1,000,000, as the models allow."""
+        value = self.cell(name)
+        if value is None:
+            return None
+        try:
+            number = float(value) if not isinstance(value, bool) else -1.0
+        except (TypeError, ValueError):
+            number = -1.0
+        if not 0 <= number <= 1_000_000:
+            self.fail(name, "bad_number", value=_text(value))
+            return None
+        return int(number) if number.is_integer() else number
+
     def read_period(self, name: str) -> str | None:
         value = self.cell(name)
         if value is None:
@@ -246,6 +274,7 @@ _READERS: dict[str, Callable[[_RowReader, str], Any]] = {
     "staff": _RowReader.read_named,
     "hours": _RowReader.read_hours,
     "period": _RowReader.read_period,
+    "case": _RowReader.read_id,  # the id of the record that opened the case
     "link": _RowReader.read_text,
     "doc_no": _RowReader.read_text,
     "file": _RowReader.read_text,
@@ -313,11 +342,12 @@ def _real_month(key: str) -> bool:
 
 
 def derived_id(data: dict[str, Any]) -> str:
-    """A row's id from what it records (activity, date, unit, staff): the same row imported
-    twice gets the same id, so it is found again instead of added again."""
+    """A row's id from what it records (activity, date, unit, staff, case): the same row
+    imported twice gets the same id, so it is found again instead of added again; two cases
+    followed up on one day by one person are two records."""
     day = data.get("date")
     parts = [data.get("activity") or "record", day.isoformat() if isinstance(day, dt.date) else "undated"]
-    parts += [str(data[k]).lower() for k in ("unit", "staff") if data.get(k)]
+    parts += [str(data[k]).lower() for k in ("unit", "staff", "case") if data.get(k)]
     ident = "-".join(parts)
     if len(ident) > 80:
         digest = hashlib.sha1(ident.encode()).hexdigest()[:8]

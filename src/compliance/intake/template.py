@@ -24,6 +24,7 @@ def instructions(bundle: Any, lang: str) -> list[str]:
             "7. 文號、附件（檔案路徑）、連結（網址）為佐證資料；系統只保存文字，不會開啟檔案或網址。",
             "8. 請勿合併儲存格、隱藏列或使用公式；已匯入的列若要更正，請同時更正計畫資料檔中的記錄（系統不會覆寫）。",
             "9. 填好後執行：compliance import 檔名.xlsx，再執行 compliance check 檢查。",
+            *_extra_zh(bundle),
         ]
     return [
         f"{title}: record sheet",
@@ -40,13 +41,39 @@ def instructions(bundle: Any, lang: str) -> list[str]:
         ("8. No merged cells, hidden rows or formulas. A row already imported is never overwritten: "
         "correct the YAML record too."),
         "9. Then run: compliance import FILE.xlsx, and compliance check.",
+        *_extra_en(bundle),
     ]
+
+
+def _extra_zh(bundle: Any) -> list[str]:
+    """Lines for the columns this plan adds: 案件 and the numbers it declares."""
+    cols = dict(layout.columns(bundle))
+    out = []
+    if "case" in cols:
+        out.append("10. 案件：追蹤或結案的紀錄，請填開案那筆紀錄的編號（如 complaint-1）。")
+    names = "、".join(f.title.zh_TW for f in bundle.record_fields.values())
+    if names:
+        out.append(f"{10 + len(out)}. {names}：填數字（0 到 1,000,000），計入規則的合計或條件。")
+    return out
+
+
+def _extra_en(bundle: Any) -> list[str]:
+    cols = dict(layout.columns(bundle))
+    out = []
+    if "case" in cols:
+        out.append("10. Case: for a follow-up or a closing, the id of the record that opened the case "
+                   "(e.g. complaint-1).")
+    names = ", ".join(f.title.en for f in bundle.record_fields.values())
+    if names:
+        out.append(f"{10 + len(out)}. {names}: a number (0 to 1,000,000) that rules sum or test.")
+    return out
 
 
 def template(bundle: Any, fmt: str, lang: str) -> bytes:
     """The workbook as bytes (xlsx or ods)."""
     sheet = layout.Sheet(
-        name=layout.sheet_name(lang), headers=layout.headers(lang), rows=[],
+        name=layout.sheet_name(lang), headers=layout.headers(lang, bundle), columns=layout.columns(bundle),
+        rows=[],
         lists=layout.choices(bundle, lang), lists_name="清單" if lang == "zh-TW" else "Lists",
         instructions_name="說明" if lang == "zh-TW" else "Instructions", lang=lang,
         instructions=instructions(bundle, lang))

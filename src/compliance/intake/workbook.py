@@ -12,7 +12,7 @@ import datetime as dt
 import io
 from typing import Any
 
-from compliance.intake.layout import COLUMNS, LISTED, ROWS_PREPARED, Sheet
+from compliance.intake.layout import LISTED, ROWS_PREPARED, Sheet
 from compliance.intake.read import INJECTION_START
 
 FORMATS = ("xlsx", "ods", "csv")
@@ -85,7 +85,7 @@ def _xlsx_header(ws: Any, sheet: Sheet) -> None:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
-    for i, (name, width) in enumerate(COLUMNS, start=1):
+    for i, (name, width) in enumerate(sheet.columns, start=1):
         letter = get_column_letter(i)
         ws.column_dimensions[letter].width = width
         if name == "date":  # new dates typed into the column are dates too
@@ -107,7 +107,7 @@ def _xlsx_lists(book: Any, ws: Any, sheet: Sheet) -> None:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    fields = [f for f, _ in COLUMNS]
+    fields = [f for f, _ in sheet.columns]
     lists = book.create_sheet(sheet.lists_name)
     last = max(len(sheet.rows), ROWS_PREPARED) + 1
     for j, name in enumerate(LISTED, start=1):
@@ -135,7 +135,7 @@ def _ods(sheet: Sheet) -> bytes:
     doc = OpenDocumentSpreadsheet()
     declare_language(doc, sheet.lang)
     date_cell = _ods_date_style(doc)
-    fields = [f for f, _ in COLUMNS]
+    fields = [f for f, _ in sheet.columns]
     validations = _ods_validations(doc, sheet, fields) if sheet.lists else {}
     instructions = _ods_text_table(sheet.instructions_name, [[x] for x in sheet.instructions])
     if sheet.instructions and not sheet.rows:
@@ -168,7 +168,7 @@ def _ods_records(sheet: Sheet, fields: list[str], validations: dict[str, str], d
     from odf import table
 
     records = table.Table(name=sheet.name)
-    for name, _ in COLUMNS:  # new dates typed into the column are dates too
+    for name, _ in sheet.columns:  # new dates typed into the column are dates too
         records.addElement(table.TableColumn(defaultcellstylename=date_cell) if name == "date"
                            else table.TableColumn())
     records.addElement(_ods_row(sheet.headers))
