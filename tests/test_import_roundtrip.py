@@ -164,20 +164,6 @@ def test_export_neutralises_tabs_and_carriage_returns():
     assert _dangerous("\tx") and _dangerous("\rx") and not _dangerous("a=b") and not _dangerous(3)
 
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples/plan-113"
-
-
-@pytest.fixture
-def plan113(tmp_path, monkeypatch):
-    """A copy of the ROC-113 example plan (it tracks cases and declares 抽查件數)."""
-    import shutil
-
-    shutil.copytree(EXAMPLE / "rules", tmp_path / "rules")
-    shutil.copytree(EXAMPLE / "plan_data", tmp_path / "plan_data")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 @pytest.mark.parametrize("fmt", ["xlsx", "ods", "csv"])
 def test_cases_and_declared_numbers_export_and_import_without_loss(plan113, fmt):
     """Issue 14's record fields in the sheet: a 案件 column when a rule tracks cases, a column

@@ -226,20 +226,14 @@ class _RowReader:
         return ident
 
     def read_hours(self, name: str) -> float | None:
-        value = self.cell(name)
-        if value is None:
-            return None
-        try:
-            hours = float(value) if not isinstance(value, bool) else -1.0
-        except (TypeError, ValueError):
-            hours = -1.0
-        if not 0 <= hours <= 1000:
-            self.fail(name, "bad_hours", value=_text(value))
-            return None
-        return hours
+        number = self._number(name, 1000, "bad_hours")
+        return None if number is None else float(number)
 
     def read_number(self, name: str) -> float | None:
         """A number the plan declares (values: {cases: 12}): 0 to 1,000,000, as the models allow."""
+        return self._number(name, 1_000_000, "bad_number")
+
+    def _number(self, name: str, high: int, problem: str) -> float | None:
         value = self.cell(name)
         if value is None:
             return None
@@ -247,8 +241,8 @@ class _RowReader:
             number = float(value) if not isinstance(value, bool) else -1.0
         except (TypeError, ValueError):
             number = -1.0
-        if not 0 <= number <= 1_000_000:
-            self.fail(name, "bad_number", value=_text(value))
+        if not 0 <= number <= high:
+            self.fail(name, problem, value=_text(value))
             return None
         return int(number) if number.is_integer() else number
 
