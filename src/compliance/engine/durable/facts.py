@@ -62,9 +62,14 @@ def _decide_patterns(fact: Fact, obj: m.Model, patterns: Mapping[str, tuple[str,
     object's text fully matches the pattern (``re.fullmatch``); 0 otherwise, also when the
     field is missing or not text."""
     for name, (field, pattern) in patterns.items():
-        value = field_value(obj, field)
-        fact[name] = int(isinstance(value, str) and re.fullmatch(pattern, value) is not None)
+        fact[name] = pattern_holds(obj, field, re.compile(pattern))
     return fact
+
+
+def pattern_holds(obj: m.Model, field: str, pattern: re.Pattern[str]) -> int:
+    """1 when ``field`` of ``obj`` is text that fully matches ``pattern``, else 0."""
+    value = field_value(obj, field)
+    return int(isinstance(value, str) and pattern.fullmatch(value) is not None)
 
 
 def period_fact(pid: str, p: Period, as_of: dt.date) -> Fact:
@@ -152,8 +157,7 @@ def record_builder(rules: Sequence[m.Rule]) -> Callable[[m.Record], RecordFact]:
                 if value is not None:
                     parts.append(prefix + encode_json(value))
             for prefix, field, compiled in patterns:
-                value = field_value(r, field)
-                parts.append(prefix + ("1" if isinstance(value, str) and compiled.fullmatch(value) else "0"))
+                parts.append(prefix + str(pattern_holds(r, field, compiled)))
             text = "".join(parts)
         return new(RecordFact, (r.id, text, activity, date, period))
 

@@ -155,14 +155,13 @@ def _json_encoder() -> Callable[[Any], str]:
 _encode = _json_encoder()
 
 
+_encode_text: Callable[[str], str] = json.encoder.encode_basestring  # what _encode uses for text
+
+
 def encode_json(value: Any) -> str:
-    """``value`` as JSON text, exactly as the engine's facts are encoded (a string by the
-    encoder's own C function: most values are; anything else through the encoder)."""
+    """``value`` as JSON text, exactly as the engine's facts are encoded (text, most values,
+    by the encoder's own string function; anything else through the encoder)."""
     return _encode_text(value) if type(value) is str else _encode(value)
-
-
-_encode_text: Callable[[str], str] = getattr(json.encoder, "c_encode_basestring", None) or \
-    json.encoder.encode_basestring  # what the encoder above uses for strings
 
 
 def engine_failure(exc: Exception, doing: str) -> EngineError:
