@@ -10,6 +10,7 @@ from compliance.intake import layout, workbook
 
 def instructions(bundle: Any, lang: str) -> list[str]:
     title = bundle.plan.title
+    cased = "case" in dict(layout.columns(bundle))  # made ids include the case too
     if lang == "zh-TW":
         return [
             f"{title}　工作紀錄表",
@@ -18,7 +19,8 @@ def instructions(bundle: Any, lang: str) -> list[str]:
             "2. 必填：日期、工作項目。其他欄位依工作性質填寫。",
             "3. 日期可用日期格式，或寫成 112/03/10、112-03-10、112.03.10、112年3月10日、2023-03-10。",
             "4. 工作項目、課室、承辦人請從下拉選單選取（也可填代碼，如 online-booking-check、registration、S08）。",
-            ("5. 編號可留空：系統依工作項目、日期、課室、承辦人產生編號；同一天同一人做兩次同一項工作時，請填編號區分"
+            (f"5. 編號可留空：系統依工作項目、日期、課室、承辦人{'、案件' if cased else ''}產生編號；"
+            "同一天同一人做兩次同一項工作時，請填編號區分"
             "（小寫英數字與連字號，如 training-0310-a）。"),
             "6. 對應期間：補做以前期間的工作時填寫，如 112-06（6 月）、112-Q2（第 2 季）、112-H1（上半年）。",
             "7. 文號、附件（檔案路徑）、連結（網址）為佐證資料；系統只保存文字，不會開啟檔案或網址。",
@@ -34,7 +36,8 @@ def instructions(bundle: Any, lang: str) -> list[str]:
         "3. Dates as date cells, or written 2023-03-10, 112/03/10, 112-03-10, 112.03.10 or 112年3月10日.",
         ("4. Activity, unit and staff from the drop-down lists (ids such as online-booking-check, "
         "registration or S08 are accepted too)."),
-        ("5. The id may stay empty: it is made from activity, date, unit and staff. Give one when the same "
+        (f"5. The id may stay empty: it is made from activity, date, unit and staff{' and case' if cased else ''}. "
+        "Give one when the same "
         "person does the same activity twice on one day (lower-case letters, digits and hyphens)."),
         "6. Period: only for work done for an earlier period, e.g. 2023-06, 2023-Q2, 2023-H1 (or 112-06).",
         "7. Document number, file (a path) and url are evidence, kept as text; nothing is opened or fetched.",
