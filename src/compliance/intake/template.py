@@ -36,9 +36,10 @@ def instructions(bundle: Any, lang: str) -> list[str]:
         "3. Dates as date cells, or written 2023-03-10, 112/03/10, 112-03-10, 112.03.10 or 112年3月10日.",
         ("4. Activity, unit and staff from the drop-down lists (ids such as online-booking-check, "
         "registration or S08 are accepted too)."),
-        (f"5. The id may stay empty: it is made from activity, date, unit and staff{' and case' if cased else ''}. "
-        "Give one when the same "
-        "person does the same activity twice on one day (lower-case letters, digits and hyphens)."),
+        ("5. The id may stay empty: it is made from "
+        f"{'activity, date, unit, staff and case' if cased else 'activity, date, unit and staff'}. "
+        "Give one when the same person does the same activity twice on one day "
+        "(lower-case letters, digits and hyphens)."),
         "6. Period: only for work done for an earlier period, e.g. 2023-06, 2023-Q2, 2023-H1 (or 112-06).",
         "7. Document number, file (a path) and url are evidence, kept as text; nothing is opened or fetched.",
         ("8. No merged cells, hidden rows or formulas. A row already imported is never overwritten: "
