@@ -511,6 +511,7 @@ def test_span_without_working_day_gives_no_period():
 # --- records equal but for their ids are asserted once (DurableEngine._distinct_records) ---
 
 
+@pytest.mark.slow  # 500 cases; the quick loop keeps test_repeated_records_reach_the_engine_once
 @settings(SECONDARY)
 @given(bundles(max_records=12), st.data())
 def test_repeated_records_agree_with_reference(case, data):
