@@ -212,3 +212,16 @@ def test_a_changed_count_is_a_conflict_that_names_the_field(plan113):
     result = CliRunner().invoke(main, ["import", "log.csv", "--lang", "zh-TW"])
     assert result.exit_code == 2
     assert "內容不同（抽查件數「12」→「13」）" in result.stderr
+
+
+def test_a_mapping_to_a_number_the_plan_does_not_declare_is_a_problem_at_its_header(plan113):
+    Path("map.yaml").write_text("columns:\n  查核數: values.pages\n  件數: values.cases\n", encoding="utf-8")
+    Path("log.csv").write_text("日期,工作項目,課室,查核數,件數\n113/03/20,case-audit,registration,3,15\n",
+                               encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", "log.csv", "--mapping", "map.yaml", "--lang", "en"])
+    assert result.exit_code == 2
+    assert "log.csv:D1: 查核數: the plan data declares no number 'pages'; declared: cases" in result.stderr
+    Path("map.yaml").write_text("columns:\n  件數: values.cases\n  查核數: null\n", encoding="utf-8")
+    run("import", "log.csv", "--mapping", "map.yaml", "--lang", "en")
+    assert load_bundle(Path("rules"), Path("plan_data")).records[
+        "case-audit-2024-03-20-registration"].values == {"cases": 15}
