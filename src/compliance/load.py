@@ -82,7 +82,7 @@ _BRANCH = "constrained-str"  # pydantic's name for a constrained text in a union
 def _unions_once(errors: list[Any]) -> list[Any]:
     """A value that is none of a union's kinds of text gives pydantic one error per kind, each
     under the branch name ``constrained-str``; they become one error at the field itself,
-    naming every kind ("'x' is not a period key: ..., or an id like ...")."""
+    naming every kind ("'x' is not a period key (...) or an id like ...")."""
     out: list[Any] = []
     merged: dict[tuple[Any, ...], dict[str, Any]] = {}
     for err in errors:
@@ -363,7 +363,7 @@ def _check_rules(book: RuleBook) -> Iterator[Problem]:
 def _may_be_declared(field: str) -> bool:
     """Whether a record condition's field could be a number the plan data declares (an id):
     the plan data says whether it is (``_check_declared``)."""
-    return re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", field) is not None
+    return re.fullmatch(m.ID_PATTERN, field) is not None
 
 
 def _check_declared(b: Bundle) -> Iterator[Problem]:

@@ -17,11 +17,12 @@ from compliance.errors import InputError, Problem
 from compliance.intake._messages import label, say
 from compliance.intake.cells import CellProblem, Place, a1
 from compliance.intake.read import Sheet
+from compliance.models import ID_PATTERN
 
 FIELDS = ("id", "date", "activity", "unit", "staff", "hours", "period", "case", "doc_no", "file", "url",
           "link", "note")
 NUMBER = "values."  # a number the plan declares, by its id: values.cases
-_NUMBER_FIELD = re.compile(r"^values\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+_NUMBER_FIELD = re.compile("^values\\." + ID_PATTERN.removeprefix("^"))
 _KNOWN_FIELDS = ", ".join((*FIELDS, "values.<id>"))  # as a mapping file may name them
 FieldName = str
 

@@ -8,13 +8,13 @@ from typing import Any
 
 from compliance import models as m
 from compliance.intake._messages import label
+from compliance.intake.columns import NUMBER
 
 # (field, column width in characters)
 COLUMNS: tuple[tuple[str, int], ...] = (
     ("id", 26), ("date", 12), ("activity", 30), ("unit", 14), ("staff", 8), ("hours", 6),
     ("period", 10), ("doc_no", 26), ("file", 24), ("url", 24), ("note", 40),
 )
-NUMBER = "values."  # a column of a number the plan declares: values.<id>
 LISTED = ("activity", "unit", "staff")  # columns with a drop-down list
 ROWS_PREPARED = 1000  # rows given drop-down lists in a template
 
@@ -71,7 +71,9 @@ def choices(bundle: Any, lang: str) -> dict[str, list[str]]:
     }
 
 
-def record_row(record: m.Record, bundle: Any, lang: str) -> list[Any]:
+def record_row(record: m.Record, bundle: Any, lang: str,
+               cols: tuple[tuple[str, int], ...] | None = None) -> list[Any]:
+    """The record's cells in ``cols`` (the plan's columns: pass them when writing many rows)."""
     activity = bundle.activities.get(record.activity)
     unit = bundle.units.get(record.unit) if record.unit else None
     evidence = record.evidence
@@ -90,5 +92,5 @@ def record_row(record: m.Record, bundle: Any, lang: str) -> list[Any]:
         "case": record.case,
     }
     values.update({f"{NUMBER}{k}": v for k, v in (record.values or {}).items()})
-    return [values.get(f) for f, _ in columns(bundle)]
+    return [values.get(f) for f, _ in cols or columns(bundle)]
 

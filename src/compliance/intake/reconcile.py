@@ -12,7 +12,8 @@ from typing import Any
 from compliance import models as m
 from compliance.intake._messages import label, say
 from compliance.intake.cells import CellProblem, Place
-from compliance.intake.layout import NUMBER, column_label
+from compliance.intake.columns import NUMBER
+from compliance.intake.layout import column_label
 from compliance.intake.rows import Row
 
 

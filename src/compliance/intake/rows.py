@@ -15,13 +15,14 @@ from pydantic import ValidationError
 
 from compliance import models as m
 from compliance.dates import DateFormatError, parse_date
-from compliance.intake._messages import label, say
+from compliance.intake._messages import say
 from compliance.intake.cells import CellProblem, Place, a1
 from compliance.intake.columns import NUMBER, Columns, Mapping
+from compliance.intake.layout import column_label
 from compliance.intake.read import Sheet
 
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_PERIOD = re.compile(r"^\d{4}(-(H[12]|Q[1-4]|W\d{2}|\d{2}|\d{2}-\d{2}))?$")
+_ID = re.compile(m.ID_PATTERN)
+_PERIOD = re.compile(m.PERIOD_KEY_PATTERN)
 _ROC_PERIOD = re.compile(r"^(?:民國)?(\d{2,3})(?:\s*(?:年|[-/.])\s*(\d{1,2}|[HQW]\d{1,2})\s*月?)?$", re.IGNORECASE)
 _SERIAL_BASE = dt.date(1899, 12, 30)  # day 0 of the 1900 date system, after its 1900-02-29 bug
 _MAX_SERIAL = 73050  # 2099-12-31: a larger number in a date column is not a date (1120310?)
@@ -59,7 +60,8 @@ class Names:
         self.activity = _index((a.id, (a.title.zh_TW, a.title.en)) for a in bundle.activities.values())
         self.unit = _index((u.id, (u.name.zh_TW, u.name.en)) for u in bundle.units.values())
         self.staff = _index((s.id, ()) for s in bundle.staff.values())
-        # Numbers the plan declares (record_fields): the names their column may have.
+        # Numbers the plan declares: the names their column may have, and their titles.
+        self.record_fields = bundle.record_fields
         self.numbers: dict[str, tuple[str, ...]] = {
             f.id: (f.title.zh_TW, f.title.en) for f in bundle.record_fields.values()}
         # Suggestions come from every name in either language: a clerk may type Chinese
@@ -155,8 +157,7 @@ class _RowReader:
 
     def label(self, name: str) -> str:
         """The column's name as the reader knows it; a declared number by its title."""
-        titles = self.names.numbers.get(name.removeprefix(NUMBER)) if name.startswith(NUMBER) else None
-        return (titles[0] if self.lang == "zh-TW" else titles[1]) if titles else label(self.lang, name)
+        return column_label(self.lang, name, self.names)  # Names has the plan's record_fields
 
     def record(self) -> m.Record | None:
         data: dict[str, Any] = {}

@@ -26,7 +26,7 @@ def instructions(bundle: Any, lang: str) -> list[str]:
             "7. 文號、附件（檔案路徑）、連結（網址）為佐證資料；系統只保存文字，不會開啟檔案或網址。",
             "8. 請勿合併儲存格、隱藏列或使用公式；已匯入的列若要更正，請同時更正計畫資料檔中的記錄（系統不會覆寫）。",
             "9. 填好後執行：compliance import 檔名.xlsx，再執行 compliance check 檢查。",
-            *_extra_zh(bundle),
+            *_extra(bundle, lang, cased),
         ]
     return [
         f"{title}: record sheet",
@@ -45,32 +45,26 @@ def instructions(bundle: Any, lang: str) -> list[str]:
         ("8. No merged cells, hidden rows or formulas. A row already imported is never overwritten: "
         "correct the YAML record too."),
         "9. Then run: compliance import FILE.xlsx, and compliance check.",
-        *_extra_en(bundle),
+        *_extra(bundle, lang, cased),
     ]
 
 
-def _extra_zh(bundle: Any) -> list[str]:
-    """Lines for the columns this plan adds: 案件 and the numbers it declares."""
-    cols = dict(layout.columns(bundle))
-    out = []
-    if "case" in cols:
-        out.append("10. 案件：追蹤或結案的紀錄，請填開案那筆紀錄的編號（如 complaint-1）。")
-    names = "、".join(f.title.zh_TW for f in bundle.record_fields.values())
-    if names:
-        out.append(f"{10 + len(out)}. {names}：填數字（0 到 1,000,000），計入規則的合計或條件。")
-    return out
+_EXTRA = {  # lines for the columns a plan adds: (case, declared numbers; {names} are their titles)
+    "zh-TW": ("案件：追蹤或結案的紀錄，請填開案那筆紀錄的編號（如 complaint-1）。",
+              "{names}：填數字（0 到 1,000,000），計入規則的合計或條件。", "、"),
+    "en": ("Case: for a follow-up or a closing, the id of the record that opened the case (e.g. complaint-1).",
+           "{names}: a number (0 to 1,000,000) that rules sum or test.", ", "),
+}
 
 
-def _extra_en(bundle: Any) -> list[str]:
-    cols = dict(layout.columns(bundle))
-    out = []
-    if "case" in cols:
-        out.append("10. Case: for a follow-up or a closing, the id of the record that opened the case "
-                   "(e.g. complaint-1).")
-    names = ", ".join(f.title.en for f in bundle.record_fields.values())
+def _extra(bundle: Any, lang: str, cased: bool) -> list[str]:
+    """Numbered lines, from 10, for the 案件 column and the numbers the plan declares."""
+    case, numbers, sep = _EXTRA["zh-TW" if lang == "zh-TW" else "en"]
+    lines = [case] if cased else []
+    names = sep.join(f.title.get(lang) for f in bundle.record_fields.values())
     if names:
-        out.append(f"{10 + len(out)}. {names}: a number (0 to 1,000,000) that rules sum or test.")
-    return out
+        lines.append(numbers.format(names=names))
+    return [f"{n}. {line}" for n, line in enumerate(lines, start=10)]
 
 
 def template(bundle: Any, fmt: str, lang: str) -> bytes:
