@@ -233,6 +233,16 @@ def _validate_parts(model: type[BaseModel], data: dict[str, Any], parts: _Parts,
                                        key=True)
             continue
         item_model = _model_in(info.annotation)
+        if item_model is not None and isinstance(value, dict) and _is_optional_model(info.annotation):
+            # ``plan:`` is validated by its own model: the file's model (whose validator holds
+            # every other model too) is then never built in a run that meets no odd value.
+            obj, errors = _validate_at(item_model, value, parts.source, (key,), model)
+            if errors:
+                parts.refused.add(key)
+                yield from errors
+            else:
+                parts.single[key] = obj
+            continue
         if item_model is None or getattr(info.annotation, "__origin__", None) is not list:
             obj, errors = _validate_at(model, {key: value}, parts.source)
             if errors:
@@ -256,6 +266,12 @@ def _validate_parts(model: type[BaseModel], data: dict[str, Any], parts: _Parts,
                     broken.setdefault(key, set()).add(item["id"])
             else:
                 valid.append((i, obj))
+
+
+def _is_optional_model(annotation: Any) -> bool:
+    """``SomeModel | None`` (or ``SomeModel``): a mapping given for it is that model's."""
+    args = getattr(annotation, "__args__", None) or (annotation,)
+    return all(a is type(None) or (isinstance(a, type) and issubclass(a, BaseModel)) for a in args)
 
 
 def _validate_at(model: type[BaseModel], data: Any, source: SourceMap, prefix: PathKey = (),

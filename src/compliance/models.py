@@ -2,13 +2,16 @@
 
 Every model forbids unknown keys so a typo is an error, not a silently ignored field.
 Cross-references (rule -> unit, record -> activity, ...) are checked in ``load``.
-"""
 
-from __future__ import annotations
+Unlike the other modules, this one does not use ``from __future__ import annotations``:
+pydantic would then evaluate every field's annotation from its text, which cost ~3 ms of
+each process's start (bench/startup.py, docs/performance.md). A model refers only to models
+defined above it; a validator returns ``Self``.
+"""
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -84,7 +87,7 @@ class Condition(Model):
         "match (re.fullmatch), on a text field, e.g. '\\d{3}字第\\d+號' for a 文號 format")
 
     @model_validator(mode="after")
-    def _one_test(self) -> Condition:
+    def _one_test(self) -> Self:
         ranged = self.at_least is not None or self.at_most is not None
         given = [t for t in (self.present, self.equals, self.in_, self.matches) if t is not None]
         if len(given) + ranged != 1:
@@ -152,7 +155,7 @@ class Trigger(Model):
                                 "a case, e.g. {activity: complaint-closed}")
 
     @model_validator(mode="after")
-    def _one_count(self) -> Trigger:
+    def _one_count(self) -> Self:
         if (self.activity is None) == (self.staff is None):
             raise ValueError("a trigger needs exactly one of 'activity' or 'staff'")
         given = (self.within_workdays, self.within_days, self.within_months)
@@ -187,7 +190,7 @@ class Count(Model):
                                "(to the day before the same day of that month, or its last day)")
 
     @model_validator(mode="after")
-    def _one_unit(self) -> Count:
+    def _one_unit(self) -> Self:
         if sum(x is not None for x in (self.days, self.workdays, self.months)) != 1:
             raise ValueError("a count needs exactly one of 'days', 'workdays' or 'months'")
         return self
@@ -207,7 +210,7 @@ class Due(Model):
                                 "to 7 Sunday, e.g. 1 for 每週一")
 
     @model_validator(mode="after")
-    def _one_form(self) -> Due:
+    def _one_form(self) -> Self:
         if sum(x is not None for x in (self.after_end, self.day, self.weekday)) != 1:
             raise ValueError("'due' needs exactly one of 'after_end', 'day' or 'weekday'")
         if self.month is not None and self.day is None:
@@ -267,7 +270,7 @@ class Constraint(Model):
     published: list[Kind] = Field(default_factory=list, description="Kinds each needing a document")
 
     @model_validator(mode="after")
-    def _one_test(self) -> Constraint:
+    def _one_test(self) -> Self:
         if bool(self.require) == bool(self.published):
             raise ValueError("a constraint needs exactly one of 'require' or 'published'")
         if self.published and self.entity != "document":
@@ -428,7 +431,7 @@ class Rule(Model):
         return due
 
     @model_validator(mode="after")
-    def _one_schedule(self) -> Rule:
+    def _one_schedule(self) -> Self:
         kinds = [k for k in SCHEDULE_KEYS if getattr(self, k) is not None]
         if len(kinds) != 1:
             raise ValueError("a rule needs exactly one of 'every', 'by', 'window', 'after' or 'constraint'"
@@ -521,6 +524,9 @@ class Activity(Model):
 
 
 class RuleFile(Model):
+    # Built only when used: ``load`` validates each entry by its own model (see PlanFile).
+    model_config = ConfigDict(defer_build=True)
+
     activities: list[Activity] = Field(default_factory=list)
     rules: list[Rule] = Field(default_factory=list)
 
@@ -601,7 +607,7 @@ class Evidence(Model):
     url: str | None = None
 
     @model_validator(mode="after")
-    def _something(self) -> Evidence:
+    def _something(self) -> Self:
         if not (self.doc_no or self.file or self.url):
             raise ValueError("evidence needs at least one of doc_no, file or url")
         return self
@@ -701,6 +707,10 @@ class Document(Model):
 
 class PlanFile(Model):
     """A file of plan data; the files of a plan folder are merged."""
+
+    # ``load`` validates each entry of a file (and ``plan``) by its own model, so the whole
+    # file's validator is built only for an odd value or the JSON Schema (~2.5 ms a process).
+    model_config = ConfigDict(defer_build=True)
 
     plan: Plan | None = None
     record_fields: list[RecordField] = Field(default_factory=list)
