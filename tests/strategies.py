@@ -9,13 +9,43 @@ lead-time edges before the last working day of each month.
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
+from functools import cache, lru_cache
 
 import holidays
 from hypothesis import strategies as st
 
 from compliance import models as m
 from compliance.bundle import Bundle, RuleBook
+
+
+# Strategies are built once per distinct argument and reused: a strategy drawn from for the
+# first time is validated and its properties computed (hypothesis caches only some kinds
+# by their arguments, not sampled_from), and building them inline for every draw was most
+# of the differential tests' time. The draws, and so the examples, are the same.
+@lru_cache(maxsize=8192)
+def _pick(items: tuple) -> st.SearchStrategy:
+    return st.sampled_from(items)
+
+
+def pick(items) -> st.SearchStrategy:
+    """``pick(items)``, one strategy object per distinct sequence of items."""
+    return _pick(tuple(items))
+
+
+@lru_cache(maxsize=256)
+def ints(low: int, high: int) -> st.SearchStrategy[int]:
+    """``st.integers(low, high)`` without hypothesis's cache lookup on every draw."""
+    return st.integers(low, high)
+
+
+BOOLS = st.booleans()
+
+
+@lru_cache(maxsize=256)
+def maybe(strategy: st.SearchStrategy) -> st.SearchStrategy:
+    """``st.one_of(st.none(), strategy)``, built once per strategy."""
+    return st.one_of(st.none(), strategy)
+
 
 ONE = dt.timedelta(days=1)
 UNIT_IDS = ["u-a", "u-b", "u-c"]
@@ -87,6 +117,7 @@ def interesting_days(year: int) -> tuple[dt.date, ...]:
     return tuple(sorted(pool))
 
 
+@lru_cache(maxsize=64)
 def some_day(year: int, extra: tuple[dt.date, ...] = ()) -> st.SearchStrategy[dt.date]:
     pool = tuple(sorted(set(interesting_days(year)) | set(extra)))
     return st.one_of(
@@ -172,21 +203,21 @@ PATTERNS = [r"\d+號", r".*號", r"北市\d{2}號", r"[a-z]", r"u-[ab]", r"[A-C]
 
 @st.composite
 def condition(draw, values: dict, cross_types: bool = False) -> dict:
-    field = draw(st.sampled_from(list(values)))
+    field = draw(pick(list(values)))
     typed, cross = values[field]
-    value = st.sampled_from(typed + cross if cross_types else typed)
+    value = pick(typed + cross if cross_types else typed)
     kinds = (["present", "equals", "in"] + (["range"] if field in NUMBER_FIELDS else [])
              + (["matches"] if field in TEXT_FIELDS else []))
-    kind = draw(st.sampled_from(kinds))
+    kind = draw(pick(kinds))
     if kind == "matches":
-        return {"field": field, "matches": draw(st.sampled_from(PATTERNS))}
+        return {"field": field, "matches": draw(pick(PATTERNS))}
     if kind == "range":
-        bounds = sorted(draw(st.lists(st.sampled_from(HOURS), min_size=2, max_size=2)))
-        which = draw(st.sampled_from(["at_least", "at_most", "between"]))
+        bounds = sorted(draw(st.lists(pick(HOURS), min_size=2, max_size=2)))
+        which = draw(pick(["at_least", "at_most", "between"]))
         return {"field": field, **({"at_least": bounds[0]} if which != "at_most" else {}),
                 **({"at_most": bounds[1]} if which != "at_least" else {})}
     if kind == "present":
-        return {"field": field, "present": draw(st.booleans())}
+        return {"field": field, "present": draw(BOOLS)}
     if kind == "equals":
         return {"field": field, "equals": draw(value)}
     return {"field": field, "in": draw(st.lists(value, min_size=1, max_size=3))}
@@ -202,21 +233,24 @@ SPAN_MONTHS = {"year": 12, "half-year": 6, "quarter": 3, "month": 1}
 @st.composite
 def due_dict(draw, every: str) -> dict:
     """A 'due' that fits ``every``: after the span ends, or on a day inside it."""
-    form = draw(st.sampled_from(["after_end", "after_end", "within"]))
+    form = draw(pick(["after_end", "after_end", "within"]))
     if form == "after_end":
-        unit = draw(st.sampled_from(["days", "workdays", "months"]))
+        unit = draw(pick(["days", "workdays", "months"]))
         low = 1 if unit == "months" else 0
-        return {"after_end": {unit: draw(st.sampled_from([low, 1, 2, 3, 10, 15, 31]
+        return {"after_end": {unit: draw(pick([low, 1, 2, 3, 10, 15, 31]
                                                           if unit != "months" else [1, 2]))}}
     if every == "week":
-        return {"weekday": draw(st.integers(1, 7))}
-    due = {"day": draw(st.sampled_from([1, 5, 10, 15, 28, 29, 30, 31]))}
-    if SPAN_MONTHS[every] > 1 and draw(st.booleans()):
-        due["month"] = draw(st.integers(1, SPAN_MONTHS[every]))
+        return {"weekday": draw(ints(1, 7))}
+    due = {"day": draw(pick([1, 5, 10, 15, 28, 29, 30, 31]))}
+    if SPAN_MONTHS[every] > 1 and draw(BOOLS):
+        due["month"] = draw(ints(1, SPAN_MONTHS[every]))
     return due
 
 
 # --- rules -----------------------------------------------------------------------------------
+
+
+_OPENED_BY = st.sampled_from([*({"activity": a} for a in ACTIVITIES), {"staff": "hired"}])
 
 
 @st.composite
@@ -225,16 +259,16 @@ def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False,
     base = {
         "id": rule_id,
         "title": text(rule_id),
-        "unit": draw(st.sampled_from(units)),
+        "unit": draw(pick(units)),
         "severity": "medium",
         "source": {"clause": "c", "quote": "q"},
         **OFFICE,
     }
     kinds = ["every"] * 6 + ["by", "by", "window", "after", "after", "constraint", "published",
                              "staff", "case"]
-    kind = "after" if hires else "case" if cases else draw(st.sampled_from(kinds))
+    kind = "after" if hires else "case" if cases else draw(pick(kinds))
     if kind == "published":
-        kinds = draw(st.lists(st.sampled_from(KINDS + ["k-none"]), min_size=1, max_size=3,
+        kinds = draw(st.lists(pick(KINDS + ["k-none"]), min_size=1, max_size=3,
                               unique=True))
         base["constraint"] = {
             "entity": "document",
@@ -257,55 +291,54 @@ def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False,
                                            max_size=2)),
         }
         return base
-    base["activity"] = draw(st.sampled_from(ACTIVITIES[:2]))
-    if draw(st.booleans()):
-        base["at_least"] = draw(st.integers(1, 3))
-    if draw(st.integers(0, 3)) == 0:
-        base["total"] = {"field": draw(st.sampled_from(["hours", "cases"])),
-                         "at_least": draw(st.sampled_from([0.3, 0.5, 1, 2, 3.5, 4]))}
-    if draw(st.booleans()):
+    base["activity"] = draw(pick(ACTIVITIES[:2]))
+    if draw(BOOLS):
+        base["at_least"] = draw(ints(1, 3))
+    if draw(ints(0, 3)) == 0:
+        base["total"] = {"field": draw(pick(["hours", "cases"])),
+                         "at_least": draw(pick([0.3, 0.5, 1, 2, 3.5, 4]))}
+    if draw(BOOLS):
         base["where"] = draw(st.lists(condition(RECORD_VALUES, cross_types), min_size=1,
                                       max_size=2))
-    if draw(st.booleans()):
-        base["lead_days"] = draw(st.sampled_from(LEADS))
+    if draw(BOOLS):
+        base["lead_days"] = draw(pick(LEADS))
     if kind == "every":
-        base["every"] = draw(st.sampled_from(EVERY))
-        if draw(st.booleans()):
-            base["months"] = sorted(draw(st.sets(st.integers(1, 12), min_size=1, max_size=4)))
-        if base["every"] != "workday" and draw(st.booleans()):
+        base["every"] = draw(pick(EVERY))
+        if draw(BOOLS):
+            base["months"] = sorted(draw(st.sets(ints(1, 12), min_size=1, max_size=4)))
+        if base["every"] != "workday" and draw(BOOLS):
             base["due"] = draw(due_dict(base["every"]))
-            if draw(st.integers(0, 2)) == 0:
+            if draw(ints(0, 2)) == 0:
                 base["shift"] = "none"
     elif kind == "by":
-        base["by"] = draw(st.sampled_from(BY_DAYS))
-        if draw(st.integers(0, 2)) == 0:
+        base["by"] = draw(pick(BY_DAYS))
+        if draw(ints(0, 2)) == 0:
             base["by_year"] = "next"
-        if draw(st.integers(0, 2)) == 0:
+        if draw(ints(0, 2)) == 0:
             base["shift"] = "none"
     elif kind == "window":
-        start, end = draw(st.sampled_from(WINDOWS))
+        start, end = draw(pick(WINDOWS))
         base["window"] = {"from": start, "to": end}
     elif kind == "case":
         # 每月追蹤至結案: a record opens a case tracked each span until another closes it.
-        every = draw(st.sampled_from(["month", "month", "week", "quarter", "half-year", "year"]))
-        base["after"] = {"activity": draw(st.sampled_from(ACTIVITIES)), "every": every,
-                         "until": {"activity": draw(st.sampled_from(ACTIVITIES))}}
-        if draw(st.booleans()):
+        every = draw(pick(["month", "month", "week", "quarter", "half-year", "year"]))
+        base["after"] = {"activity": draw(pick(ACTIVITIES)), "every": every,
+                         "until": {"activity": draw(pick(ACTIVITIES))}}
+        if draw(BOOLS):
             base["due"] = draw(due_dict(every))
-        if draw(st.integers(0, 2)) == 0:
+        if draw(ints(0, 2)) == 0:
             base["shift"] = "none"
     else:
-        count = draw(st.sampled_from(["within_workdays", "within_days", "within_months"]))
+        count = draw(pick(["within_workdays", "within_days", "within_months"]))
         low = 1 if count == "within_months" else 0
-        opened_by = {"staff": "hired"} if hires else draw(
-            st.sampled_from([*({"activity": a} for a in ACTIVITIES), {"staff": "hired"}]))
-        base["after"] = {**opened_by, count: draw(st.integers(low, 3))}
-        if count != "within_workdays" and draw(st.booleans()):
-            base["shift"] = draw(st.sampled_from(["next-working-day", "none"]))
+        opened_by = {"staff": "hired"} if hires else draw(_OPENED_BY)
+        base["after"] = {**opened_by, count: draw(ints(low, 3))}
+        if count != "within_workdays" and draw(BOOLS):
+            base["shift"] = draw(pick(["next-working-day", "none"]))
     if kind not in ("after", "case"):
-        choices = ["unit", "staff"] if staff or draw(st.integers(0, 4)) == 0 else ["unit"]
-        if draw(st.integers(0, 2)) == 0:
-            base["for_each"] = draw(st.sampled_from(choices))
+        choices = ["unit", "staff"] if staff or draw(ints(0, 4)) == 0 else ["unit"]
+        if draw(ints(0, 2)) == 0:
+            base["for_each"] = draw(pick(choices))
     return base
 
 
@@ -314,10 +347,10 @@ def rule_dict(draw, rule_id: str, units, staff, cross_types: bool = False,
 
 @st.composite
 def plan_dict(draw) -> dict:
-    year = draw(st.sampled_from([2023, 2024]))
+    year = draw(pick([2023, 2024]))
     plan = {"agency": "a", "title": "t", "roc_year": year - 1911, "adopted": f"{year}-01-03",
             "document_number": "n"}
-    narrowing = draw(st.integers(0, 3))
+    narrowing = draw(ints(0, 3))
     if narrowing:
         # first/last days that keep every calendar span non-empty (see the report: a span
         # cut away entirely by plan.start/end has no working day and the spec is silent)
@@ -327,8 +360,8 @@ def plan_dict(draw) -> dict:
         ends = [dt.date(year, 12, 31), dt.date(year, 12, 29), dt.date(year, 12, 20),
                 dt.date(year, 12, 30), dt.date(year, 9, 30), dt.date(year, 6, 30),
                 dt.date(year, 10, 10), dt.date(year, 7, 5)]
-        start = draw(st.sampled_from(starts)) if narrowing & 1 else dt.date(year, 1, 1)
-        end = draw(st.sampled_from([e for e in ends if e > start + dt.timedelta(days=10)]))
+        start = draw(pick(starts)) if narrowing & 1 else dt.date(year, 1, 1)
+        end = draw(pick([e for e in ends if e > start + dt.timedelta(days=10)]))
         if narrowing & 1:
             plan["start"] = start.isoformat()
         if narrowing & 2:
@@ -342,98 +375,98 @@ def bundles(draw, max_records: int = 40, max_rules: int = 5, cross_types: bool =
     """(bundle, as_of)."""
     plan = m.Plan.model_validate(draw(plan_dict()))
     year = plan.year
-    units = draw(st.lists(st.sampled_from(UNIT_IDS), min_size=1, max_size=3, unique=True))
-    staff_ids = draw(st.lists(st.sampled_from(STAFF_IDS), min_size=2 * hires, max_size=3, unique=True))
+    units = draw(st.lists(pick(UNIT_IDS), min_size=1, max_size=3, unique=True))
+    staff_ids = draw(st.lists(pick(STAFF_IDS), min_size=2 * hires, max_size=3, unique=True))
     extra = (plan.first_day - ONE, plan.first_day, plan.last_day, plan.last_day + ONE,
              *next_year_deadlines(year))
     day = some_day(year, extra)
-    staff = {s: m.Staff.model_validate({"id": s, "unit": draw(st.sampled_from(units)),
-                                        "title": draw(st.sampled_from(["clerk", "chief"])),
-                                        "hired": draw(st.one_of(st.none(), day)),
-                                        "deputy": draw(st.one_of(st.none(), st.sampled_from(STAFF_IDS)))})
+    staff = {s: m.Staff.model_validate({"id": s, "unit": draw(pick(units)),
+                                        "title": draw(pick(["clerk", "chief"])),
+                                        "hired": draw(maybe(day)),
+                                        "deputy": draw(maybe(pick(STAFF_IDS)))})
              for s in staff_ids}
     unit_objs = {u: m.Unit.model_validate({"id": u, "name": text(u)}) for u in units}
 
-    rule_ids = draw(st.lists(st.sampled_from(RULE_IDS), min_size=1, max_size=max_rules,
+    rule_ids = draw(st.lists(pick(RULE_IDS), min_size=1, max_size=max_rules,
                              unique=True))
     rules = {rid: m.Rule.model_validate(draw(rule_dict(rid, units, staff_ids, cross_types, hires, cases)))
              for rid in rule_ids}
     activities = {a: m.Activity.model_validate({"id": a, "title": text(a)}) for a in ACTIVITIES}
 
     openers = {r.after.activity: r for r in rules.values() if r.after and r.after.every}
-    n = draw(st.integers(0, max_records))
-    numbers = draw(st.lists(st.integers(0, 999), min_size=n, max_size=n, unique=True))
+    n = draw(ints(0, max_records))
+    numbers = draw(st.lists(ints(0, 999), min_size=n, max_size=n, unique=True))
     records: dict[str, m.Record] = {}
     for num in numbers:
         rid = f"x{num}"
-        if records and draw(st.integers(0, 5)) == 0:
+        if records and draw(ints(0, 5)) == 0:
             # identical content under a different id
-            twin = draw(st.sampled_from(sorted(records)))
+            twin = draw(pick(sorted(records)))
             records[rid] = records[twin].model_copy(update={"id": rid})
             continue
-        data = {"id": rid, "activity": draw(st.sampled_from(ACTIVITIES)), "date": draw(day)}
-        if draw(st.booleans()):
-            data["unit"] = draw(st.sampled_from(units))
-        if staff_ids and draw(st.booleans()):
-            data["staff"] = draw(st.sampled_from(staff_ids))
-        if draw(st.booleans()):
-            data["hours"] = draw(st.sampled_from(HOURS))
-        if draw(st.booleans()):
-            data["values"] = {"cases": draw(st.sampled_from(HOURS))}  # a declared number
-        if draw(st.booleans()):
+        data = {"id": rid, "activity": draw(pick(ACTIVITIES)), "date": draw(day)}
+        if draw(BOOLS):
+            data["unit"] = draw(pick(units))
+        if staff_ids and draw(BOOLS):
+            data["staff"] = draw(pick(staff_ids))
+        if draw(BOOLS):
+            data["hours"] = draw(pick(HOURS))
+        if draw(BOOLS):
+            data["values"] = {"cases": draw(pick(HOURS))}  # a declared number
+        if draw(BOOLS):
             data["evidence"] = draw(st.sampled_from([
-                {"doc_no": "d"}, {"doc_no": draw(st.sampled_from(DOC_NOS))},
+                {"doc_no": "d"}, {"doc_no": draw(pick(DOC_NOS))},
                 {"file": "a.pdf"}, {"url": "https://b", "doc_no": DOC_NOS[0]}]))
-        if draw(st.integers(0, 2)) == 0:
-            data["note"] = draw(st.sampled_from(NOTES))
-        if draw(st.integers(0, 4)) == 0:
-            data["period"] = draw(st.sampled_from(period_keys(data["date"])))
-        if cases and openers and draw(st.integers(0, 2)) == 0:
-            data["activity"] = draw(st.sampled_from(sorted(openers)))  # opens a case
-        if records and draw(st.integers(0, 1 if cases else 4)) == 0:
+        if draw(ints(0, 2)) == 0:
+            data["note"] = draw(pick(NOTES))
+        if draw(ints(0, 4)) == 0:
+            data["period"] = draw(pick(period_keys(data["date"])))
+        if cases and openers and draw(ints(0, 2)) == 0:
+            data["activity"] = draw(pick(sorted(openers)))  # opens a case
+        if records and draw(ints(0, 1 if cases else 4)) == 0:
             # the case it tracks or closes: an earlier record, which may open one (or not)
             opening = [i for i, r in records.items() if r.activity in openers] if cases else []
-            data["case"] = draw(st.sampled_from(opening or sorted(records)))
+            data["case"] = draw(pick(opening or sorted(records)))
             opened = records[data["case"]]
             rule = openers.get(opened.activity)
-            if rule is not None and draw(st.integers(0, 3)) > 0:
+            if rule is not None and draw(ints(0, 3)) > 0:
                 # a record of the case's own rule: mostly its tracking, sometimes its closing
                 until = rule.schedule.closed_by  # type: ignore[union-attr]
-                data["activity"] = draw(st.sampled_from([rule.activity, rule.activity, until]))
-                data["date"] = opened.date + dt.timedelta(days=draw(st.sampled_from([0, 1, 20, 31, 45, 62, 95])))
+                data["activity"] = draw(pick([rule.activity, rule.activity, until]))
+                data["date"] = opened.date + dt.timedelta(days=draw(pick([0, 1, 20, 31, 45, 62, 95])))
         records[rid] = m.Record.model_validate(data)
 
     waivers: dict[str, m.Waiver] = {}
-    for _ in range(draw(st.integers(0, 3))):
+    for _ in range(draw(ints(0, 3))):
         rule = draw(st.sampled_from(list(rules.values())))
         entity = None
         pool = units if rule.for_each == "unit" else staff_ids
-        if rule.for_each and pool and draw(st.booleans()):
-            entity = draw(st.sampled_from(pool))
+        if rule.for_each and pool and draw(BOOLS):
+            entity = draw(pick(pool))
         a, b = sorted([draw(day), draw(day)])
         granted = draw(day)
-        expires = min(granted + dt.timedelta(days=draw(st.sampled_from([0, 1, 10, 60, 200]))),
+        expires = min(granted + dt.timedelta(days=draw(pick([0, 1, 10, 60, 200]))),
                       _one_year_after(granted))
-        wid = f"w{draw(st.integers(0, 99))}"
+        wid = f"w{draw(ints(0, 99))}"
         waivers[wid] = m.Waiver.model_validate({
             "id": wid, "rule": rule.id, "entity": entity, "from": a, "to": b, "reason": "r",
             "approver": "chief", "granted": granted, "expires": expires})
 
     documents: dict[str, m.Document] = {}
-    for i in range(draw(st.integers(0, 4))):
+    for i in range(draw(ints(0, 4))):
         did = f"d{i}"
         documents[did] = m.Document.model_validate({
-            "id": did, "title": draw(st.sampled_from(["t1", "t2"])),
-            "format": draw(st.sampled_from(FORMATS)), "editable": draw(st.booleans()),
+            "id": did, "title": draw(pick(["t1", "t2"])),
+            "format": draw(pick(FORMATS)), "editable": draw(BOOLS),
             "published": draw(day),
-            "kind": draw(st.sampled_from([None, *KINDS])),
-            "url": draw(st.sampled_from([None, "http://a", "http://b"]))})
+            "kind": draw(pick([None, *KINDS])),
+            "url": draw(pick([None, "http://a", "http://b"]))})
 
     bundle = Bundle(
         rulebook=RuleBook(activities=activities, rules=rules, origins={}),
         plan=plan, units=unit_objs, staff=staff, roles={}, work_items={}, records=records,
         meetings={}, waivers=waivers, documents=documents, origins={})
     as_of = draw(day)
-    if cases and draw(st.booleans()):  # late in the year, when cases have been tracked a while
-        as_of = draw(st.sampled_from([plan.last_day, plan.last_day + 20 * ONE, dt.date(year, 9, 30)]))
+    if cases and draw(BOOLS):  # late in the year, when cases have been tracked a while
+        as_of = draw(pick([plan.last_day, plan.last_day + 20 * ONE, dt.date(year, 9, 30)]))
     return bundle, as_of
