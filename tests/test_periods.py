@@ -147,7 +147,6 @@ def test_periods_are_sane(every, months):
 
 
 def test_working_day_cache_matches_the_holidays_package(tmp_path, monkeypatch):
-
     monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path))
     computed = periods._compute_working_days(2024)
     periods._cache_write(2024, computed)
@@ -176,6 +175,51 @@ def test_unwritable_cache_is_harmless(tmp_path, monkeypatch):
     monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(blocker / "sub"))
     periods._cache_write(2031, (dt.date(2031, 1, 2),))  # must not raise
     assert periods._cache_read(2031) is None
+
+
+def test_published_years_are_kept_with_the_working_days(tmp_path, monkeypatch):
+    from compliance import holiday_years
+
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path))
+    computed = holiday_years._published_years()
+    holiday_years.published_years.cache_clear()
+    try:
+        assert holiday_years.published_years() == computed  # computed and written
+        (file,) = tmp_path.glob("published-TW-holidays-*.txt")
+        assert file.read_text(encoding="ascii").split() == ["published", *map(str, computed)]
+        file.write_text("published\n1998\n", encoding="ascii")  # damaged: recomputed
+        holiday_years.published_years.cache_clear()
+        assert holiday_years.published_years() == computed
+        file.write_text("published\n2000\n2001\n", encoding="ascii")  # what is kept is used
+        holiday_years.published_years.cache_clear()
+        assert holiday_years.published_years() == (2000, 2001)
+    finally:
+        holiday_years.published_years.cache_clear()
+
+
+def test_a_warm_cache_spares_importing_holidays_and_changes_no_finding(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    code = ("import sys, runpy; sys.argv = ['compliance', 'check', '--as-of', '2023-12-31', "
+            "'--format', 'json', '-o', %r, '--fail-on', 'never']\n"
+            "try:\n    runpy.run_module('compliance', run_name='__main__')\n"
+            "except SystemExit:\n    pass\n"
+            "import json; print(json.dumps(sorted(m for m in sys.modules if m.startswith('holidays'))))")
+    reports = []
+    for run, folder in enumerate(("", str(tmp_path / "cache"), str(tmp_path / "cache"))):
+        out = tmp_path / f"r{run}.json"
+        done = subprocess.run([sys.executable, "-c", code % str(out)], check=True, cwd=ROOT,
+                              capture_output=True, text=True,
+                              env={**os.environ, "COMPLIANCE_CACHE_DIR": folder})
+        imported = json.loads(done.stdout)
+        assert bool(imported) == (run < 2), (run, imported)  # the warm run imports none
+        reports.append(json.loads(out.read_text(encoding="utf-8"))["findings"])
+    assert reports[0] == reports[1] == reports[2] and len(reports[0]) > 100
 
 
 # --- issue 14: due after the period, on a day inside it, windows, counted months ----------

@@ -17,6 +17,8 @@ from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
+from compliance import calendar_cache
+
 _TAIWAN = "holidays.countries.taiwan"
 
 
@@ -59,7 +61,17 @@ def taiwan(years: int) -> Any:
 
 @lru_cache(maxsize=1)
 def published_years() -> tuple[int, int]:
-    """(first, last) year with a DGPA-checked calendar in the installed `holidays`."""
+    """(first, last) year with a DGPA-checked calendar in the installed `holidays` (kept
+    on disk with the working days when asked to, so a warm process need not import it)."""
+    kept = calendar_cache.read("published-TW", "published")
+    if kept is not None and len(kept) == 2 and all(x.isdigit() for x in kept):
+        return int(kept[0]), int(kept[1])
+    first, last = _published_years()
+    calendar_cache.write("published-TW", "published", (str(first), str(last)))
+    return first, last
+
+
+def _published_years() -> tuple[int, int]:
     module = taiwan_module()
     Taiwan, TaiwanStaticHolidays = module.Taiwan, module.TaiwanStaticHolidays
     # The package lists the DGPA calendars it was checked against in the docstring;
@@ -71,13 +83,13 @@ def published_years() -> tuple[int, int]:
 
 def calendar_warnings(years: Iterable[int]) -> list[str]:
     """One warning per year evaluated without a published holiday calendar."""
-    from holidays.version import __version__
-
     first, last = published_years()
     out = []
     for year in sorted(set(years)):
         if first <= year <= last:
             continue
+        from holidays.version import __version__  # only to name it in the warning
+
         out.append(f"no published holiday calendar for {year} in holidays {__version__} "
                    f"(it has Taiwan's for {first} to {last}); working days of {year} are "
                    "estimated without bridge holidays or make-up working days, so due dates "

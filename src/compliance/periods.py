@@ -3,22 +3,20 @@
 Working days are those of the central government offices: weekdays that are not
 national holidays, plus make-up working Saturdays (補班). Both come from the
 ``holidays`` package, so no holiday list is maintained by hand here (its answers can be
-cached on disk per year and package version when asked to, see ``_cache_file``).
+cached on disk per year and package version when asked to: ``calendar_cache``).
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
-import hashlib
-import importlib.util
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from compliance import calendar_cache
 from compliance import models as m
 
 ONE_DAY = dt.timedelta(days=1)
@@ -102,65 +100,23 @@ def _compute_working_days(year: int) -> tuple[dt.date, ...]:
     return tuple(out)
 
 
-# The working days the `holidays` package computes can be cached on disk per year and per
-# version of the package (a new release with a corrected calendar gets a new file). This
-# is a cache of the package's answer, not a hand-kept list. It is opt-in: only when
-# COMPLIANCE_CACHE_DIR names a folder (it saves ~0.1 s per process, which matters to a
-# scheduler starting many short runs, not to a clerk); nothing is written to ~/.cache unasked.
+# The package's working days of a year, kept on disk when asked to (calendar_cache).
 
 
 def _cache_file(year: int) -> Path | None:
-    folder = os.environ.get("COMPLIANCE_CACHE_DIR")
-    if not folder:
-        return None
-    version = _holidays_fingerprint()
-    if version is None:
-        return None
-    return Path(folder) / f"workdays-TW-{year}-holidays-{version}.txt"
-
-
-@lru_cache(maxsize=1)
-def _holidays_fingerprint() -> str | None:
-    """Identifies the installed holidays package without importing it (importing it, or
-    importlib.metadata, costs more than the cache saves): the sizes and modification
-    times of the files that define Taiwan's calendar. A reinstall or upgrade changes them."""
-    spec = importlib.util.find_spec("holidays")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    folder = Path(next(iter(spec.submodule_search_locations)))
-    parts = []
-    for rel in ("holiday_base.py", "countries/taiwan.py", "calendars/chinese.py"):
-        try:
-            st = (folder / rel).stat()
-        except OSError:
-            return None
-        parts.append(f"{st.st_size:x}.{st.st_mtime_ns:x}")
-    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:16]
+    return calendar_cache.path(f"workdays-TW-{year}")
 
 
 def _cache_read(year: int) -> tuple[dt.date, ...] | None:
-    path = _cache_file(year)
+    lines = calendar_cache.read(f"workdays-TW-{year}", f"year={year}")
     try:
-        if path is None or not path.exists():
-            return None
-        lines = path.read_text(encoding="ascii").split()
-        if not lines or lines[0] != f"year={year}":
-            return None
-        return tuple(dt.date.fromisoformat(x) for x in lines[1:])
-    except (OSError, ValueError, UnicodeDecodeError):
+        return None if lines is None else tuple(dt.date.fromisoformat(x) for x in lines)
+    except ValueError:
         return None  # a damaged cache is recomputed
 
 
 def _cache_write(year: int, days: tuple[dt.date, ...]) -> None:
-    path = _cache_file(year)
-    if path is None:
-        return
-    try:
-        from compliance.atomic import write_atomic
-
-        write_atomic(path, "\n".join([f"year={year}", *(d.isoformat() for d in days)]) + "\n")
-    except OSError:
-        pass  # a read-only home just means no cache
+    calendar_cache.write(f"workdays-TW-{year}", f"year={year}", (d.isoformat() for d in days))
 
 
 @dataclass(frozen=True)
