@@ -34,7 +34,11 @@ class WorkCalendar:
         """Years ``first`` to ``last`` (or ``first`` alone) are loaded: only the years asked
         about, so the loaded years may have gaps, which the methods below allow for. (Loading
         each year's neighbours as well left such gaps too, unnoticed: see the tests.)"""
-        missing = [y for y in range(first, (last or first) + 1) if y not in self._years]
+        last = first if last is None else last
+        years = self._years
+        if first in years and last in years and last - first < 2:
+            return  # the common case, asked thousands of times a plan
+        missing = [y for y in range(first, last + 1) if y not in years]
         if not missing:
             return
         for y in missing:
@@ -43,12 +47,14 @@ class WorkCalendar:
         self._days = sorted(self._set)
 
     def is_working_day(self, day: dt.date) -> bool:
-        self._ensure(day.year)
+        if day.year not in self._years:
+            self._ensure(day.year)
         return day in self._set
 
     def on_or_after(self, day: dt.date) -> dt.date:
         """The first working day on or after ``day`` (行政程序法第48條)."""
-        self._ensure(day.year)
+        if day.year not in self._years:
+            self._ensure(day.year)
         i = bisect.bisect_left(self._days, day)
         if i == len(self._days) or self._days[i].year != day.year:  # none left this year
             self._ensure(day.year + 1)  # (a later year may be loaded, the next one not)
