@@ -14,7 +14,8 @@ line with the medians and their ratios (target: at most 1.3), in two clocks:
 - CPU time (user + system, from the kernel's accounting of each child), the process's own
   work. On a shared machine, time spent waiting for a core is added to both commands alike
   and so pulls the wall-time ratio towards 1 when the machine is busy (1.09 was seen at such
-  a moment, 1.40 at another): the CPU-time ratio is the figure to compare across runs.
+  a moment, 1.40 at another). The CPU-time ratio is steadier, not steady (1.23–1.35 for
+  one commit over an evening): compare changes within one run, with ``--compare``.
 
 Both sides run from bytecode. The dependencies were byte-compiled by pip when they were
 installed; an editable install of this project is not, and where PYTHONDONTWRITEBYTECODE
