@@ -53,6 +53,19 @@ def test_an_unknown_message_stays_english_and_is_caught():
     assert untranslated("a brand new problem")
 
 
+@pytest.mark.parametrize("english, chinese", [
+    ("'112/02/30' is not a real day (02/30 does not exist in 2023)",
+     "'112/02/30' 不是實際存在的日期（民國112年沒有 02/30）"),
+    ("no published holiday calendar for 2027 in holidays 0.109 (it has Taiwan's for 1998 to "
+     "2026); working days of 2027 are estimated without bridge holidays or make-up working "
+     "days, so due dates may be off",
+     "`holidays` 0.109 沒有民國116年公布的行事曆（臺灣只有民國87至民國115年）；"
+     "民國116年的上班日係在不含調整放假及補班的情況下推估，期限可能有誤"),
+])
+def test_years_a_clerk_reads_are_roc_years(english, chinese):
+    assert translate(english, "zh-TW") == chinese
+
+
 def test_templates_and_translations_have_the_same_placeholders():
     for english, chinese in CATALOGUE.items():
         assert set(re.findall(r"\{(\w+)\}", english)) == set(re.findall(r"\{(\w+)\}", chinese)), english

@@ -190,7 +190,8 @@ CATALOGUE: dict[str, str] = {
     "expected a date without a time, got {value}": "應為不含時間的日期，卻是 {value}",
     "expected a date such as 2023-03-10 or 112/03/10, got {value}":
         "應為日期，例如 2023-03-10 或 112/03/10，卻是 {value}",
-    "'{value}' is not a real day ({md} does not exist in {year})": "'{value}' 不是實際存在的日期（{year} 年沒有 {md}）",
+    "'{value}' is not a real day ({md} does not exist in {ad_year})":
+        "'{value}' 不是實際存在的日期（{ad_year}年沒有 {md}）",
     "'{value}' is not a date": "'{value}' 不是日期",
     "write 2023-03-10, 112/03/10, 112-03-10, 112.03.10 or 112年3月10日":
         "請寫成 2023-03-10、112/03/10、112-03-10、112.03.10 或 112年3月10日",
@@ -316,10 +317,10 @@ CATALOGUE: dict[str, str] = {
     "history '{path}' cannot be written ({reason})": "無法寫入歷史檔 '{path}'（{reason}）",
     "this run was not recorded and the next run will compare with the last recorded one":
         "本次執行未記錄，下次執行將與最後一次記錄比較",
-    "no published holiday calendar for {year} in holidays {version} (it has Taiwan's for {first} to {last})":
-        "`holidays` {version} 沒有 {year} 年公布的行事曆（臺灣只有 {first} 至 {last} 年）",
-    "working days of {again} are estimated without bridge holidays or make-up working days, so due dates "
-    "may be off": "{again} 年的上班日係在不含調整放假及補班的情況下推估，期限可能有誤",
+    "no published holiday calendar for {ad_year} in holidays {version} (it has Taiwan's for {ad_first} to {ad_last})":
+        "`holidays` {version} 沒有{ad_year}年公布的行事曆（臺灣只有{ad_first}至{ad_last}年）",
+    "working days of {ad_again} are estimated without bridge holidays or make-up working days, so due dates "
+    "may be off": "{ad_again}年的上班日係在不含調整放假及補班的情況下推估，期限可能有誤",
     "{name}: {detail} (please report it; --debug shows the traceback)":
         "{name}：{detail}（請回報此問題；加上 --debug 可看到追蹤訊息）",
 }
@@ -380,10 +381,19 @@ def _one(text: str) -> str | None:
             slots = {k: (_WORDS.get(v, v) if k in _TRANSLATED_SLOTS
                          else _one(v) or v if k in _NESTED_SLOTS
                          else v.replace("' or '", "' 或 '") if k == "choices"
-                         else _roc(v) if k == "day" else v)
+                         else _roc(v) if k == "day"
+                         else _roc_year(v) if k.startswith("ad_") else v)
                      for k, v in match.groupdict().items()}
             return chinese.format(**slots)
     return None
+
+
+def _roc_year(text: str) -> str:
+    """A year the message gives as the Gregorian one (2023), as a clerk names it (民國112)."""
+    if not text.isdigit():
+        return text
+    year = int(text)
+    return f"民國{year - 1911}" if year >= 1912 else f"西元{year}"
 
 
 def _roc(text: str) -> str:
