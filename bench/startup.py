@@ -1,7 +1,7 @@
 """One plan end to end as a process, against a process that only imports the project's
 dependencies and parses the same YAML files (the floor any implementation pays).
 
-    python bench/startup.py [--runs 11] [--compare OTHER_CHECKOUT]
+    python bench/startup.py [--runs 11] [--rotations 1] [--compare OTHER_CHECKOUT]
 
 ``--compare`` also runs ``check`` from another checkout of the project (e.g. the previous
 commit: ``git worktree add /tmp/before HEAD~3``) in the same rotation, so a change is
@@ -14,8 +14,9 @@ line with the medians and their ratios (target: at most 1.3), in two clocks:
 - CPU time (user + system, from the kernel's accounting of each child), the process's own
   work. On a shared machine, time spent waiting for a core is added to both commands alike
   and so pulls the wall-time ratio towards 1 when the machine is busy (1.09 was seen at such
-  a moment, 1.40 at another). The CPU-time ratio is steadier, not steady (1.23–1.35 for
-  one commit over an evening): compare changes within one run, with ``--compare``.
+  a moment, 1.40 at another). The CPU-time ratio is steadier, not steady (1.22–1.35 for
+  one commit over an evening): compare changes within one run, with ``--compare``, and
+  quote the median of ``--rotations``.
 
 Both sides run from bytecode. The dependencies were byte-compiled by pip when they were
 installed; an editable install of this project is not, and where PYTHONDONTWRITEBYTECODE
@@ -35,6 +36,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,9 +71,28 @@ def figures(name: str, runs: list[tuple[float, float]], base: tuple[float, float
             f"{name}_ratio": round(wall / base[0], 2), f"{name}_cpu_ratio": round(cpu / base[1], 2)}
 
 
+def rotation(sides: dict[str, Path], runs: int) -> dict[str, Any]:
+    """One rotation: ``runs`` times the baseline, then each side's check; their medians."""
+    base_cmd = [sys.executable, "-c", BASELINE]
+    base: list[tuple[float, float]] = []
+    results: dict[str, list[tuple[float, float]]] = {name: [] for name in sides}
+    for _ in range(runs):
+        base.append(timed(base_cmd))
+        for name, root in sides.items():
+            results[name].append(timed(CHECK, root))
+    b = (statistics.median(w for w, _ in base), statistics.median(c for _, c in base))
+    out: dict[str, Any] = {"runs": runs, "baseline_seconds": round(b[0], 3),
+                              "baseline_cpu_seconds": round(b[1], 3)}
+    for name, result in results.items():
+        out |= figures(name, result, b)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--rotations", type=int, default=1,
+                        help="repeat the whole measurement, a pause between, and sum up the ratios")
     parser.add_argument("--source", action="store_true",
                         help="do not byte-compile src/compliance first")
     parser.add_argument("--compare", type=Path, metavar="CHECKOUT",
@@ -82,22 +103,22 @@ def main() -> None:
         for root in sides.values():
             folder = root / "src" / "compliance"
             subprocess.run([sys.executable, "-m", "compileall", "-q", str(folder)], check=True)
-    base_cmd = [sys.executable, "-c", BASELINE]
-    timed(base_cmd)  # warm the page cache (and the working-day cache, if one is set)
+    timed([sys.executable, "-c", BASELINE])  # warm the page cache (and the working-day cache)
     for root in sides.values():
         timed(CHECK, root)
-    base: list[tuple[float, float]] = []
-    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in sides}
-    for _ in range(args.runs):
-        base.append(timed(base_cmd))
-        for name, root in sides.items():
-            runs[name].append(timed(CHECK, root))
-    b = (statistics.median(w for w, _ in base), statistics.median(c for _, c in base))
-    out: dict[str, object] = {"runs": args.runs, "bytecode": not args.source,
-                              "baseline_seconds": round(b[0], 3), "baseline_cpu_seconds": round(b[1], 3)}
-    for name, result in runs.items():
-        out |= figures(name, result, b)
-    print(json.dumps(out))
+    done = []
+    for n in range(args.rotations):
+        if n:
+            time.sleep(20)  # the machine's load drifts: rotations sample different moments
+        done.append(rotation(sides, args.runs) | {"bytecode": not args.source})
+        print(json.dumps(done[-1]), flush=True)
+    if args.rotations > 1:
+        summary: dict[str, Any] = {"rotations": args.rotations}
+        for name in sides:
+            ratios = sorted(r[f"{name}_cpu_ratio"] for r in done)
+            summary[f"{name}_cpu_ratios"] = ratios
+            summary[f"{name}_cpu_ratio_median"] = round(statistics.median(ratios), 2)
+        print(json.dumps(summary))
 
 
 if __name__ == "__main__":
