@@ -65,8 +65,13 @@ def timed(cmd: list[str], root: Path = ROOT) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def medians(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    """The median wall time and the median CPU time of ``runs``."""
+    return statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs)
+
+
 def figures(name: str, runs: list[tuple[float, float]], base: tuple[float, float]) -> dict[str, float]:
-    wall, cpu = statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs)
+    wall, cpu = medians(runs)
     return {f"{name}_seconds": round(wall, 3), f"{name}_cpu_seconds": round(cpu, 3),
             f"{name}_ratio": round(wall / base[0], 2), f"{name}_cpu_ratio": round(cpu / base[1], 2)}
 
@@ -80,9 +85,9 @@ def rotation(sides: dict[str, Path], runs: int) -> dict[str, Any]:
         base.append(timed(base_cmd))
         for name, root in sides.items():
             results[name].append(timed(CHECK, root))
-    b = (statistics.median(w for w, _ in base), statistics.median(c for _, c in base))
+    b = medians(base)
     out: dict[str, Any] = {"runs": runs, "baseline_seconds": round(b[0], 3),
-                              "baseline_cpu_seconds": round(b[1], 3)}
+                           "baseline_cpu_seconds": round(b[1], 3)}
     for name, result in results.items():
         out |= figures(name, result, b)
     return out
@@ -92,7 +97,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--rotations", type=int, default=1,
-                        help="repeat the whole measurement, a pause between, and sum up the ratios")
+                        help="repeat the whole measurement, 20 s apart, and report the median ratios")
     parser.add_argument("--source", action="store_true",
                         help="do not byte-compile src/compliance first")
     parser.add_argument("--compare", type=Path, metavar="CHECKOUT",

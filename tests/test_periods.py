@@ -1,4 +1,8 @@
 import datetime as dt
+import json
+import os
+import subprocess
+import sys
 
 import pytest
 from hypothesis import example, given
@@ -7,6 +11,8 @@ from hypothesis import strategies as st
 from compliance import models as m
 from compliance import periods
 from compliance.periods import WorkCalendar, expand
+
+from conftest import ROOT
 
 CAL = WorkCalendar()
 PLAN = m.Plan(agency="a", title="t", roc_year=112, adopted="112/02/17", document_number="x")
@@ -197,26 +203,26 @@ def test_published_years_are_kept_with_the_working_days(tmp_path, monkeypatch):
         holiday_years.published_years.cache_clear()
 
 
-def test_a_warm_cache_spares_importing_holidays_and_changes_no_finding(tmp_path):
-    import json
-    import os
-    import subprocess
-    import sys
-
-    from conftest import ROOT
-
-    code = ("import sys, runpy; sys.argv = ['compliance', 'check', '--as-of', '2023-12-31', "
-            "'--format', 'json', '-o', %r, '--fail-on', 'never']\n"
+def _check_process(report, cache_dir: str, then: str):
+    """``compliance check`` of the bundled plan in a fresh process (JSON to ``report``),
+    then what the Python expression ``then`` gives in that process (``sys``, ``models``
+    and ``evaluate`` at hand), through JSON."""
+    code = ("import sys, runpy, json; sys.argv = ['compliance', 'check', '--as-of', '2023-12-31', "
+            f"'--format', 'json', '-o', {str(report)!r}, '--fail-on', 'never']\n"
             "try:\n    runpy.run_module('compliance', run_name='__main__')\n"
             "except SystemExit:\n    pass\n"
-            "import json; print(json.dumps(sorted(m for m in sys.modules if m.startswith('holidays'))))")
+            "from compliance import evaluate, models  # loaded by the check already\n"
+            f"print(json.dumps({then}))")
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                          text=True, cwd=ROOT, env={**os.environ, "COMPLIANCE_CACHE_DIR": cache_dir})
+    return json.loads(done.stdout)
+
+
+def test_a_warm_cache_spares_importing_holidays_and_changes_no_finding(tmp_path):
     reports = []
     for run, folder in enumerate(("", str(tmp_path / "cache"), str(tmp_path / "cache"))):
         out = tmp_path / f"r{run}.json"
-        done = subprocess.run([sys.executable, "-c", code % str(out)], check=True, cwd=ROOT,
-                              capture_output=True, text=True,
-                              env={**os.environ, "COMPLIANCE_CACHE_DIR": folder})
-        imported = json.loads(done.stdout)
+        imported = _check_process(out, folder, "sorted(m for m in sys.modules if m.startswith('holidays'))")
         assert bool(imported) == (run < 2), (run, imported)  # the warm run imports none
         reports.append(json.loads(out.read_text(encoding="utf-8"))["findings"])
     assert reports[0] == reports[1] == reports[2] and len(reports[0]) > 100
@@ -319,23 +325,9 @@ def test_check_loads_only_what_it_uses(tmp_path):
     when every entry is validated by its own model (~2.5 ms); only the years the bundled
     plan asks about are computed: its year, the last week of the one before (the week of 1
     January starts on 26 December 2022) and the next (a due date in January)."""
-    import json
-    import os
-    import subprocess
-    import sys
-
-    from conftest import ROOT
-
-    code = ("import sys, runpy, json; sys.argv = ['compliance', 'check', '--as-of', '2023-12-31', "
-            "'--format', 'json', '-o', %r, '--fail-on', 'never']\n"
-            "try:\n    runpy.run_module('compliance', run_name='__main__')\n"
-            "except SystemExit:\n    pass\n"
-            "from compliance import evaluate, models\n"
-            "print(json.dumps({'countries': [m for m in sys.modules if m.startswith('holidays.countries')],\n"
-            "    'built': [m.__name__ for m in (models.PlanFile, models.RuleFile) if m.__pydantic_complete__],\n"
-            "    'years': sorted(evaluate._CALENDAR._years)}))")
-    out = subprocess.run([sys.executable, "-c", code % str(tmp_path / "r.json")], check=True,
-                         capture_output=True, text=True, cwd=ROOT,
-                         env={**os.environ, "COMPLIANCE_CACHE_DIR": ""})
-    assert json.loads(out.stdout) == {"countries": [], "built": [], "years": [2022, 2023, 2024]}
+    seen = _check_process(tmp_path / "r.json", "", (
+        "{'countries': [m for m in sys.modules if m.startswith('holidays.countries')],"
+        " 'built': [m.__name__ for m in (models.PlanFile, models.RuleFile) if m.__pydantic_complete__],"
+        " 'years': sorted(evaluate._CALENDAR._years)}"))
+    assert seen == {"countries": [], "built": [], "years": [2022, 2023, 2024]}
     assert (tmp_path / "r.json").stat().st_size > 1000

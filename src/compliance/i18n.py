@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 
-from compliance.dates import format_date
+from compliance.dates import ROC_OFFSET, format_date
 from compliance.errors import Problem
 
 # English template -> zh-TW template. {name} matches any text; in zh-TW it is copied as is,
@@ -393,7 +393,7 @@ def _roc_year(text: str) -> str:
     if not text.isdigit():
         return text
     year = int(text)
-    return f"民國{year - 1911}" if year >= 1912 else f"西元{year}"
+    return f"民國{year - ROC_OFFSET}" if year > ROC_OFFSET else f"西元{year}"
 
 
 def _roc(text: str) -> str:
